@@ -1,0 +1,151 @@
+import { Checks } from './checks';
+import { CanaryStep, CapacityMode } from './canary-step';
+import { ImageRef } from './image';
+
+/** What one track (stable or canary) runs in a phase. */
+export interface TrackState {
+  readonly replicas: number;
+  readonly image: ImageRef;
+  readonly version: string;
+}
+
+export type CanaryPhaseKind = 'stable' | 'dark' | 'canary' | 'promote' | 'rollback';
+
+/** One phase of a canary release: a set of manifests applied with one `kubectl apply`. */
+export interface CanaryPhase {
+  /** Folder name of the phase: `stable`, `dark`, `canary-33`, `promote`, `rollback`. */
+  readonly name: string;
+  readonly kind: CanaryPhaseKind;
+  readonly description: string;
+  readonly stable: TrackState;
+  /** Absent when the phase has no canary Deployment. */
+  readonly canary?: TrackState;
+  /** Whether the production Service sends requests to the canary pods. */
+  readonly canaryReleased: boolean;
+}
+
+export interface CanaryPlan {
+  readonly phases: readonly CanaryPhase[];
+  /** Pairs of phase names a pipeline may apply one after the other. */
+  readonly transitions: ReadonlyArray<readonly [string, string]>;
+}
+
+export interface CanaryPlanInput {
+  readonly replicas: number;
+  readonly steps: readonly CanaryStep[];
+  readonly capacity: CapacityMode;
+  readonly stable: { readonly image: ImageRef; readonly version: string };
+  readonly canary: { readonly image: ImageRef; readonly version: string };
+}
+
+/**
+ * Turns the declaration of a canary release into its phases:
+ * stable → dark → canary steps → promote, and rollback from dark or any step.
+ */
+export function planCanary(check: Checks, input: CanaryPlanInput): CanaryPlan {
+  const n = input.replicas;
+  const counts = input.steps.map((step, i) => canaryReplicas(check, `steps[${i}]`, step, n, input.capacity));
+  counts.forEach((c, i) => {
+    if (i > 0 && c <= counts[i - 1]) {
+      check.fail(`steps[${i}]`, input.steps[i].toString(), `a step with more canary pods than the step before it (${counts[i - 1]})`);
+    }
+  });
+
+  const stable = (replicas: number, image = input.stable): TrackState => ({ replicas, ...image });
+  const canary = (replicas: number): TrackState => ({ replicas, ...input.canary });
+  const stableAt = (c: number) => (input.capacity === CapacityMode.CONSTANT ? n - c : n);
+
+  const phases: CanaryPhase[] = [
+    { name: 'stable', kind: 'stable', description: `${n} stable pods on ${input.stable.version}`, stable: stable(n), canaryReleased: false },
+    {
+      name: 'dark',
+      kind: 'dark',
+      description: `canary ${input.canary.version} deployed (${counts[0]} pod${counts[0] === 1 ? '' : 's'}), reachable only through its preview Service`,
+      stable: stable(n),
+      canary: canary(counts[0]),
+      canaryReleased: false,
+    },
+  ];
+  const names = new Set(phases.map((p) => p.name));
+  counts.forEach((c, i) => {
+    const s = stableAt(c);
+    const name = `canary-${Math.round((100 * c) / (s + c))}`;
+    if (names.has(name)) check.fail(`steps[${i}]`, input.steps[i].toString(), `a step whose share differs from the other steps (both round to ${name})`);
+    names.add(name);
+    phases.push({
+      name,
+      kind: 'canary',
+      description: `${s} stable + ${c} canary pods: the canary gets ${c}/${s + c} of the requests`,
+      stable: stable(s),
+      canary: canary(c),
+      canaryReleased: true,
+    });
+  });
+  phases.push(
+    { name: 'promote', kind: 'promote', description: `stable rolled to ${input.canary.version} at ${n} pods, canary removed`, stable: stable(n, input.canary), canaryReleased: false },
+    { name: 'rollback', kind: 'rollback', description: `stable back on ${input.stable.version} at ${n} pods, canary removed`, stable: stable(n), canaryReleased: false },
+  );
+
+  const steps = phases.filter((p) => p.kind === 'canary').map((p) => p.name);
+  const forward = ['stable', 'dark', ...steps, 'promote'];
+  const transitions: Array<readonly [string, string]> = forward.slice(1).map((to, i) => [forward[i], to] as const);
+  for (const from of ['dark', ...steps]) transitions.push([from, 'rollback']);
+  return { phases, transitions };
+}
+
+/** Canary pods for a step, or a precise error when the step cannot be realised with `n` replicas. */
+function canaryReplicas(check: Checks, field: string, step: CanaryStep, n: number, capacity: CapacityMode): number {
+  if (step.unit === 'replicas') {
+    const max = capacity === CapacityMode.CONSTANT ? n - 1 : Number.MAX_SAFE_INTEGER;
+    const c = check.integer(`${field}.replicas`, step.value, 1, max);
+    return c;
+  }
+  const w = check.integer(`${field}.weight`, step.value, 1, 99);
+  // constant: c / n = w / 100; surge: c / (n + c) = w / 100  =>  c = n w / (100 - w)
+  const numerator = n * w;
+  const denominator = capacity === CapacityMode.CONSTANT ? 100 : 100 - w;
+  if (numerator % denominator === 0) return numerator / denominator;
+
+  const possible = realisableWeights(n, capacity);
+  const needed = smallestReplicas(w, capacity);
+  const exact = possible.length ? `with ${n} replicas (${capacity}) the exact weights are ${possible.join(', ')}` : `${n} replicas (${capacity}) realise no exact weight`;
+  return check.fail(
+    `${field}.weight`,
+    w,
+    `a weight that ${n} replicas can realise exactly by pod counts (${w}% would need ${fmt(numerator / denominator)} canary pods): ${exact}; ` +
+      `${w}% needs replicas that are a multiple of ${needed} (e.g. ${describeAt(needed, w, capacity)}), or use CanaryStep.replicas(n)`,
+  );
+}
+
+function realisableWeights(n: number, capacity: CapacityMode): string[] {
+  const out: string[] = [];
+  const max = capacity === CapacityMode.CONSTANT ? n - 1 : 4 * n;
+  for (let c = 1; c <= max && out.length < 6; c++) {
+    const total = capacity === CapacityMode.CONSTANT ? n : n + c;
+    const pct = (100 * c) / total;
+    if (Number.isInteger(pct)) out.push(`${pct}% (${c} canary)`);
+  }
+  return out;
+}
+
+function smallestReplicas(w: number, capacity: CapacityMode): number {
+  const denominator = capacity === CapacityMode.CONSTANT ? 100 : 100 - w;
+  return denominator / gcd(w, denominator);
+}
+
+function describeAt(n: number, w: number, capacity: CapacityMode): string {
+  if (capacity === CapacityMode.CONSTANT) {
+    const c = (n * w) / 100;
+    return `${n}: ${n - c} stable + ${c} canary`;
+  }
+  const c = (n * w) / (100 - w);
+  return `${n} stable + ${c} canary`;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+function fmt(x: number): string {
+  return Number.isInteger(x) ? String(x) : x.toFixed(2);
+}

@@ -1,0 +1,58 @@
+/**
+ * The declaration of a release, written beside its phases as `release.json`. It is
+ * what the author asked for (phases, their order, traffic shares, the least capacity
+ * allowed), so that a verifier can compare it with what the manifests would do.
+ */
+export interface DeclaredRelease {
+  readonly apiVersion: 'cdk8s-canary/v1';
+  /** Value of `app.kubernetes.io/instance` on every object of the release. */
+  readonly release: string;
+  readonly strategy: 'canary' | 'gateway' | 'smoke-active';
+  /** How traffic is split: replica ratio behind one Service, or a router's weights. */
+  readonly provider: TrafficProvider;
+  readonly namespace?: string;
+  /** `-l` selector for `kubectl apply --prune`. */
+  readonly pruneSelector: string;
+  /** In the order a pipeline applies them. */
+  readonly phases: readonly DeclaredPhase[];
+  /** Pairs of phases a pipeline may apply one after the other. */
+  readonly transitions: ReadonlyArray<readonly [string, string]>;
+}
+
+export type TrafficProvider = 'service' | 'istio' | 'gateway-api' | 'nginx';
+
+export interface DeclaredPhase {
+  readonly name: string;
+  readonly description: string;
+  /** One entry per stable address that receives production traffic. */
+  readonly addresses: readonly DeclaredAddress[];
+}
+
+/** A stable address (a Service, or a router in front of Services) and how it splits requests. */
+export interface DeclaredAddress {
+  /** Name of the Service (or VirtualService / HTTPRoute / Ingress) that is the address. */
+  readonly name: string;
+  /** The fewest ready pods behind the address at any moment of any transition. */
+  readonly minAvailable: number;
+  /** Evaluated in order, first match wins; the last route has no conditions. */
+  readonly routes: readonly DeclaredRoute[];
+}
+
+export interface DeclaredRoute {
+  /** All must hold for a request to take this route; empty for the default route. */
+  readonly conditions: readonly RouteCondition[];
+  /** Relative weights: a version receives weight / sum of weights of this route's requests. */
+  readonly backends: readonly DeclaredBackend[];
+}
+
+export interface DeclaredBackend {
+  readonly version: string;
+  readonly weight: number;
+}
+
+export interface RouteCondition {
+  /** Request header name, lower case (`cookie`, `user-agent`, `accept`). */
+  readonly header: string;
+  readonly match: 'exact' | 'prefix' | 'regex';
+  readonly value: string;
+}

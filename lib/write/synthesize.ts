@@ -1,0 +1,106 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App, Chart } from 'cdk8s';
+import { stringify } from 'yaml';
+import { PhaseChart } from '../render/phase-chart';
+import { PhasedRelease } from '../render/phased-release';
+import { compareManifests, Manifest } from './manifest-order';
+
+/** One file of the output, relative to the output directory. */
+export interface OutputFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+/** Raised when `node.addValidation` checks fail at synthesis; one message per problem. */
+export class SynthesisValidationError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`validation failed:\n  ${problems.join('\n  ')}`);
+    this.name = 'SynthesisValidationError';
+  }
+}
+
+/**
+ * Renders an app to files in memory: each phase to `<release>/<phase>/manifest.yaml`,
+ * each release's declaration to `<release>/release.json`, any other chart to
+ * `<chart>.yaml`. The tree is walked once, so the cost grows linearly with the number
+ * of charts (cdk8s' `chart.toJson()` validates the whole app on every call).
+ */
+export function renderApp(app: App): OutputFile[] {
+  const all = app.node.findAll();
+  const problems = all.flatMap((c) => c.node.validate().map((m) => `${c.node.path}: ${m}`));
+  if (problems.length) throw new SynthesisValidationError(problems);
+
+  const byChart = new Map<Chart, Manifest[]>();
+  for (const c of all) {
+    if (!(c instanceof ApiObject)) continue;
+    const chart = Chart.of(c);
+    let list = byChart.get(chart);
+    if (!list) byChart.set(chart, (list = []));
+    list.push(c.toJson() as Manifest);
+  }
+
+  const files: OutputFile[] = [];
+  for (const [chart, manifests] of byChart) {
+    manifests.sort(compareManifests);
+    files.push({ path: chartFile(chart), content: toYaml(manifests) });
+  }
+  for (const c of all) {
+    if (PhasedRelease.isPhasedRelease(c)) {
+      const decl = c.declaration;
+      files.push({ path: `${decl.release}/release.json`, content: JSON.stringify(decl, undefined, 2) + '\n' });
+    }
+  }
+  assertUniquePaths(files);
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function chartFile(chart: Chart): string {
+  if (PhaseChart.isPhaseChart(chart)) return `${chart.outputPath}/manifest.yaml`;
+  return `${chart.node.path.replace(/\//g, '-') || 'chart'}.yaml`;
+}
+
+export function toYaml(manifests: readonly object[]): string {
+  return manifests.map((m) => stringify(m, { lineWidth: 0 })).join('---\n');
+}
+
+function assertUniquePaths(files: OutputFile[]): void {
+  const seen = new Set<string>();
+  for (const f of files) {
+    if (seen.has(f.path)) throw new SynthesisValidationError([`two releases or charts write ${f.path}: give them different names`]);
+    seen.add(f.path);
+  }
+}
+
+/**
+ * Writes the files into a fresh folder beside `outdir` and swaps it in only when all
+ * were written, so a failure leaves the previous output exactly as it was.
+ */
+export function writeAtomically(outdir: string, files: readonly OutputFile[]): void {
+  const target = path.resolve(outdir);
+  const parent = path.dirname(target);
+  fs.mkdirSync(parent, { recursive: true });
+  const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}-new-`));
+  try {
+    for (const f of files) {
+      const file = path.join(staging, f.path);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, f.content);
+    }
+    const old = `${staging.replace(/-new-/, '-old-')}`;
+    const hadOld = fs.existsSync(target);
+    if (hadOld) fs.renameSync(target, old);
+    fs.renameSync(staging, target);
+    if (hadOld) fs.rmSync(old, { recursive: true, force: true });
+  } catch (e) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Renders the app and writes it to `outdir` atomically. */
+export function synthesize(app: App, outdir: string): OutputFile[] {
+  const files = renderApp(app);
+  writeAtomically(outdir, files);
+  return files;
+}
