@@ -14,7 +14,7 @@ export interface RunAppOptions {
  * 2 for an unexpected failure), never a stack trace unless CDK8S_CANARY_DEBUG is set.
  */
 export function runApp(define: (app: App) => void, options: RunAppOptions = {}): void {
-  const outdir = options.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist';
+  const outdir = options.outdir ?? (process.env.CDK8S_OUTDIR || 'dist');
   try {
     const app = new App({ outdir });
     define(app);

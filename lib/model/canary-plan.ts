@@ -106,26 +106,25 @@ function canaryReplicas(check: Checks, field: string, step: CanaryStep, n: numbe
   const denominator = capacity === CapacityMode.CONSTANT ? 100 : 100 - w;
   if (numerator % denominator === 0) return numerator / denominator;
 
-  const possible = realisableWeights(n, capacity);
   const needed = smallestReplicas(w, capacity);
-  const exact = possible.length ? `with ${n} replicas (${capacity}) the exact weights are ${possible.join(', ')}` : `${n} replicas (${capacity}) realise no exact weight`;
   return check.fail(
     `${field}.weight`,
     w,
-    `a weight that ${n} replicas can realise exactly by pod counts (${w}% would need ${fmt(numerator / denominator)} canary pods): ${exact}; ` +
-      `${w}% needs replicas that are a multiple of ${needed} (e.g. ${describeAt(needed, w, capacity)}), or use CanaryStep.replicas(n)`,
+    `a weight that ${n} replicas realise exactly by pod counts (${w}% would need ${fmt(numerator / denominator)} canary pods): ` +
+      `with ${n} replicas (${capacity}) the canary shares are ${shares(n, capacity)}; ` +
+      `${w}% needs replicas that are a multiple of ${needed} (e.g. ${describeAt(needed, w, capacity)}); or use CanaryStep.replicas(n)`,
   );
 }
 
-function realisableWeights(n: number, capacity: CapacityMode): string[] {
+/** The first canary shares `n` replicas offer, e.g. "1 pod = 33.3%, 2 pods = 66.7%". */
+function shares(n: number, capacity: CapacityMode): string {
   const out: string[] = [];
-  const max = capacity === CapacityMode.CONSTANT ? n - 1 : 4 * n;
-  for (let c = 1; c <= max && out.length < 6; c++) {
+  const max = capacity === CapacityMode.CONSTANT ? n - 1 : n;
+  for (let c = 1; c <= max && out.length < 4; c++) {
     const total = capacity === CapacityMode.CONSTANT ? n : n + c;
-    const pct = (100 * c) / total;
-    if (Number.isInteger(pct)) out.push(`${pct}% (${c} canary)`);
+    out.push(`${c} pod${c === 1 ? '' : 's'} = ${+((100 * c) / total).toFixed(1)}%`);
   }
-  return out;
+  return out.length ? out.join(', ') : 'none (one replica leaves no room for a canary)';
 }
 
 function smallestReplicas(w: number, capacity: CapacityMode): number {

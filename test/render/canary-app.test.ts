@@ -1,0 +1,193 @@
+import { Testing } from 'cdk8s';
+import { CanaryApp, CanaryAppProps, CanaryStep, CapacityMode, EnvValue, Probe, ReleaseConfigError, ServiceType } from '../../lib';
+import { Doc, find, maybeFind, phasesOf, selectedDeployments } from '../support/manifests';
+
+const base: CanaryAppProps = { stableImage: 'acme/shop:1.0.0', canaryImage: 'acme/shop:1.1.0' };
+
+function canary(props: Partial<CanaryAppProps> = {}, id = 'shop'): CanaryApp {
+  return new CanaryApp(Testing.app(), id, { ...base, ...props });
+}
+
+function replicasOf(docs: Doc[], name: string): number | undefined {
+  return maybeFind(docs, 'Deployment', name)?.spec.replicas;
+}
+
+describe('CanaryApp phases', () => {
+  test('constant capacity: 3 stable → 2 stable + 1 canary → promote / rollback at 3', () => {
+    const phases = phasesOf(canary({ replicas: 3, steps: [CanaryStep.replicas(1)] }));
+    expect([...phases.keys()]).toEqual(['stable', 'dark', 'canary-33', 'promote', 'rollback']);
+    const counts = [...phases].map(([p, docs]) => [p, replicasOf(docs, 'shop-stable'), replicasOf(docs, 'shop-canary')]);
+    expect(counts).toEqual([
+      ['stable', 3, undefined],
+      ['dark', 3, 1],
+      ['canary-33', 2, 1],
+      ['promote', 3, undefined],
+      ['rollback', 3, undefined],
+    ]);
+  });
+
+  test('surge capacity: the canary comes on top of n stable pods and gets 1/(n+1)', () => {
+    const app = canary({ replicas: 3, capacity: CapacityMode.SURGE, steps: [CanaryStep.replicas(1), CanaryStep.weight(50)] });
+    const phases = phasesOf(app);
+    expect([...phases.keys()]).toEqual(['stable', 'dark', 'canary-25', 'canary-50', 'promote', 'rollback']);
+    expect(replicasOf(phases.get('canary-25')!, 'shop-stable')).toBe(3);
+    expect(replicasOf(phases.get('canary-25')!, 'shop-canary')).toBe(1);
+    expect(replicasOf(phases.get('canary-50')!, 'shop-canary')).toBe(3);
+  });
+
+  test('weights 10, 25, 50 of 20 replicas are realised exactly by replica counts', () => {
+    const phases = phasesOf(canary({ replicas: 20, steps: [10, 25, 50].map(CanaryStep.weight) }));
+    for (const [name, pct] of [['canary-10', 10], ['canary-25', 25], ['canary-50', 50]] as const) {
+      const docs = phases.get(name)!;
+      const service = find(docs, 'Service', 'shop');
+      const served = selectedDeployments(docs, service);
+      const total = served.reduce((n, d) => n + d.spec.replicas, 0);
+      const canaryPods = served.filter((d) => d.metadata.name === 'shop-canary').reduce((n, d) => n + d.spec.replicas, 0);
+      expect(canaryPods * 100).toBe(pct * total);
+    }
+  });
+
+  test('promote runs the new image on the stable Deployment; rollback the old one', () => {
+    const phases = phasesOf(canary());
+    const image = (p: string, d: string) => find(phases.get(p)!, 'Deployment', d).spec.template.spec.containers[0].image;
+    expect(image('stable', 'shop-stable')).toBe('acme/shop:1.0.0');
+    expect(image('canary-33', 'shop-canary')).toBe('acme/shop:1.1.0');
+    expect(image('promote', 'shop-stable')).toBe('acme/shop:1.1.0');
+    expect(image('rollback', 'shop-stable')).toBe('acme/shop:1.0.0');
+    expect(maybeFind(phases.get('promote')!, 'Deployment', 'shop-canary')).toBeUndefined();
+    expect(maybeFind(phases.get('rollback')!, 'Service', 'shop-canary')).toBeUndefined();
+    expect(find(phases.get('promote')!, 'Deployment', 'shop-stable').spec.template.metadata.labels['app.kubernetes.io/version']).toBe('1.1.0');
+  });
+
+  test('dark: the canary runs behind its preview Service only; the production Service stays on stable', () => {
+    const dark = phasesOf(canary()).get('dark')!;
+    const production = find(dark, 'Service', 'shop');
+    expect(selectedDeployments(dark, production).map((d) => d.metadata.name)).toEqual(['shop-stable']);
+    const preview = find(dark, 'Service', 'shop-canary');
+    expect(selectedDeployments(dark, preview).map((d) => d.metadata.name)).toEqual(['shop-canary']);
+    expect(preview.spec.type).toBe('ClusterIP');
+  });
+
+  test('in every phase the production Service selects pods, by the app label alone outside the dark phase', () => {
+    for (const [phase, docs] of phasesOf(canary({ service: { name: 'shop-lb', type: ServiceType.LOAD_BALANCER } }))) {
+      const service = find(docs, 'Service', 'shop-lb');
+      expect(selectedDeployments(docs, service).length).toBeGreaterThan(0);
+      if (phase !== 'dark') expect(service.spec.selector).toEqual({ 'app.kubernetes.io/name': 'shop' });
+      for (const d of selectedDeployments(docs, service)) {
+        const names = d.spec.template.spec.containers.flatMap((c: any) => c.ports.map((p: any) => p.name));
+        for (const port of service.spec.ports) expect(names).toContain(port.targetPort);
+      }
+    }
+  });
+
+  test('each Deployment selector is the same in every phase and selects by app + track only', () => {
+    const selectors = new Map<string, string>();
+    for (const docs of phasesOf(canary()).values()) {
+      for (const d of docs.filter((x) => x.kind === 'Deployment')) {
+        const s = JSON.stringify(d.spec.selector);
+        expect(selectors.get(d.metadata.name) ?? s).toBe(s);
+        selectors.set(d.metadata.name, s);
+        expect(Object.keys(d.spec.selector.matchLabels).sort()).toEqual(['app.kubernetes.io/name', 'track']);
+      }
+    }
+    expect([...selectors.keys()].sort()).toEqual(['shop-canary', 'shop-stable']);
+  });
+
+  test('every object carries the prune labels of its release and no construct-path label', () => {
+    for (const docs of phasesOf(canary()).values()) {
+      for (const d of docs) {
+        expect(d.metadata.labels).toMatchObject({ 'app.kubernetes.io/instance': 'shop', 'app.kubernetes.io/managed-by': 'cdk8s-canary' });
+        expect(JSON.stringify(d)).not.toContain('cdk8s.io/metadata.addr');
+      }
+    }
+    expect(canary().declaration.pruneSelector).toBe('app.kubernetes.io/instance=shop,app.kubernetes.io/managed-by=cdk8s-canary');
+  });
+
+  test('pods meet the restricted profile and request resources by default', () => {
+    const pod = find(phasesOf(canary()).get('stable')!, 'Deployment', 'shop-stable').spec.template.spec;
+    expect(pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.automountServiceAccountToken).toBe(false);
+    const c = pod.containers[0];
+    expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true });
+    expect(c.resources.requests).toEqual({ cpu: '100m', memory: '128Mi' });
+    expect(c.resources.limits).toEqual({ memory: '256Mi' });
+    expect(c.readinessProbe).toEqual({ tcpSocket: { port: 'http' } });
+  });
+
+  test('read-only root filesystem gets a writable /tmp', () => {
+    const pod = find(phasesOf(canary({ security: { readOnlyRootFilesystem: true, runAsUser: 10001 } })).get('stable')!, 'Deployment', 'shop-stable').spec.template.spec;
+    expect(pod.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(pod.containers[0].volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+    expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
+    expect(pod.securityContext.runAsUser).toBe(10001);
+  });
+
+  test('declaration: shares per phase as relative weights by version', () => {
+    const decl = canary({ replicas: 4, capacity: CapacityMode.SURGE, steps: [CanaryStep.replicas(1)] }).declaration;
+    const routes = Object.fromEntries(decl.phases.map((p) => [p.name, p.addresses[0].routes[0].backends]));
+    expect(routes).toEqual({
+      'stable': [{ version: '1.0.0', weight: 4 }],
+      'dark': [{ version: '1.0.0', weight: 4 }],
+      'canary-20': [{ version: '1.0.0', weight: 4 }, { version: '1.1.0', weight: 1 }],
+      'promote': [{ version: '1.1.0', weight: 4 }],
+      'rollback': [{ version: '1.0.0', weight: 4 }],
+    });
+    expect(decl.transitions).toEqual([
+      ['stable', 'dark'],
+      ['dark', 'canary-20'],
+      ['canary-20', 'promote'],
+      ['dark', 'rollback'],
+      ['canary-20', 'rollback'],
+    ]);
+    expect(decl.phases[0].addresses[0].minAvailable).toBe(3);
+  });
+});
+
+describe('CanaryApp rejects bad input, naming the construct and the field', () => {
+  const cases: Array<[string, Partial<CanaryAppProps>, string, RegExp]> = [
+    ['name not DNS-1123', { name: 'Address_Book' }, 'name', /DNS-1123 label/],
+    ['replicas < 1', { replicas: 0 }, 'replicas', /integer ≥ 1/],
+    ['fractional replicas', { replicas: 2.5 }, 'replicas', /integer ≥ 1/],
+    ['weight above 100', { replicas: 10, steps: [CanaryStep.weight(101)] }, 'steps[0].weight', /from 1 to 99/],
+    ['negative weight', { replicas: 10, steps: [CanaryStep.weight(-5)] }, 'steps[0].weight', /from 1 to 99/],
+    ['10% of 3 replicas', { replicas: 3, steps: [CanaryStep.weight(10)] }, 'steps[0].weight', /10% would need 0\.30 canary pods\): with 3 replicas \(constant\) the canary shares are 1 pod = 33\.3%, 2 pods = 66\.7%; 10% needs replicas that are a multiple of 10 \(e\.g\. 10: 9 stable \+ 1 canary\)/],
+    ['steps not increasing', { replicas: 10, steps: [CanaryStep.weight(50), CanaryStep.weight(20)] }, 'steps[1]', /more canary pods than the step before/],
+    ['canary step taking every pod', { replicas: 3, steps: [CanaryStep.replicas(3)] }, 'steps[0].replicas', /from 1 to 2/],
+    ['image without tag', { canaryImage: 'acme/shop' }, 'canaryImage', /pinned by a tag or a digest/],
+    ['image :latest', { stableImage: 'acme/shop:latest' }, 'stableImage', /other than "latest"/],
+    ['malformed image', { stableImage: 'Acme Shop:1' }, 'stableImage', /image reference/],
+    ['same image twice', { canaryImage: 'acme/shop:1.0.0' }, 'canaryImage', /other than stableImage/],
+    ['secret reference without key', { env: { DB_PASSWORD: EnvValue.fromSecret('db', '') } }, 'env.DB_PASSWORD.key', /non-empty key/],
+    ['literal secret', { env: { DB_PASSWORD: EnvValue.fromValue('hunter2') } }, 'env.DB_PASSWORD', /EnvValue\.fromSecret/],
+    ['duplicate port numbers', { ports: [{ name: 'http', containerPort: 80 }, { name: 'admin', containerPort: 80 }] }, 'ports containerPorts[1]', /not used earlier/],
+    ['duplicate port names', { ports: [{ name: 'http', containerPort: 80 }, { name: 'http', containerPort: 81 }] }, 'ports names[1]', /not used earlier/],
+    ['probe on an unknown port', { readinessProbe: Probe.httpGet('/ready', { port: 'admin' }) }, 'readinessProbe.port', /name of a container port/],
+    ['nodePort on ClusterIP', { ports: [{ containerPort: 80, nodePort: 30080 }] }, 'ports[0].nodePort', /no nodePort on a ClusterIP/],
+    ['bad quantity', { resources: { requests: { cpu: 'lots' } } }, 'resources.requests.cpu', /Kubernetes quantity/],
+    ['rolling update that cannot progress', { rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } }, 'rollingUpdate.maxUnavailable', /above 0 when maxSurge is 0/],
+  ];
+
+  test.each(cases)('%s', (_title, props, field, message) => {
+    let error: unknown;
+    try {
+      canary(props, 'shop');
+    } catch (e) {
+      error = e;
+    }
+    expect(ReleaseConfigError.isReleaseConfigError(error)).toBe(true);
+    const e = error as ReleaseConfigError;
+    expect(e.path).toBe('shop');
+    expect(e.field).toBe(field);
+    expect(e.message).toMatch(message);
+    expect(e.message.startsWith(`shop: ${field}: `)).toBe(true);
+  });
+
+  test('a literal value for a secret-looking name is accepted when declared not secret', () => {
+    expect(() => canary({ env: { TOKEN_TTL: EnvValue.fromValue('3600', { notSecret: true }) } })).not.toThrow();
+  });
+
+  test('the literal value of a rejected secret is not echoed', () => {
+    expect(() => canary({ env: { API_KEY: EnvValue.fromValue('sk-live-123') } })).toThrow(/<literal value hidden>/);
+    expect(() => canary({ env: { API_KEY: EnvValue.fromValue('sk-live-123') } })).not.toThrow(/sk-live-123/);
+  });
+});

@@ -1,0 +1,30 @@
+import { Testing } from 'cdk8s';
+import { PhasedRelease } from '../../lib/render/phased-release';
+
+/** A rendered Kubernetes object, loosely typed for assertions. */
+export type Doc = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any; [k: string]: any };
+
+/** Every phase of a release, rendered: phase name → documents. */
+export function phasesOf(release: PhasedRelease): Map<string, Doc[]> {
+  return new Map(release.phaseNames.map((p) => [p, Testing.synth(release.phase(p)) as Doc[]]));
+}
+
+export function find(docs: Doc[], kind: string, name: string): Doc {
+  const doc = docs.find((d) => d.kind === kind && d.metadata.name === name);
+  if (!doc) throw new Error(`no ${kind}/${name} among ${docs.map((d) => `${d.kind}/${d.metadata.name}`).join(', ')}`);
+  return doc;
+}
+
+export function maybeFind(docs: Doc[], kind: string, name: string): Doc | undefined {
+  return docs.find((d) => d.kind === kind && d.metadata.name === name);
+}
+
+/** Whether every key/value of the selector is among the labels. */
+export function selects(selector: Record<string, string>, labels: Record<string, string> = {}): boolean {
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+/** Deployments whose pods a Service selects. */
+export function selectedDeployments(docs: Doc[], service: Doc): Doc[] {
+  return docs.filter((d) => d.kind === 'Deployment' && selects(service.spec.selector, d.spec.template.metadata.labels));
+}
