@@ -48,10 +48,16 @@ export interface StagedReleaseProps {
   readonly namespace?: string;
   /** @default StageStrategy.ISOLATED */
   readonly strategy?: StageStrategy;
-  /** The frontend: one copy per stage (`frontend-active`, `frontend-smoke`). */
-  readonly frontend: FrontendTierProps;
-  /** The backend the frontend calls. */
-  readonly backend: TierProps;
+  /**
+   * The frontend: one copy per stage (`frontend-active`, `frontend-smoke`).
+   * @default - FrontendTierProps defaults
+   */
+  readonly frontend?: FrontendTierProps;
+  /**
+   * The backend the frontend calls.
+   * @default - TierProps defaults
+   */
+  readonly backend?: TierProps;
   /** The version in production when the release starts. */
   readonly active: StageVersionProps;
   /** The new version: smoke-tested beside the active one, then rolled out to it. */
@@ -105,12 +111,13 @@ export class StagedRelease extends PhasedRelease {
     const namespace = (this.namespace = props.namespace === undefined ? undefined : check.dnsLabel('namespace', props.namespace));
     const strategy = (this.strategy = check.oneOf('strategy', props.strategy ?? StageStrategy.ISOLATED, Object.values(StageStrategy)));
     const cleanup = check.oneOf('cleanup', props.cleanup ?? CleanupMode.SCALE_TO_ZERO, Object.values(CleanupMode));
-    const frontend = (this.frontend = new Tier(check, 'frontend', props.frontend, 'frontend'));
-    const backend = (this.backend = new Tier(check, 'backend', props.backend, 'backend'));
+    const frontendProps = props.frontend ?? {};
+    const frontend = (this.frontend = new Tier(check, 'frontend', frontendProps, 'frontend'));
+    const backend = (this.backend = new Tier(check, 'backend', props.backend ?? {}, 'backend'));
     if (backend.name === frontend.name) check.fail('backend.name', backend.name, `a tier name other than the frontend's ("${frontend.name}"): it tells the tiers' pods apart`);
-    const backendUrlVariable = props.frontend.backendUrlVariable ?? 'BACKEND_URL';
+    const backendUrlVariable = frontendProps.backendUrlVariable ?? 'BACKEND_URL';
     if (typeof backendUrlVariable !== 'string' || !ENV_NAME.test(backendUrlVariable)) check.fail('frontend.backendUrlVariable', backendUrlVariable, "an environment variable name: letters, digits, '_', '-' and '.', not starting with a digit");
-    if (props.frontend.env && backendUrlVariable in props.frontend.env) {
+    if (frontendProps.env && backendUrlVariable in frontendProps.env) {
       check.fail(`frontend.env.${backendUrlVariable}`, '<set>', `no value for ${backendUrlVariable}: it carries the address of the backend of each stage's version (frontend.backendUrlVariable)`);
     }
 

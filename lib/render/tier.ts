@@ -67,7 +67,7 @@ export class Tier {
    * @param field the prop holding the tier (`frontend`), prefix of every field in errors
    */
   constructor(check: Checks, field: string, props: TierProps, defaultName: string) {
-    if (typeof props !== 'object' || props === null) check.fail(field, props, 'the tier’s options (at least an object, {})');
+    if (typeof props !== 'object' || props === null) check.fail(field, props, "the tier's options: an object ({} for the defaults)");
     this.name = serviceName(check, `${field}.name`, props.name ?? defaultName, 63 - '-active'.length);
     this.replicas = check.integer(`${field}.replicas`, props.replicas ?? 3, 1);
     this.smokeReplicas = check.integer(`${field}.smokeReplicas`, props.smokeReplicas ?? 1, 1);
