@@ -117,7 +117,7 @@ export class Tier {
 }
 
 /** Checks a name that begins Service names (RFC 1035 label). */
-export function serviceName(check: Checks, field: string, value: unknown, maxLength = 63): string {
+function serviceName(check: Checks, field: string, value: unknown, maxLength = 63): string {
   if (typeof value !== 'string' || value.length > maxLength || !DNS_1035.test(value)) {
     check.fail(field, value, `a DNS-1035 label of at most ${maxLength} characters: lower-case letters, digits and '-', starting with a letter and ending with a letter or digit`);
   }
