@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { CanaryApp, CanaryStep, CapacityMode, EnvValue, PodField, Probe, ReleaseInputs, runApp, ServiceType } from './lib';
+import { CanaryApp, CanaryStep, CapacityMode, CleanupMode, EnvValue, PodField, Probe, ReleaseInputs, runApp, ServiceType, StagedRelease, StageStrategy } from './lib';
 
 /**
  * The releases of the examples. Images come from environment variables (set by CI,
@@ -43,6 +43,44 @@ export function defineReleases(app: App, inputs: ReleaseInputs = ReleaseInputs.l
       MY_POD_NAMESPACE: EnvValue.fromPodField(PodField.NAMESPACE),
     },
     podLabelsFile: '/etc/labels',
+  });
+
+  // Seamless deployment: 5 frontend pods (Service frontend-active) call 5 backend pods
+  // (Service backend-v1). v2 is deployed beside them as backend-v2 and a smoke frontend
+  // (Service frontend-smoke), smoke-tested, then frontend-active is rolled to v2 and
+  // backend-v2 (a pod counts after 30 s ready), and backend-v1 and the smoke frontend
+  // are scaled to zero. The seed exposes backend-v1 as a LoadBalancer "for poking
+  // around" and says a real setup keeps it ClusterIP, as here.
+  const tiers = {
+    frontend: {
+      replicas: 5,
+      smokeReplicas: 5,
+      ports: [{ containerPort: 8080, servicePort: 80 }],
+      serviceType: ServiceType.LOAD_BALANCER,
+      smokeServiceType: ServiceType.LOAD_BALANCER,
+      backendUrlVariable: 'BACKEND_URL',
+    },
+    backend: { replicas: 5, ports: [{ containerPort: 8080, servicePort: 80 }] },
+  };
+  new StagedRelease(app, 'seamless', {
+    ...tiers,
+    active: { version: 'v1', frontendImage: inputs.get('seamless', 'activeFrontendImage'), backendImage: inputs.get('seamless', 'activeBackendImage') },
+    smoke: { version: 'v2', frontendImage: inputs.get('seamless', 'smokeFrontendImage'), backendImage: inputs.get('seamless', 'smokeBackendImage') },
+    minReadySeconds: 30,
+    cleanup: CleanupMode.SCALE_TO_ZERO,
+  });
+
+  // The seed's simpler strategy when backend v2 accepts v1 frontends: the smoke copy
+  // starts on v1, its backend then its frontend move to v2 (each step smoke-tested),
+  // then the active stage's backend and frontend do the same; the smoke copy is then
+  // removed. It is the same application as `seamless`: a cluster runs one of the two.
+  new StagedRelease(app, 'seamless-compatible', {
+    ...tiers,
+    strategy: StageStrategy.COMPATIBLE,
+    active: { version: 'v1', frontendImage: inputs.get('seamless-compatible', 'activeFrontendImage'), backendImage: inputs.get('seamless-compatible', 'activeBackendImage') },
+    smoke: { version: 'v2', frontendImage: inputs.get('seamless-compatible', 'smokeFrontendImage'), backendImage: inputs.get('seamless-compatible', 'smokeBackendImage') },
+    minReadySeconds: 30,
+    cleanup: CleanupMode.REMOVE,
   });
 }
 
