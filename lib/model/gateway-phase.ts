@@ -49,7 +49,7 @@ export class GatewayPhase {
 
   /**
    * Name of the phase: its output folder, a DNS label.
-   * @default - derived from the routes, e.g. `1-0-3`, `v1-90-v2-10`
+   * @default - derived from the routes: `1-0-3`, `split-90-10`, `v1-when-v2`, `v1-dark-v2`
    */
   public named(name: string): GatewayPhase {
     return new GatewayPhase(this.weights, this.routes, this.dark, this.replicas, name, this.description);

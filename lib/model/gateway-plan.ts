@@ -43,7 +43,7 @@ export interface GatewayPlanPhase {
 
 export interface GatewayPlan {
   readonly phases: readonly GatewayPlanPhase[];
-  /** Pairs of phases a pipeline may apply one after the other: each next phase, and back to the previous one where that is safe. */
+  /** Pairs of phases a pipeline may apply one after the other: each next phase, and back to the previous one. */
   readonly transitions: ReadonlyArray<readonly [string, string]>;
 }
 
@@ -109,11 +109,8 @@ export function planGateway(check: Checks, versions: readonly PlanVersion[], pha
     checkForward(check, from, to);
     transitions.push([from.name, to.name]);
   });
-  planned.forEach((to, i) => {
-    if (i === planned.length - 1) return;
-    const from = planned[i + 1];
-    if (safe(from, to)) transitions.push([from.name, to.name]);
-  });
+  // The rule is symmetric, so going back one phase (a rollback) is as safe as going forward.
+  planned.slice(1).forEach((from, i) => transitions.push([from.name, planned[i].name]));
   return { phases: planned, transitions };
 }
 
@@ -141,13 +138,6 @@ function resolveRoute(check: Checks, field: string, matches: readonly Match[], v
   // Istio keys conditions by header and the Gateway API keeps only the first of a name.
   check.unique(`${field}.conditions headers`, conditions.map((c) => c.header));
   return { conditions, version, field };
-}
-
-/** Going from `from` to `to` keeps every request on ready pods: see checkForward. */
-function safe(from: GatewayPlanPhase, to: GatewayPlanPhase): boolean {
-  const deployedFrom = new Set(from.deployed.map((d) => d.version));
-  const deployedTo = new Set(to.deployed.map((d) => d.version));
-  return [...routedVersions(to)].every((v) => deployedFrom.has(v)) && [...routedVersions(from)].every((v) => deployedTo.has(v));
 }
 
 /**
@@ -180,7 +170,7 @@ function checkForward(check: Checks, from: GatewayPlanPhase, to: GatewayPlanPhas
 function defaultName(byVersion: Map<string, PlanVersion>, weights: readonly PlannedWeight[], routes: readonly PlannedRoute[], dark: Set<string>): string {
   const slug = (v: string) => byVersion.get(v)!.slug;
   const released = weights.filter((w) => w.weight > 0);
-  let name = released.length === 1 ? slug(released[0].version) : released.map((w) => `${slug(w.version)}-${w.weight}`).join('-');
+  let name = released.length === 1 ? slug(released[0].version) : `split-${released.map((w) => w.weight).join('-')}`;
   if (routes.length) name += `-when-${[...new Set(routes.map((r) => slug(r.version)))].join('-')}`;
   if (dark.size) name += `-dark-${[...dark].map(slug).join('-')}`;
   return name;

@@ -103,7 +103,6 @@ export class Gateway extends PhasedRelease {
       check.fail('ports[0].nodePort', port.nodePort, 'no nodePort on a ClusterIP Service (set serviceType to NODE_PORT or LOAD_BALANCER)');
     }
 
-    this.plan = planGateway(check, versions, props.phases);
     const objectLabels = { [Labels.NAME]: name, ...releaseLabels(this.releaseName) };
     const target: TrafficTarget = {
       check,
@@ -116,6 +115,7 @@ export class Gateway extends PhasedRelease {
       serviceType,
     };
     this.router = provider._bind(target);
+    this.plan = planGateway(check, versions, props.phases);
     for (const phase of this.plan.phases) this.routes.set(phase.name, this.router.realise(phase));
 
     this.minAvailable = check.integer('minAvailable', props.minAvailable ?? 1, 1);

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Checks } from '../model/checks';
 import { GatewayPlanPhase, routedVersions } from '../model/gateway-plan';
+import { describeMatch } from '../model/route-match';
 import { DeclaredRoute, TrafficProvider } from '../model/release';
 import { ResolvedPort } from '../render/pod-blueprint';
 import { renderService, ServiceType } from '../render/workload';
@@ -61,7 +62,7 @@ const CONDITIONAL_PROVIDERS = 'Traffic.istio(), Traffic.gatewayApi() and Traffic
 export function checkCapabilities(check: Checks, kind: TrafficProvider, caps: TrafficCapabilities, phase: GatewayPlanPhase): void {
   if (!caps.conditions && phase.routes.length) {
     const r = phase.routes[0];
-    check.fail(r.field, r.conditions.map((c) => `${c.header} ${c.match} ${c.value}`).join(' and '), `a phase without conditions: the ${kind} provider cannot route by request content (${CONDITIONAL_PROVIDERS} can)`);
+    check.fail(r.field, r.conditions.map(describeMatch).join(' and '), `a phase without conditions: the ${kind} provider cannot route by request content (${CONDITIONAL_PROVIDERS} can)`);
   }
   const routed = routedVersions(phase);
   if (caps.maxVersions && routed.size > caps.maxVersions.count) {
