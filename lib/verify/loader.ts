@@ -90,13 +90,14 @@ export function loadPhases(inputs: readonly string[], name?: string): LoadedRele
 /** Parses the documents of a YAML text; `kind: List` documents are expanded into their items. */
 export function parseDocuments(file: string, text: string): LoadedDocument[] {
   const out: LoadedDocument[] = [];
-  const docs = parseAllDocuments(text, { prettyErrors: false });
+  const docs = parseAllDocuments(text);
   if (!Array.isArray(docs)) throw new ManifestReadError(file, 'not a YAML stream');
   docs.forEach((doc, i) => {
     const error = doc.errors[0];
     if (error) {
-      const line = error.linePos?.[0]?.line;
-      throw new ManifestReadError(file, `${line ? `line ${line}: ` : ''}${error.message.split('\n')[0]}`);
+      const pos = error.linePos?.[0];
+      const message = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      throw new ManifestReadError(file, `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}not valid YAML: ${message}`);
     }
     const value: unknown = doc.toJS({ maxAliasCount: 100 });
     if (value === null || value === undefined) return;

@@ -3,6 +3,7 @@ import { Finding } from './finding';
 import { LoadedRelease, loadPhases, loadRelease } from './loader';
 import { PhaseIndex } from './phase-index';
 import { checkPolicy } from './policy';
+import { checkSchema } from './schema-findings';
 import { checkTraffic } from './traffic';
 import { checkTransition, parsePruneSelector } from './transitions';
 import { checkWiring } from './wiring';
@@ -23,8 +24,8 @@ export function indexPhases(release: LoadedRelease): PhaseIndex[] {
 }
 
 /**
- * Verifies a release offline, before anything is applied: wiring, policy and
- * traffic in every phase, and transitions and capacity between the phases a
+ * Verifies a release offline, before anything is applied: schema, wiring, policy
+ * and traffic in every phase, and transitions and capacity between the phases a
  * pipeline applies one after the other. Traffic shares and capacity are computed
  * from the manifests and compared with the declaration (release.json) when there
  * is one; plain YAML gets every check that needs no declaration.
@@ -38,7 +39,7 @@ export function verifyRelease(release: LoadedRelease): VerifyResult {
   const findings: Finding[] = [];
   for (const index of indexes) {
     const declared = decl?.phases.find((p) => p.name === index.name);
-    perPhase.push(...checkWiring(release.name, index, prune), ...checkPolicy(release.name, index));
+    perPhase.push(...checkSchema(release.name, index.phase), ...checkWiring(release.name, index, prune), ...checkPolicy(release.name, index));
     findings.push(...checkTraffic(release.name, index, declared, decl?.provider), ...checkCapacity(release.name, undefined, index, declared, decl?.provider));
   }
   for (const [fromName, toName] of release.transitions) {

@@ -74,8 +74,12 @@ function serviceWiring(index: PhaseIndex, service: K8sObject, add: Add): void {
       if (podHasPort(w, target, port.protocol)) continue;
       const field = port.targetPort === undefined ? `spec.ports[${port.index}].port` : `spec.ports[${port.index}].targetPort`;
       const have = podPortList(w);
-      const what = typeof target === 'number' ? `port ${target}/${port.protocol}` : `a port named "${target}" (${port.protocol})`;
-      add(service, field, `the pods of ${w.ref} declare no ${what}${have ? ` (they declare ${have})` : ' (they declare no ports)'}`);
+      const declared = have ? `they declare ${have}` : 'they declare no ports';
+      if (typeof target === 'string') {
+        add(service, field, `the pods of ${w.ref} have no port named "${target}" (${declared}): the Service gets no endpoints from them`);
+      } else {
+        add(service, field, `the pods of ${w.ref} do not declare port ${target}/${port.protocol} (${declared}): nothing shows their container listens there; declare it in the container's ports`);
+      }
     }
   }
 }
