@@ -29,6 +29,8 @@ export interface Destination {
 
 /** One route: requests that meet all conditions go to the destinations, in the given shares. */
 export interface ComputedRoute {
+  /** The object holding the route, when it is not the address itself (an ingress-nginx canary Ingress). */
+  readonly source?: K8sObject;
   readonly field: string;
   readonly conditions: readonly RouteCondition[];
   /** Shares add up to 1, or the list is empty (the route answers by itself, e.g. a redirect). */
@@ -43,12 +45,18 @@ export interface RouteTable {
   readonly routes: readonly ComputedRoute[];
 }
 
+export interface RoutingProblem {
+  readonly object?: K8sObject;
+  readonly field: string;
+  readonly message: string;
+}
+
 export interface AddressRouting {
   /** The object that is the address: a Service, VirtualService, HTTPRoute or Ingress. */
   readonly address: K8sObject;
   readonly tables: readonly RouteTable[];
-  /** Problems of the router itself (e.g. every weight is 0), with the field that holds them. */
-  readonly problems: ReadonlyArray<{ readonly field: string; readonly message: string }>;
+  /** Problems of the router itself (e.g. every weight is 0), with the field (and object, when not the address) that holds them. */
+  readonly problems: ReadonlyArray<RoutingProblem>;
 }
 
 /** Shares from weights: weight / sum; a lone destination takes everything (Istio, Gateway API). */

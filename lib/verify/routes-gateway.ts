@@ -1,7 +1,7 @@
 import { RouteCondition } from '../model/release';
 import { asArray, asNumber, asString, get, K8sObject } from './manifest';
 import { PhaseIndex } from './phase-index';
-import { AddressRouting, ComputedRoute, Destination, sharesFromWeights } from './route-model';
+import { AddressRouting, ComputedRoute, Destination, RoutingProblem, sharesFromWeights } from './route-model';
 
 /**
  * Gateway API HTTPRoute semantics (gateway.networking.k8s.io/v1): every match of
@@ -13,7 +13,7 @@ import { AddressRouting, ComputedRoute, Destination, sharesFromWeights } from '.
  */
 export function gatewayRouting(index: PhaseIndex, route: K8sObject): AddressRouting {
   const ns = index.namespaceOf(route);
-  const problems: Array<{ field: string; message: string }> = [];
+  const problems: RoutingProblem[] = [];
   const candidates: Array<ComputedRoute & { rank: number[] }> = [];
   asArray(get(route, 'spec', 'rules')).forEach((rule, i) => {
     const field = `spec.rules[${i}]`;

@@ -2,7 +2,7 @@ import { RouteCondition } from '../model/release';
 import { asArray, asLabels, asNumber, asString, get, isRecord, K8sObject } from './manifest';
 import { PhaseIndex } from './phase-index';
 import { Rational } from './rational';
-import { AddressRouting, ComputedRoute, Destination, sharesFromWeights } from './route-model';
+import { AddressRouting, ComputedRoute, Destination, RoutingProblem, sharesFromWeights } from './route-model';
 
 /**
  * Istio VirtualService semantics (networking.istio.io, v1alpha3 to v1): `spec.http`
@@ -14,7 +14,7 @@ import { AddressRouting, ComputedRoute, Destination, sharesFromWeights } from '.
  */
 export function istioRouting(index: PhaseIndex, vs: K8sObject): AddressRouting {
   const ns = index.namespaceOf(vs);
-  const problems: Array<{ field: string; message: string }> = [];
+  const problems: RoutingProblem[] = [];
   const routes: ComputedRoute[] = [];
   asArray(get(vs, 'spec', 'http')).forEach((http, i) => {
     const field = `spec.http[${i}]`;

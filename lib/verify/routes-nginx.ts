@@ -1,7 +1,7 @@
 import { annotationsOf, asArray, asNumber, asString, get, K8sObject } from './manifest';
 import { PhaseIndex } from './phase-index';
 import { Rational } from './rational';
-import { AddressRouting, ComputedRoute, Destination, isNginxCanary, RouteTable } from './route-model';
+import { AddressRouting, ComputedRoute, Destination, isNginxCanary, RouteTable, RoutingProblem } from './route-model';
 
 const PREFIX = 'nginx.ingress.kubernetes.io/';
 
@@ -16,7 +16,7 @@ const PREFIX = 'nginx.ingress.kubernetes.io/';
  */
 export function nginxRouting(index: PhaseIndex, ingress: K8sObject): AddressRouting {
   const ns = index.namespaceOf(ingress);
-  const problems: Array<{ field: string; message: string }> = [];
+  const problems: RoutingProblem[] = [];
   const canaries = index.ofKind('Ingress', 'networking.k8s.io').filter((o) => isNginxCanary(o) && index.namespaceOf(o) === ns);
   const tables: RouteTable[] = [];
   for (const entry of ingressPaths(ingress)) {
@@ -38,24 +38,25 @@ export function nginxRouting(index: PhaseIndex, ingress: K8sObject): AddressRout
       const h = header.toLowerCase();
       const value = a[`${PREFIX}canary-by-header-value`];
       const pattern = a[`${PREFIX}canary-by-header-pattern`];
-      if (value) routes.push({ field: at('canary-by-header-value'), conditions: [{ header: h, match: 'exact', value }], destinations: to(canary) });
-      else if (pattern) routes.push({ field: at('canary-by-header-pattern'), conditions: [{ header: h, match: 'regex', value: pattern }], destinations: to(canary) });
+      if (value) routes.push({ source: canaryIngress, field: at('canary-by-header-value'), conditions: [{ header: h, match: 'exact', value }], destinations: to(canary) });
+      else if (pattern) routes.push({ source: canaryIngress, field: at('canary-by-header-pattern'), conditions: [{ header: h, match: 'regex', value: pattern }], destinations: to(canary) });
       else {
-        routes.push({ field: at('canary-by-header'), conditions: [{ header: h, match: 'exact', value: 'always' }], destinations: to(canary) });
-        routes.push({ field: at('canary-by-header'), conditions: [{ header: h, match: 'exact', value: 'never' }], destinations: to(main) });
+        routes.push({ source: canaryIngress, field: at('canary-by-header'), conditions: [{ header: h, match: 'exact', value: 'always' }], destinations: to(canary) });
+        routes.push({ source: canaryIngress, field: at('canary-by-header'), conditions: [{ header: h, match: 'exact', value: 'never' }], destinations: to(main) });
       }
     }
     const cookie = a[`${PREFIX}canary-by-cookie`];
     if (cookie) {
       const cookieIs = (v: string) => ({ header: 'cookie', match: 'regex' as const, value: `(^|;\\s*)${escapeRegex(cookie)}=${v}(;|$)` });
-      routes.push({ field: at('canary-by-cookie'), conditions: [cookieIs('always')], destinations: to(canary) });
-      routes.push({ field: at('canary-by-cookie'), conditions: [cookieIs('never')], destinations: to(main) });
+      routes.push({ source: canaryIngress, field: at('canary-by-cookie'), conditions: [cookieIs('always')], destinations: to(canary) });
+      routes.push({ source: canaryIngress, field: at('canary-by-cookie'), conditions: [cookieIs('never')], destinations: to(main) });
     }
-    const weight = intAnnotation(a, 'canary-weight', 0, at, problems);
-    const total = intAnnotation(a, 'canary-weight-total', 100, at, problems);
+    const problem = (field: string, message: string) => problems.push({ object: canaryIngress, field, message });
+    const weight = intAnnotation(a, 'canary-weight', 0, at, problem);
+    const total = intAnnotation(a, 'canary-weight-total', 100, at, problem);
     const w = Math.max(0, Math.min(weight, total));
     const destinations = total > 0 ? [{ destination: main, share: Rational.of(total - w, total) }, { destination: canary, share: Rational.of(w, total) }].filter((d) => !d.share.isZero()) : to(main);
-    routes.push({ field: at('canary-weight'), conditions: [], destinations });
+    routes.push({ source: canaryIngress, field: at('canary-weight'), conditions: [], destinations });
     tables.push({ label, routes });
   }
   return { address: ingress, tables, problems };
@@ -88,11 +89,11 @@ function ingressDestination(index: PhaseIndex, ingress: K8sObject, ns: string, b
   return { router: ingress, field: `${field}.service`, service: index.find('Service', name, ns, ''), serviceName: name, namespace: ns, port };
 }
 
-function intAnnotation(a: { [k: string]: string }, key: string, fallback: number, at: (k: string) => string, problems: Array<{ field: string; message: string }>): number {
+function intAnnotation(a: { [k: string]: string }, key: string, fallback: number, at: (k: string) => string, problem: (field: string, message: string) => void): number {
   const raw = a[`${PREFIX}${key}`];
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw)) {
-    problems.push({ field: at(key), message: `${JSON.stringify(raw)} is not a whole number` });
+    problem(at(key), `${JSON.stringify(raw)} is not a whole number`);
     return fallback;
   }
   return Number(raw);

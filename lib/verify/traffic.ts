@@ -1,12 +1,14 @@
 import { DeclaredPhase, DeclaredRoute, RouteCondition, TrafficProvider } from '../model/release';
 import { Finding, FindingSink } from './finding';
-import { objectRef } from './manifest';
+import { K8sObject, objectRef } from './manifest';
 import { PhaseIndex } from './phase-index';
 import { Rational } from './rational';
 import { ComputedRoute, findAddress, routersOf, routingOf, versionShares } from './routes';
 
 /** A route reduced to what a person (and the declaration) cares about: conditions and shares by version. */
 export interface RouteShares {
+  /** The object holding the route, when it is not the address itself. */
+  readonly source?: K8sObject;
   readonly field: string;
   readonly conditions: readonly RouteCondition[];
   /** Version → share of this route's requests; zero shares are left out. */
@@ -20,7 +22,7 @@ export interface RouteShares {
 export function effectiveRoutes(index: PhaseIndex, routes: readonly ComputedRoute[]): RouteShares[] {
   const out: RouteShares[] = [];
   for (const r of routes) {
-    out.push({ field: r.field, conditions: sortConditions(r.conditions), shares: versionShares(index, r) });
+    out.push({ source: r.source, field: r.field, conditions: sortConditions(r.conditions), shares: versionShares(index, r) });
     if (r.conditions.length === 0) break;
   }
   return out;
@@ -49,7 +51,7 @@ export function declaredRoutes(routes: readonly DeclaredRoute[]): RouteShares[] 
 export function checkTraffic(release: string, index: PhaseIndex, declared: DeclaredPhase | undefined, provider?: TrafficProvider): Finding[] {
   const sink = new FindingSink(release, 'traffic');
   for (const router of routersOf(index)) {
-    for (const p of routingOf(index, router).problems) sink.add(index.name, objectRef(router), p.field, p.message);
+    for (const p of routingOf(index, router).problems) sink.add(index.name, objectRef(p.object ?? router), p.field, p.message);
   }
   for (const a of declared?.addresses ?? []) {
     const address = findAddress(index, a.name, provider);
@@ -65,15 +67,17 @@ export function checkTraffic(release: string, index: PhaseIndex, declared: Decla
       for (let i = 0; i < n; i++) {
         const g = got[i];
         const w = want[i];
-        const field = g?.field ?? got[got.length - 1]?.field ?? '';
+        const at = g ?? got[got.length - 1];
+        const field = at?.field ?? '';
+        const object = objectRef(at?.source ?? address);
         if (!g) {
-          sink.add(index.name, objectRef(address), field, `${where}has no route ${i + 1}; declared ${describeRoute(w)}`);
+          sink.add(index.name, object, field, `${where}has no route ${i + 1}; declared ${describeRoute(w)}`);
         } else if (!w) {
-          sink.add(index.name, objectRef(address), field, `${where}route ${i + 1} (${describeRoute(g)}) is not declared`);
+          sink.add(index.name, object, field, `${where}route ${i + 1} (${describeRoute(g)}) is not declared`);
         } else if (!sameConditions(g.conditions, w.conditions)) {
-          sink.add(index.name, objectRef(address), field, `${where}route ${i + 1} applies ${describeConditions(g.conditions)}; declared ${describeConditions(w.conditions)}`);
+          sink.add(index.name, object, field, `${where}route ${i + 1} applies ${describeConditions(g.conditions)}; declared ${describeConditions(w.conditions)}`);
         } else if (!sameShares(g.shares, w.shares)) {
-          sink.add(index.name, objectRef(address), field, `${where}${describeConditions(g.conditions)} sends ${describeShares(g.shares)}; declared ${describeShares(w.shares)}`);
+          sink.add(index.name, object, field, `${where}${describeConditions(g.conditions)} sends ${describeShares(g.shares)}; declared ${describeShares(w.shares)}`);
         }
       }
     }
