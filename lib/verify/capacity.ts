@@ -2,7 +2,7 @@ import { DeclaredPhase } from '../model/release';
 import { Finding, FindingSink, transitionName } from './finding';
 import { asString, get, jsonEqual, K8sObject, Labels, objectRef } from './manifest';
 import { PhaseIndex, PodWorkload, sameNamespace, serviceSelector } from './phase-index';
-import { describeDestination, Destination, findAddress, routingOf } from './routes';
+import { describeDestination, Destination, findAddress, routersOf, routingOf } from './routes';
 import { mapMatches } from './selectors';
 
 /**
@@ -175,7 +175,7 @@ export function checkCapacity(release: string, from: PhaseIndex | undefined, to:
     }
   }
   if (from) {
-    for (const router of to.objects.filter((o) => ['VirtualService', 'HTTPRoute', 'Ingress'].includes(o.kind))) {
+    for (const router of routersOf(to)) {
       for (const { destination, route } of servingDestinations(to, router)) {
         if (!destination.service) continue;
         const c = transitionCapacity(from, to, destinationPredicate(to, destination));

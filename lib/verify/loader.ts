@@ -176,7 +176,9 @@ function readDeclaration(file: string): DeclaredRelease {
       (addr.routes as unknown[]).forEach((r, k) => {
         if (!isRecord(r) || !Array.isArray(r.conditions) || !Array.isArray(r.backends)) bad(`${at}.routes[${k}] must have "conditions" and "backends" lists`);
         (r as { backends: unknown[] }).backends.forEach((b, l) => {
-          if (!isRecord(b) || typeof b.version !== 'string' || typeof b.weight !== 'number' || b.weight < 0) bad(`${at}.routes[${k}].backends[${l}] must have a "version" and a "weight" ≥ 0`);
+          if (!isRecord(b) || typeof b.version !== 'string' || !Number.isInteger(b.weight) || (b.weight as number) < 0) {
+            bad(`${at}.routes[${k}].backends[${l}] must have a "version" and a whole "weight" ≥ 0`);
+          }
         });
       });
     });

@@ -140,7 +140,9 @@ export class PhaseIndex {
     const podLabels = asLabels(get(template, 'metadata', 'labels'));
     const podSpec = get(template, 'spec');
     const serving = SERVING_KINDS.has(o.kind);
-    const replicas = o.kind === 'Pod' || o.kind === 'DaemonSet' ? 1 : (asNumber(get(o, 'spec', 'replicas')) ?? (serving ? 1 : 0));
+    const given = asNumber(get(o, 'spec', 'replicas'));
+    // A count that is not a whole number ≥ 0 is a schema error (reported there); the API default 1 applies here.
+    const replicas = o.kind === 'Pod' || o.kind === 'DaemonSet' || given === undefined || !Number.isInteger(given) || given < 0 ? 1 : given;
     const selector = o.kind === 'Pod' || o.kind === 'Job' || o.kind === 'CronJob' ? undefined : readSelector(o);
     return {
       object: o,

@@ -60,7 +60,9 @@ export interface AddressRouting {
 }
 
 /** Shares from weights: weight / sum; a lone destination takes everything (Istio, Gateway API). */
-export function sharesFromWeights(weights: readonly number[]): Rational[] | undefined {
+export function sharesFromWeights(given: readonly number[]): Rational[] | undefined {
+  // A weight that is not a whole number ≥ 0 is a schema error (reported there); it counts 0 here.
+  const weights = given.map((w) => (Number.isInteger(w) && w > 0 ? w : 0));
   if (weights.length === 1 && weights[0] > 0) return [Rational.ONE];
   const total = weights.reduce((a, b) => a + b, 0);
   if (total <= 0) return undefined;
