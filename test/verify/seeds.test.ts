@@ -1,7 +1,8 @@
 import * as path from 'path';
 import { formatFinding } from '../../lib/verify/finding';
+import { transitionCapacity } from '../../lib/verify/capacity';
 import { loadRelease, ManifestReadError } from '../../lib/verify/loader';
-import { verifyPath } from '../../lib/verify/verify';
+import { indexPhases, verifyPath } from '../../lib/verify/verify';
 
 // The manifests quoted in the tutorials the project starts from (test/fixtures/seeds, see its README).
 const seeds = path.join(__dirname, '..', 'fixtures', 'seeds');
@@ -17,6 +18,13 @@ describe('the seed manifests', () => {
       'semaphore-addressbook/1-stable: Deployment/addressbook-stable: spec.template.spec.containers[0].env[1].value: DB_PASSWORD holds a literal value; a secret belongs in a Secret, referenced with valueFrom.secretKeyRef (also in 2-canary, 3-promote) [policy]',
     );
     expect(found).toMatchSnapshot();
+  });
+
+  test('semaphore addressbook: the Service keeps at least 2 ready pods through both transitions', () => {
+    const [stable, canary, promote] = indexPhases(loadRelease(path.join(seeds, 'semaphore-addressbook')));
+    const behindService = (labels: { [key: string]: string }) => labels.app === 'addressbook';
+    expect(transitionCapacity(stable, canary, behindService).least).toBe(2);
+    expect(transitionCapacity(canary, promote, behindService).least).toBe(3);
   });
 
   test('istio sockshop, indentation restored: the subsets have no DestinationRule, the images no tag', () => {
