@@ -181,7 +181,7 @@ export function checkCapacity(release: string, from: PhaseIndex | undefined, to:
         const c = transitionCapacity(from, to, destinationPredicate(to, destination));
         if (c.least > 0 || c.parts.every((p) => p.after === 0)) continue;
         const why = c.parts.filter((p) => p.during === 0).map((p) => p.note);
-        sink.add(phase, objectRef(router), destination.field, `${describeDestination(destination)} receives requests (${route}) while it has no ready pod during the transition${why.length ? `: ${why.join('; ')}` : ''}; start its pods in an earlier phase`);
+        sink.add(phase, objectRef(destination.router), destination.field, `${describeDestination(destination)} receives requests (${route}) while it has no ready pod during the transition${why.length ? `: ${why.join('; ')}` : ''}; start its pods in an earlier phase`);
       }
     }
   }
@@ -189,14 +189,5 @@ export function checkCapacity(release: string, from: PhaseIndex | undefined, to:
 }
 
 function addressField(o: K8sObject): string {
-  switch (o.kind) {
-    case 'Service':
-      return 'spec.selector';
-    case 'VirtualService':
-      return 'spec.http';
-    case 'HTTPRoute':
-      return 'spec.rules';
-    default:
-      return 'spec.rules';
-  }
+  return o.kind === 'Service' ? 'spec.selector' : o.kind === 'VirtualService' ? 'spec.http' : 'spec.rules';
 }

@@ -118,6 +118,12 @@ describe('traffic: shares by version equal the declaration', () => {
       expect(findings(nginx('10'))).toEqual([]);
     });
 
+    test('a canary weight that is not a whole number', () => {
+      expect(findings(nginx('10%'), 'traffic').map((f) => `${f.object}: ${f.field}: ${f.message}`)[0]).toBe(
+        'Ingress/shop-canary: metadata.annotations["nginx.ingress.kubernetes.io/canary-weight"]: "10%" is not a whole number',
+      );
+    });
+
     test('a canary weight other than declared', () => {
       expect(findings(nginx('20'), 'traffic').map(brief)).toEqual([
         {
