@@ -24,9 +24,10 @@ export enum StageStrategy {
 /** What becomes of the objects the release no longer needs, in its last phase. */
 export enum CleanupMode {
   /**
-   * Their Deployments stay with 0 replicas (and their Services stay, without
-   * endpoints), as the seed does with `kubectl scale --replicas=0`: scaling them up
-   * again is the quickest way back. The next release prunes them.
+   * Their Deployments stay with 0 replicas, as the seed does with `kubectl scale
+   * --replicas=0`: scaling them up again is the quickest way back. Their Services are
+   * pruned (a Service without endpoints only turns stray requests into errors) and come
+   * back with the pods. The next release prunes the Deployments.
    */
   SCALE_TO_ZERO = 'scale-to-zero',
   /** They are left out of the last phase, so `kubectl apply --prune` deletes them. */

@@ -38,7 +38,8 @@ export class Backend extends Construct {
   /** Address of the Service inside the namespace: `http://backend-v2:80`. */
   public readonly url: string;
   public readonly deployment: ApiObject;
-  public readonly service: ApiObject;
+  /** Absent while the Deployment is scaled to zero. */
+  public readonly service?: ApiObject;
 
   constructor(scope: Construct, id: string, props: BackendProps) {
     super(scope, id);

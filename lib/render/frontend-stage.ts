@@ -39,7 +39,8 @@ export abstract class FrontendStage extends Construct {
   /** Address of this copy's Service inside the namespace. */
   public readonly url: string;
   public readonly deployment: ApiObject;
-  public readonly service: ApiObject;
+  /** Absent while the Deployment is scaled to zero. */
+  public readonly service?: ApiObject;
 
   protected constructor(scope: Construct, id: string, stage: Stage, props: FrontendStageProps) {
     super(scope, id);

@@ -88,8 +88,12 @@ export class Tier {
     return `http://${service}:${this.ports[0].servicePort}`;
   }
 
-  /** Renders one Deployment of the tier and the Service of the same name in front of it. */
-  public render(scope: Construct, w: TierWorkload): { readonly deployment: ApiObject; readonly service: ApiObject } {
+  /**
+   * Renders one Deployment of the tier and the Service of the same name in front of it.
+   * A Deployment scaled to zero gets no Service: one without endpoints would only turn
+   * a stray caller's requests into connection errors.
+   */
+  public render(scope: Construct, w: TierWorkload): { readonly deployment: ApiObject; readonly service?: ApiObject } {
     const [key, value] = w.selector;
     const objectLabels = { [Labels.NAME]: this.name, ...releaseLabels(w.release), [key]: value };
     const labels = { ...objectLabels, [Labels.VERSION]: w.version };
@@ -104,6 +108,7 @@ export class Tier {
       rollingUpdate: w.rollingUpdate,
       podSpec: this.blueprint.podSpec(w.image, w.env),
     });
+    if (w.replicas === 0) return { deployment };
     const service = renderService(scope, 'service', {
       name: w.name,
       namespace: w.namespace,

@@ -102,10 +102,10 @@ export function backendUrl(d: K8sObject, variable = 'BACKEND_URL'): string | und
   return d.spec.template.spec.containers[0].env?.find((e: { name: string }) => e.name === variable)?.value;
 }
 
-/** Every frontend calls, through the variable, a Service of its phase, on that Service's port. */
+/** Every running frontend (replicas > 0) calls, through the variable, a Service of its phase, on that Service's port. */
 export function wiringProblems(phase: string, objects: readonly K8sObject[], variable = 'BACKEND_URL'): string[] {
   const problems: string[] = [];
-  for (const d of objects.filter((o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/name'] === 'frontend')) {
+  for (const d of objects.filter((o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/name'] === 'frontend' && o.spec.replicas > 0)) {
     const url = backendUrl(d, variable);
     const m = url && /^http:\/\/([a-z0-9-]+):(\d+)$/.exec(url);
     const svc = m ? find(objects, 'Service', m[1]) : undefined;

@@ -1,0 +1,115 @@
+import { parseArgs } from 'util';
+import { planPath, planPhases, ReleasePlan } from '../plan/plan';
+import { renderPlanJson, renderPlanTable } from '../plan/table';
+import { formatFinding } from '../verify/finding';
+import { ManifestReadError } from '../verify/loader';
+import { verifyPath, verifyPhases, VerifyResult } from '../verify/verify';
+
+/** Where the command writes. */
+export interface CommandOutput {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+export const USAGE = `Usage:
+  cdk8s-canary verify [--format text|json] <release...>
+  cdk8s-canary verify --phases [--name <release>] [--format text|json] <phase...>
+  cdk8s-canary plan [--format table|json] <release>
+  cdk8s-canary plan --phases [--name <release>] [--format table|json] <phase...>
+
+A <release> is a folder written by cdk8s-canary (release.json and one folder per
+phase), a folder whose sub-folders hold the YAML of each phase (in natural order),
+or a YAML file or folder of YAML files (one phase). With --phases, each argument
+is one phase (a YAML file or folder), applied in the given order.
+
+Exit codes: 0 no findings, 1 findings, 2 unreadable input or bad arguments.
+`;
+
+/**
+ * The \`cdk8s-canary\` command. Returns the exit code: 0 when every release is
+ * clean, 1 when there are findings, 2 when input cannot be read or the arguments
+ * are wrong. Never throws: unexpected errors become one line on stderr.
+ */
+export function runCommand(argv: readonly string[], out: CommandOutput): number {
+  try {
+    const [command, ...rest] = argv;
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      (command === undefined ? out.stderr : out.stdout)(USAGE);
+      return command === undefined ? 2 : 0;
+    }
+    if (command !== 'verify' && command !== 'plan') return usageError(out, `unknown command "${command}"`);
+    let parsed: ReturnType<typeof parse>;
+    try {
+      parsed = parse(rest);
+    } catch (e) {
+      return usageError(out, (e as Error).message);
+    }
+    const { values, positionals } = parsed;
+    if (!positionals.length) return usageError(out, `${command}: no release or phase given`);
+    const format = values.format ?? (command === 'plan' ? 'table' : 'text');
+    const formats = command === 'plan' ? ['table', 'json'] : ['text', 'json'];
+    if (!formats.includes(format)) return usageError(out, `${command}: --format must be ${formats.join(' or ')}, not "${format}"`);
+    if (values.name !== undefined && !values.phases) return usageError(out, `${command}: --name goes with --phases`);
+    return command === 'verify' ? verify(positionals, values.phases === true, values.name, format, out) : plan(positionals, values.phases === true, values.name, format, out);
+  } catch (e) {
+    out.stderr(`unexpected error: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (process.env.CDK8S_CANARY_DEBUG && e instanceof Error) out.stderr(`${e.stack}\n`);
+    return 2;
+  }
+}
+
+function parse(args: readonly string[]) {
+  return parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: { format: { type: 'string' }, phases: { type: 'boolean' }, name: { type: 'string' } },
+  });
+}
+
+function usageError(out: CommandOutput, message: string): number {
+  out.stderr(`error: ${message}\n\n${USAGE}`);
+  return 2;
+}
+
+function verify(paths: readonly string[], phases: boolean, name: string | undefined, format: string, out: CommandOutput): number {
+  const results: VerifyResult[] = [];
+  const errors: Array<{ path: string; message: string }> = [];
+  const attempt = (label: string, run: () => VerifyResult) => {
+    try {
+      results.push(run());
+    } catch (e) {
+      if (!(e instanceof ManifestReadError)) throw e;
+      errors.push({ path: label, message: e.message });
+    }
+  };
+  if (phases) attempt(paths.join(' '), () => verifyPhases(paths, name));
+  else for (const p of paths) attempt(p, () => verifyPath(p));
+
+  for (const e of errors) out.stderr(`error: cannot read ${e.message}\n`);
+  if (format === 'json') {
+    out.stdout(JSON.stringify({ results, errors }, undefined, 2) + '\n');
+  } else {
+    for (const r of results) {
+      for (const f of r.findings) out.stdout(`${formatFinding(f)}\n`);
+      const summary = `${r.phases.length} phase${r.phases.length === 1 ? '' : 's'}, ${r.transitions.length} transition${r.transitions.length === 1 ? '' : 's'}`;
+      const n = r.findings.length;
+      out.stdout(n ? `✗ ${r.release} (${r.path}): ${n} finding${n === 1 ? '' : 's'} in ${summary}\n` : `✓ ${r.release} (${r.path}): ${summary}, no findings\n`);
+    }
+  }
+  if (errors.length) return 2;
+  return results.some((r) => r.findings.length) ? 1 : 0;
+}
+
+function plan(paths: readonly string[], phases: boolean, name: string | undefined, format: string, out: CommandOutput): number {
+  if (!phases && paths.length > 1) return usageError(out, 'plan: give one release (or use --phases to list its phases)');
+  let result: ReleasePlan;
+  try {
+    result = phases ? planPhases(paths, name) : planPath(paths[0]);
+  } catch (e) {
+    if (!(e instanceof ManifestReadError)) throw e;
+    out.stderr(`error: cannot read ${e.message}\n`);
+    return 2;
+  }
+  out.stdout(format === 'json' ? renderPlanJson(result) : renderPlanTable(result));
+  return 0;
+}

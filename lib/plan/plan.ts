@@ -1,0 +1,155 @@
+import { RouteCondition } from '../model/release';
+import { LoadedRelease, loadPhases, loadRelease } from '../verify/loader';
+import { apiGroup, K8sObject, labelsOf, objectRef } from '../verify/manifest';
+import { PhaseIndex } from '../verify/phase-index';
+import { findAddress, routersOf, routingOf } from '../verify/routes';
+import { effectiveRoutes, orderedShares } from '../verify/traffic';
+import { DEFAULT_PRUNE_KINDS, parsePruneSelector } from '../verify/transitions';
+import { indexPhases } from '../verify/verify';
+import { mapMatches } from '../verify/selectors';
+import { diffObjects, FieldChange } from './diff';
+
+/** What a release does, phase by phase: for people (plan table) and pipelines (JSON). */
+export interface ReleasePlan {
+  readonly release: string;
+  readonly path: string;
+  readonly strategy?: string;
+  readonly provider?: string;
+  readonly namespace?: string;
+  /** `-l` selector of `kubectl apply --prune`, when declared. */
+  readonly pruneSelector?: string;
+  readonly phases: readonly PhasePlan[];
+}
+
+export interface PhasePlan {
+  readonly name: string;
+  readonly description?: string;
+  /** Workloads that keep pods running, with their replicas and version. */
+  readonly workloads: readonly WorkloadPlan[];
+  readonly traffic: readonly AddressPlan[];
+  /** One entry per phase this one can follow (none before it for the first phase). */
+  readonly applies: readonly ApplyPlan[];
+}
+
+export interface WorkloadPlan {
+  readonly object: string;
+  readonly replicas: number;
+  readonly version: string;
+}
+
+export interface AddressPlan {
+  /** The address object, `Service/web` or `VirtualService/web`. */
+  readonly address: string;
+  /** Declared fewest ready pods, when declared. */
+  readonly minAvailable?: number;
+  readonly tables: ReadonlyArray<{ readonly label: string; readonly routes: readonly RoutePlan[] }>;
+}
+
+export interface RoutePlan {
+  /** All must hold; empty for the route that takes every other request. */
+  readonly conditions: readonly RouteCondition[];
+  readonly versions: ReadonlyArray<{ readonly version: string; readonly share: string; readonly percent: number }>;
+}
+
+export interface ApplyPlan {
+  /** The phase applied before; null when this phase is applied first. */
+  readonly from: string | null;
+  readonly create: readonly string[];
+  readonly change: ReadonlyArray<{ readonly object: string; readonly fields: readonly FieldChange[] }>;
+  /** Removed by `kubectl apply --prune` once the rollouts are done. */
+  readonly prune: readonly string[];
+  /** Left out of the phase but not pruned (no prune labels or no prune selector). */
+  readonly leftRunning: readonly string[];
+  readonly unchanged: number;
+}
+
+/** The plan of a loaded release. */
+export function planRelease(release: LoadedRelease): ReleasePlan {
+  const decl = release.declaration;
+  const indexes = indexPhases(release);
+  const byName = new Map(indexes.map((i) => [i.name, i]));
+  const prune = decl?.pruneSelector ? parsePruneSelector(decl.pruneSelector) : undefined;
+  const phases = indexes.map((index): PhasePlan => {
+    const declared = decl?.phases.find((p) => p.name === index.name);
+    const incoming = release.transitions.filter(([, to]) => to === index.name).map(([from]) => from);
+    return {
+      name: index.name,
+      description: declared?.description,
+      workloads: index.workloads.filter((w) => w.serving).map((w) => ({ object: w.ref, replicas: w.replicas, version: w.version })),
+      traffic: addresses(index, declared?.addresses.map((a) => ({ name: a.name, minAvailable: a.minAvailable })), decl?.provider),
+      applies: incoming.length ? incoming.map((from) => applyPlan(byName.get(from)!, index, prune)) : [applyPlan(undefined, index, prune)],
+    };
+  });
+  return {
+    release: release.name,
+    path: release.path,
+    strategy: decl?.strategy,
+    provider: decl?.provider,
+    namespace: decl?.namespace,
+    pruneSelector: decl?.pruneSelector,
+    phases,
+  };
+}
+
+/** Plans the release at a path (see loadRelease). @throws ManifestReadError */
+export function planPath(path: string): ReleasePlan {
+  return planRelease(loadRelease(path));
+}
+
+/** Plans YAML files or folders as the phases of one release. @throws ManifestReadError */
+export function planPhases(paths: readonly string[], name?: string): ReleasePlan {
+  return planRelease(loadPhases(paths, name));
+}
+
+/**
+ * The declared addresses, or for plain YAML the entry points: every router, and
+ * every Service no router sends to.
+ */
+function addresses(index: PhaseIndex, declared: Array<{ name: string; minAvailable: number }> | undefined, provider?: Parameters<typeof findAddress>[2]): AddressPlan[] {
+  const found: Array<{ object: K8sObject; minAvailable?: number }> = [];
+  if (declared) {
+    for (const a of declared) {
+      const object = findAddress(index, a.name, provider);
+      if (object) found.push({ object, minAvailable: a.minAvailable });
+    }
+  } else {
+    const routers = routersOf(index);
+    const behind = new Set(routers.flatMap((r) => routingOf(index, r).tables.flatMap((t) => t.routes.flatMap((route) => route.destinations.map((d) => d.destination.service)))));
+    for (const o of [...routers, ...index.ofKind('Service', '').filter((s) => !behind.has(s))]) found.push({ object: o });
+  }
+  return found.map(({ object, minAvailable }) => ({
+    address: objectRef(object),
+    minAvailable,
+    tables: routingOf(index, object).tables.map((t) => ({
+      label: t.label,
+      routes: effectiveRoutes(index, t.routes).map((r) => ({
+        conditions: r.conditions,
+        versions: orderedShares(r.shares).map(([version, share]) => ({ version, share: share.toString(), percent: Math.round(share.toNumber() * 10000) / 100 })),
+      })),
+    })),
+  }));
+}
+
+function applyPlan(from: PhaseIndex | undefined, to: PhaseIndex, prune: { [key: string]: string } | undefined): ApplyPlan {
+  const create: string[] = [];
+  const change: Array<{ object: string; fields: FieldChange[] }> = [];
+  let unchanged = 0;
+  for (const o of to.objects) {
+    const before = from?.get(to.key(o));
+    if (!before) create.push(objectRef(o));
+    else {
+      const fields = diffObjects(before, o);
+      if (fields.length) change.push({ object: objectRef(o), fields });
+      else unchanged++;
+    }
+  }
+  const pruned: string[] = [];
+  const leftRunning: string[] = [];
+  for (const o of from?.objects ?? []) {
+    if (to.has(from!.key(o))) continue;
+    const prunable =
+      prune !== undefined && Object.keys(prune).length > 0 && o.kind !== 'Namespace' && mapMatches(prune, labelsOf(o)) && DEFAULT_PRUNE_KINDS.has(`${apiGroup(o.apiVersion)}/${o.kind}`);
+    (prunable ? pruned : leftRunning).push(objectRef(o));
+  }
+  return { from: from?.name ?? null, create, change, prune: pruned, leftRunning, unchanged };
+}

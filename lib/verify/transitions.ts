@@ -1,0 +1,161 @@
+import { Finding, FindingSink, transitionName } from './finding';
+import { apiGroup, get, isRecord, jsonEqual, K8sObject, labelsOf, objectRef } from './manifest';
+import { PhaseIndex, serviceSelector } from './phase-index';
+import { steadyCapacity, transitionCapacity, PodPredicate } from './capacity';
+import { describeSelector, mapMatches, readLabelSelector } from './selectors';
+
+/**
+ * Transitions between two phases a pipeline applies one after the other:
+ * - no immutable field changes (the API server would reject the apply half-way);
+ * - every object the second phase drops is pruned by `kubectl apply --prune -l <selector>`:
+ *   it carries the prune labels and its kind is in kubectl's default prune allowlist;
+ * - no Service goes from serving pods to serving none, at any moment of the transition.
+ */
+export function checkTransition(release: string, from: PhaseIndex, to: PhaseIndex, pruneSelector: string | undefined): Finding[] {
+  const sink = new FindingSink(release, 'transition');
+  const phase = transitionName(from.name, to.name);
+  const add = (o: K8sObject, field: string, message: string) => sink.add(phase, objectRef(o), field, message);
+
+  for (const after of to.objects) {
+    const before = from.get(to.key(after));
+    if (before) immutableFields(before, after, add);
+  }
+  const prune = pruneSelector === undefined ? undefined : parsePruneSelector(pruneSelector);
+  for (const gone of from.objects) {
+    if (to.has(from.key(gone)) || gone.kind === 'Namespace') continue;
+    removal(gone, pruneSelector, prune, add);
+  }
+  for (const service of to.ofKind('Service', '')) {
+    const before = from.get(to.key(service));
+    if (!before) continue;
+    const wasServing = steadyCapacity(from, servicePredicate(from, before));
+    if (wasServing === 0) continue;
+    const c = transitionCapacity(from, to, servicePredicate(to, service));
+    if (c.least > 0) continue;
+    const when = c.parts.some((p) => p.after > 0) ? 'while the rollouts run' : 'once the phase is applied';
+    const why = c.parts.map((p) => p.note);
+    add(service, 'spec.selector', `goes from ${wasServing} ready pod${wasServing === 1 ? '' : 's'} to none ${when}${why.length ? ` (${why.join('; ')})` : ''}`);
+  }
+  return sink.findings;
+}
+
+function servicePredicate(index: PhaseIndex, service: K8sObject): PodPredicate {
+  const selector = serviceSelector(service);
+  const ns = index.namespaceOf(service);
+  if (!selector || Object.keys(selector).length === 0) return () => false;
+  return (labels, namespace) => (namespace === ns || namespace === '' || ns === '') && mapMatches(selector, labels);
+}
+
+type Add = (o: K8sObject, field: string, message: string) => void;
+
+/** StatefulSet spec fields the API server lets an update change. */
+const STATEFULSET_MUTABLE = new Set(['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds', 'revisionHistoryLimit']);
+
+function immutableFields(before: K8sObject, after: K8sObject, add: Add): void {
+  const fixed = (field: string, what: string, change: string) =>
+    add(after, field, `${change}: ${what} is immutable, so \`kubectl apply\` of this phase fails; keep it as it is, or give the object a new name`);
+  const changed = (...path: string[]) => !jsonEqual(get(before, ...path), get(after, ...path));
+  switch (after.kind) {
+    case 'Deployment':
+    case 'ReplicaSet':
+    case 'DaemonSet':
+      if (changed('spec', 'selector')) fixed('spec.selector', `the selector of a ${after.kind}`, selectorChange(before, after));
+      break;
+    case 'StatefulSet': {
+      const keys = new Set([...Object.keys(specOf(before)), ...Object.keys(specOf(after))]);
+      for (const key of [...keys].sort()) {
+        if (STATEFULSET_MUTABLE.has(key) || !changed('spec', key)) continue;
+        fixed(`spec.${key}`, `spec.${key} of a StatefulSet`, key === 'selector' ? selectorChange(before, after) : 'changes');
+      }
+      break;
+    }
+    case 'Job':
+      if (changed('spec', 'template')) fixed('spec.template', 'the pod template of a Job', 'changes');
+      if (changed('spec', 'selector')) fixed('spec.selector', 'the selector of a Job', selectorChange(before, after));
+      break;
+    case 'Service': {
+      const ip = get(after, 'spec', 'clusterIP');
+      if (typeof ip === 'string' && ip !== '' && ip !== get(before, 'spec', 'clusterIP')) {
+        const was = get(before, 'spec', 'clusterIP');
+        fixed('spec.clusterIP', 'the clusterIP of a Service', `changes from ${typeof was === 'string' ? JSON.stringify(was) : 'the one the cluster allocated'} to ${JSON.stringify(ip)}`);
+      }
+      break;
+    }
+    case 'PersistentVolumeClaim':
+      for (const key of ['accessModes', 'storageClassName', 'selector', 'volumeMode', 'volumeName', 'dataSource']) {
+        if (changed('spec', key)) fixed(`spec.${key}`, `spec.${key} of a PersistentVolumeClaim`, 'changes');
+      }
+      break;
+    case 'ConfigMap':
+    case 'Secret':
+      if (get(before, 'immutable') === true) {
+        for (const key of ['data', 'binaryData', 'stringData']) if (changed(key)) fixed(key, `the ${key} of an immutable ${after.kind}`, 'changes');
+      }
+      if (after.kind === 'Secret' && changed('type')) fixed('type', 'the type of a Secret', 'changes');
+      break;
+  }
+}
+
+function specOf(o: K8sObject): { readonly [key: string]: unknown } {
+  const spec = get(o, 'spec');
+  return isRecord(spec) ? spec : {};
+}
+
+function selectorChange(before: K8sObject, after: K8sObject): string {
+  const show = (o: K8sObject) => {
+    const s = readLabelSelector(get(o, 'spec', 'selector'));
+    return s ? describeSelector(s) : 'none';
+  };
+  return `changes from ${show(before)} to ${show(after)}`;
+}
+
+/**
+ * kubectl's default prune allowlist (kubectl apply --prune without --prune-allowlist):
+ * only these kinds are ever pruned.
+ */
+export const DEFAULT_PRUNE_KINDS = new Set([
+  '/ConfigMap',
+  '/Endpoints',
+  '/Namespace',
+  '/PersistentVolumeClaim',
+  '/PersistentVolume',
+  '/Pod',
+  '/ReplicationController',
+  '/Secret',
+  '/Service',
+  'batch/Job',
+  'batch/CronJob',
+  'networking.k8s.io/Ingress',
+  'apps/DaemonSet',
+  'apps/Deployment',
+  'apps/ReplicaSet',
+  'apps/StatefulSet',
+]);
+
+function removal(gone: K8sObject, selector: string | undefined, prune: { [key: string]: string } | undefined, add: Add): void {
+  if (!prune || Object.keys(prune).length === 0) {
+    add(gone, '', 'is left out of this phase, but the release declares no prune selector: `kubectl apply` leaves it running (delete it, or verify a release folder with a release.json)');
+    return;
+  }
+  const labels = labelsOf(gone);
+  if (!mapMatches(prune, labels)) {
+    const missing = Object.entries(prune).filter(([k, v]) => labels[k] !== v).map(([k, v]) => `${k}=${v}`);
+    add(gone, 'metadata.labels', `is left out of this phase but lacks ${missing.join(', ')}: \`kubectl apply --prune -l ${selector}\` leaves it running`);
+    return;
+  }
+  const group = apiGroup(gone.apiVersion);
+  if (!DEFAULT_PRUNE_KINDS.has(`${group}/${gone.kind}`)) {
+    add(gone, 'kind', `is left out of this phase, but \`kubectl apply --prune\` prunes ${gone.kind} only when the pipeline passes --prune-allowlist=${group || 'core'}/${gone.apiVersion.split('/').pop()}/${gone.kind}`);
+  }
+}
+
+/** `a=b,c=d` (or `a==b`) into a map; other requirements are not label equalities and are ignored. */
+export function parsePruneSelector(selector: string): { [key: string]: string } {
+  const out: { [key: string]: string } = {};
+  for (const part of selector.split(',')) {
+    const m = /^\s*([^=!\s]+)\s*==?\s*([^=\s]*)\s*$/.exec(part);
+    if (m) out[m[1]] = m[2];
+  }
+  return out;
+}
+

@@ -1,0 +1,72 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { loadPhases, loadRelease, ManifestReadError } from '../../lib/verify/loader';
+
+const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  a: "1"\n`;
+
+function tree(files: { [file: string]: string }): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-loader-'));
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), text);
+  }
+  return root;
+}
+
+function readError(run: () => unknown): string {
+  try {
+    run();
+  } catch (e) {
+    if (e instanceof ManifestReadError) return e.message;
+    throw e;
+  }
+  throw new Error('no error');
+}
+
+describe('loading releases', () => {
+  test('a YAML file is a release of one phase; documents and List items become objects', () => {
+    const root = tree({ 'app.yaml': `${cm('a')}---\n---\napiVersion: v1\nkind: List\nitems:\n- ${cm('b').replace(/\n(?=.)/g, '\n  ')}` });
+    const r = loadRelease(path.join(root, 'app.yaml'));
+    expect(r.name).toBe('app');
+    expect(r.phases.map((p) => [p.name, p.objects.map((o) => o.metadata.name)])).toEqual([['app', ['a', 'b']]]);
+    expect(r.transitions).toEqual([]);
+  });
+
+  test('sub-folders are phases in natural order, applied one after the other', () => {
+    const root = tree({ '10-promote/m.yaml': cm('c'), '2-canary/m.yml': cm('b'), '1-stable/m.yaml': cm('a'), 'notes/readme.txt': 'x' });
+    const r = loadRelease(root);
+    expect(r.phases.map((p) => p.name)).toEqual(['1-stable', '2-canary', '10-promote']);
+    expect(r.transitions).toEqual([
+      ['1-stable', '2-canary'],
+      ['2-canary', '10-promote'],
+    ]);
+  });
+
+  test('--phases keeps the order given', () => {
+    const root = tree({ 'b.yaml': cm('b'), 'a/m.yaml': cm('a') });
+    const r = loadPhases([path.join(root, 'b.yaml'), path.join(root, 'a')], 'shop');
+    expect([r.name, r.phases.map((p) => p.name), r.transitions]).toEqual(['shop', ['b', 'a'], [['b', 'a']]]);
+  });
+
+  test('unreadable input names the file and the problem', () => {
+    const root = tree({ 'bad.yaml': 'kind: ConfigMap\nmetadata:\n  name: a\n   labels: {}\n', 'empty/readme.txt': 'x' });
+    expect(readError(() => loadRelease(path.join(root, 'missing')))).toBe(`${path.join(root, 'missing')}: no such file or folder`);
+    expect(readError(() => loadRelease(path.join(root, 'bad.yaml')))).toBe(`${path.join(root, 'bad.yaml')}: line 3, column 9: not valid YAML: Nested mappings are not allowed in compact mappings`);
+    expect(readError(() => loadRelease(path.join(root, 'empty')))).toBe(`${path.join(root, 'empty')}: no release.json, no YAML files and no sub-folders with YAML files`);
+    expect(readError(() => loadPhases([path.join(root, 'bad.yaml'), path.join(root, 'bad.yaml')]))).toMatch(/not valid YAML/);
+  });
+
+  test('release.json is checked before it is trusted', () => {
+    const decl = (extra: object) =>
+      JSON.stringify({ apiVersion: 'cdk8s-canary/v1', release: 'shop', pruneSelector: 'a=b', phases: [{ name: 'stable', addresses: [] }], transitions: [], ...extra });
+    const bad = tree({ 'release.json': '{ not json' });
+    expect(readError(() => loadRelease(bad))).toMatch(/release\.json: not valid JSON: /);
+    const missing = tree({ 'release.json': decl({}) });
+    expect(readError(() => loadRelease(missing))).toBe(`${path.join(missing, 'stable')}: release.json declares phase "stable" but its folder is missing`);
+    const wrong = tree({ 'release.json': decl({ transitions: [['stable', 'promote']] }), 'stable/manifest.yaml': cm('a') });
+    expect(readError(() => loadRelease(wrong))).toBe(`${path.join(wrong, 'release.json')}: not a release declaration: transitions[0] must be a pair of declared phase names`);
+    const ok = tree({ 'release.json': decl({}), 'stable/manifest.yaml': cm('a') });
+    expect(loadRelease(ok).declaration?.pruneSelector).toBe('a=b');
+  });
+});
