@@ -13,4 +13,5 @@ export * from './render/phased-release';
 export * from './render/canary-app';
 export * from './inputs/release-inputs';
 export * from './write/synthesize';
+export * from './write/applyset';
 export * from './cli/run-app';

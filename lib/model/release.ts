@@ -11,12 +11,25 @@ export interface DeclaredRelease {
   /** How traffic is split: replica ratio behind one Service, or a router's weights. */
   readonly provider: TrafficProvider;
   readonly namespace?: string;
-  /** `-l` selector for `kubectl apply --prune`. */
+  /** `-l` selector for `kubectl apply --prune` and `kubectl rollout status`. */
   readonly pruneSelector: string;
+  /** Present when the release is written as an ApplySet (`PruneMode.applySet()`). */
+  readonly applySet?: DeclaredApplySet;
   /** In the order a pipeline applies them. */
   readonly phases: readonly DeclaredPhase[];
   /** Pairs of phases a pipeline may apply one after the other. */
   readonly transitions: ReadonlyArray<readonly [string, string]>;
+}
+
+/** The ApplySet a release is written as: its parent object and what the parent lists. */
+export interface DeclaredApplySet {
+  /** Value of `applyset.kubernetes.io/id` on the parent and of `applyset.kubernetes.io/part-of` on every member. */
+  readonly id: string;
+  /** `<Kind>/<name>` of the parent object, in the form `kubectl get` accepts. */
+  readonly parent: string;
+  readonly namespace: string;
+  /** `Kind.group` of every member kind over all phases, sorted (`Deployment.apps`, `Service`). */
+  readonly groupKinds: readonly string[];
 }
 
 export type TrafficProvider = 'service' | 'istio' | 'gateway-api' | 'nginx';
