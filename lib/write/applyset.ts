@@ -28,9 +28,11 @@ export const APPLYSET_TOOLING = `${MANAGED_BY}/v1`;
 
 /** What identifies an ApplySet parent object. */
 export interface ApplySetParentRef {
+  /** Name of the parent object. */
   readonly name: string;
   /** Empty for a cluster-scoped parent. */
   readonly namespace: string;
+  /** Kind of the parent object (`ConfigMap`, `Secret`). */
   readonly kind: string;
   /** API group, empty for the core group (ConfigMap, Secret). */
   readonly group: string;
@@ -87,8 +89,11 @@ export class PruneMode {
 
 /** The rendered manifests of one phase of one release. */
 export interface PhaseManifests {
+  /** Name of the release: the first folder of the output. */
   readonly release: string;
+  /** Name of the phase: the second folder of the output. */
   readonly phase: string;
+  /** Its objects, as written to `manifest.yaml`. */
   readonly manifests: Manifest[];
 }
 

@@ -9,7 +9,9 @@ import { compareManifests, Manifest } from './manifest-order';
 
 /** One file of the output, relative to the output directory. */
 export interface OutputFile {
+  /** Relative to the output directory, with `/` separators. */
   readonly path: string;
+  /** Text of the file. */
   readonly content: string;
 }
 
