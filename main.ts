@@ -1,5 +1,24 @@
 import { App } from 'cdk8s';
-import { CanaryApp, CanaryStep, CapacityMode, EnvValue, PodField, Probe, ReleaseInputs, runApp, ServiceType } from './lib';
+import {
+  CanaryApp,
+  CanaryStep,
+  CapacityMode,
+  CleanupMode,
+  EnvValue,
+  Gateway,
+  GatewayPhase,
+  IstioApiVersion,
+  Match,
+  PodField,
+  Probe,
+  Release,
+  ReleaseInputs,
+  runApp,
+  ServiceType,
+  StagedRelease,
+  StageStrategy,
+  Traffic,
+} from './lib';
 
 /**
  * The releases of the examples. Images come from environment variables (set by CI,
@@ -44,6 +63,101 @@ export function defineReleases(app: App, inputs: ReleaseInputs = ReleaseInputs.l
     },
     podLabelsFile: '/etc/labels',
   });
+
+  // Seamless deployment: 5 frontend pods (Service frontend-active) call 5 backend pods
+  // (Service backend-v1). v2 is deployed beside them as backend-v2 and a smoke frontend
+  // (Service frontend-smoke), smoke-tested, then frontend-active is rolled to v2 and
+  // backend-v2 (a pod counts after 30 s ready), and backend-v1 and the smoke frontend
+  // are scaled to zero. The seed exposes backend-v1 as a LoadBalancer "for poking
+  // around" and says a real setup keeps it ClusterIP, as here.
+  const tiers = {
+    frontend: {
+      replicas: 5,
+      smokeReplicas: 5,
+      ports: [{ containerPort: 8080, servicePort: 80 }],
+      serviceType: ServiceType.LOAD_BALANCER,
+      smokeServiceType: ServiceType.LOAD_BALANCER,
+      backendUrlVariable: 'BACKEND_URL',
+    },
+    backend: { replicas: 5, ports: [{ containerPort: 8080, servicePort: 80 }] },
+  };
+  new StagedRelease(app, 'seamless', {
+    ...tiers,
+    active: { version: 'v1', frontendImage: inputs.get('seamless', 'activeFrontendImage'), backendImage: inputs.get('seamless', 'activeBackendImage') },
+    smoke: { version: 'v2', frontendImage: inputs.get('seamless', 'smokeFrontendImage'), backendImage: inputs.get('seamless', 'smokeBackendImage') },
+    minReadySeconds: 30,
+    cleanup: CleanupMode.SCALE_TO_ZERO,
+  });
+
+  // The seed's simpler strategy when backend v2 accepts v1 frontends: the smoke copy
+  // starts on v1, its backend then its frontend move to v2 (each step smoke-tested),
+  // then the active stage's backend and frontend do the same; the smoke copy is then
+  // removed. It is the same application as `seamless`: a cluster runs one of the two.
+  new StagedRelease(app, 'seamless-compatible', {
+    ...tiers,
+    strategy: StageStrategy.COMPATIBLE,
+    active: { version: 'v1', frontendImage: inputs.get('seamless-compatible', 'activeFrontendImage'), backendImage: inputs.get('seamless-compatible', 'activeBackendImage') },
+    smoke: { version: 'v2', frontendImage: inputs.get('seamless-compatible', 'smokeFrontendImage'), backendImage: inputs.get('seamless-compatible', 'smokeBackendImage') },
+    minReadySeconds: 30,
+    cleanup: CleanupMode.REMOVE,
+  });
+
+  // Vamp sava-product gateway: one address, sava-product:9070 (NodePort), in front of one
+  // Deployment per version (sava-product-1-0-3, sava-product-1-1-0). Istio routes the mesh's
+  // requests (sava-cart's) by weight, and by the media type the client asks for: a
+  // tolerant reader that sends `Accept: application/vnd.sava.v1+json` stays on 1.0.3.
+  new Gateway(app, 'sava-product', {
+    namespace: 'vampio-organization-environment',
+    port: 9070,
+    serviceType: ServiceType.NODE_PORT,
+    provider: Traffic.istio({ apiVersion: IstioApiVersion.V1 }),
+    ports: [{ containerPort: 8080 }],
+    versions: {
+      '1.0.3': { image: inputs.get('sava-product', '1.0.3'), replicas: 1 },
+      '1.1.0': { image: inputs.get('sava-product', '1.1.0'), replicas: 1 },
+    },
+    phases: [
+      Release.to('1.0.3'),
+      Release.to('1.0.3').withDark('1.1.0').named('1-1-0-dark'),
+      Release.split({ '1.0.3': 50, '1.1.0': 50 }).named('split-50-50'),
+      Release.to('1.1.0').when(Match.header('accept', 'application/vnd.sava.v1+json'), '1.0.3').named('1-1-0-v1-clients-on-1-0-3'),
+      Release.to('1.1.0').withDark('1.0.3').named('1-1-0'),
+      Release.to('1.1.0').named('1-0-3-removed'),
+    ],
+  });
+
+  // Sockshop front-end in production behind the ingress gateway, the steps of the Istio
+  // production-deployments use case: v1 only, v2 deployed dark, 10% to v2, signed-in users
+  // to v2, Chrome users to v2, back to v1 only (v2 keeps running, as in the use case). Once
+  // with Istio (sockshop-istio), once with the Gateway API (sockshop-gateway-api): two
+  // alternative releases of the same objects, apply one of them.
+  const sockshop = (release: string) => ({
+    name: 'front-end',
+    namespace: 'production',
+    ports: [{ containerPort: 8080 }],
+    versions: {
+      v1: { image: inputs.get(release, 'v1'), replicas: 1 },
+      v2: { image: inputs.get(release, 'v2'), replicas: 1 },
+    },
+    phases: sockshopPhases,
+  });
+  new Gateway(app, 'sockshop-istio', {
+    ...sockshop('sockshop-istio'),
+    provider: Traffic.istio({ apiVersion: IstioApiVersion.V1, ingress: { gatewayName: 'sockshop-gateway', hosts: ['*'] } }),
+  });
+  new Gateway(app, 'sockshop-gateway-api', {
+    ...sockshop('sockshop-gateway-api'),
+    provider: Traffic.gatewayApi({ parentRefs: [{ name: 'sockshop-gateway' }] }),
+  });
 }
+
+const sockshopPhases: GatewayPhase[] = [
+  Release.to('v1').named('v1'),
+  Release.to('v1').withDark('v2').named('v2-dark'),
+  Release.split({ v1: 90, v2: 10 }).named('canary-10'),
+  Release.to('v1').when(Match.cookieRegex('.*logged_in.*'), 'v2').named('v2-logged-in'),
+  Release.to('v1').when(Match.userAgentRegex('.*Chrome.*'), 'v2').named('v2-chrome'),
+  Release.to('v1').withDark('v2').named('cleanup'),
+];
 
 if (require.main === module) runApp((app) => defineReleases(app));

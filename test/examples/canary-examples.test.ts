@@ -2,6 +2,7 @@ import { Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { defineReleases } from '../../main';
 import { ReleaseInputs, renderApp } from '../../lib';
+import { validateSchema } from '../../lib/verify/schema';
 import { Doc, find, selectedDeployments } from '../support/manifests';
 
 // The examples exactly as `npm run synth` writes them: images from releases.json, no environment overrides.
@@ -96,5 +97,15 @@ describe('appinfo (canary with downward-API pod information)', () => {
 
   test.each([...ai.keys()])('phase %s matches its snapshot', (p) => {
     expect(manifests('appinfo').get(p)).toMatchSnapshot();
+  });
+});
+
+describe('every document of every example validates against the upstream schemas', () => {
+  const manifestFiles = files.filter((f) => f.path.endsWith('/manifest.yaml'));
+
+  test.each(manifestFiles.map((f) => [f.path, f.content]))('%s', (_path, content) => {
+    const docs = parseAllDocuments(content).map((d) => d.toJS());
+    expect(docs.length).toBeGreaterThan(0);
+    expect(docs.flatMap((d) => validateSchema(d))).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import { PhasedRelease } from '../../lib/render/phased-release';
 
 /** A rendered Kubernetes object, loosely typed for assertions. */
-export type Doc = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any; [k: string]: any };
+export type Doc = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; [k: string]: any };
 
 /** Every phase of a release, rendered: phase name → documents. */
 export function phasesOf(release: PhasedRelease): Map<string, Doc[]> {

@@ -1,0 +1,214 @@
+import { Construct } from 'constructs';
+import { Checks } from '../model/checks';
+import { defaultVersion, parseImage } from '../model/image';
+import { pruneSelector } from '../model/labels';
+import { DeclaredRelease } from '../model/release';
+import { AppVersion, FrontendRun, StagePlan, planStages, versionNameSuffix } from '../model/stage-plan';
+import { CleanupMode, StageStrategy } from '../model/stage-strategy';
+import { ActiveStage } from './active-stage';
+import { Backend } from './backend';
+import { PhasedRelease } from './phased-release';
+import { SmokeStage } from './smoke-stage';
+import { SmokeTestOptions, resolveSmokeTest } from './smoke-test';
+import { Tier, TierProps } from './tier';
+import { ResolvedRollingUpdate } from './workload';
+
+/** A version of the application: the image of each tier. */
+export interface StageVersionProps {
+  /** Image of the frontend, pinned by tag or digest. */
+  readonly frontendImage: string;
+  /** Image of the backend, pinned by tag or digest. */
+  readonly backendImage: string;
+  /**
+   * Value of the version labels of both tiers, and suffix of the names of
+   * per-version objects (`backend-v2`; `1.4.0` gives `backend-1-4-0`).
+   * @default - the tag (or digest) of frontendImage
+   */
+  readonly version?: string;
+}
+
+/** The tier that receives the requests and calls the backend. */
+export interface FrontendTierProps extends TierProps {
+  /**
+   * Environment variable that tells the frontend which backend to call; its value
+   * is the address of the backend Service of its version, e.g. `http://backend-v2:80`.
+   * @default 'BACKEND_URL'
+   */
+  readonly backendUrlVariable?: string;
+}
+
+export interface StagedReleaseProps {
+  /**
+   * Name of the release: value of `app.kubernetes.io/instance` on every object and
+   * folder of its phases.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** @default - no namespace in the manifests (kubectl's current one) */
+  readonly namespace?: string;
+  /** @default StageStrategy.ISOLATED */
+  readonly strategy?: StageStrategy;
+  /**
+   * The frontend: one copy per stage (`frontend-active`, `frontend-smoke`).
+   * @default - FrontendTierProps defaults
+   */
+  readonly frontend?: FrontendTierProps;
+  /**
+   * The backend the frontend calls.
+   * @default - TierProps defaults
+   */
+  readonly backend?: TierProps;
+  /** The version in production when the release starts. */
+  readonly active: StageVersionProps;
+  /** The new version: smoke-tested beside the active one, then rolled out to it. */
+  readonly smoke: StageVersionProps;
+  /**
+   * Seconds a new pod must stay ready before it counts as available and the rollout
+   * goes on: slows every rolling update down, so a pod that fails soon after start
+   * stops it (the seed uses 30). Applies to every Deployment of the release.
+   * @default 0
+   */
+  readonly minReadySeconds?: number;
+  /**
+   * Pods created above the desired count during a rolling update (a number ≥ 1 or a
+   * percentage). No pod is ever removed before its replacement is ready
+   * (maxUnavailable is always 0), so the active Service keeps its full capacity.
+   * @default 1
+   */
+  readonly maxSurge?: number | string;
+  /** What the last phase does with the old backend and the smoke copy. @default CleanupMode.SCALE_TO_ZERO */
+  readonly cleanup?: CleanupMode;
+  /** The Job that gates each smoke phase. @default SmokeTestOptions defaults */
+  readonly smokeTest?: SmokeTestOptions;
+}
+
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+const PERCENT = /^(100|[1-9][0-9]?)%$/;
+
+/**
+ * A multi-tier application released through a smoke stage: the new version runs as
+ * a temporary copy beside the production one (the active stage), is smoke-tested,
+ * and the active frontend is then upgraded in place, without losing capacity.
+ *
+ * With the default isolated strategy the phases are `initial-active`, `smoke`,
+ * `upgrade-active` and `cleanup`; with `StageStrategy.COMPATIBLE`, `initial-active`,
+ * `smoke`, `smoke-backend`, `smoke-frontend`, `upgrade-active-backend`,
+ * `upgrade-active-frontend` and `cleanup`. A pipeline applies them in order and
+ * waits, in each smoke phase, for the smoke-test Job named in the phase's description.
+ */
+export class StagedRelease extends PhasedRelease {
+  public readonly releaseName: string;
+  public readonly strategy: StageStrategy;
+  public readonly plan: StagePlan;
+  public readonly frontend: Tier;
+  public readonly backend: Tier;
+  private readonly namespace?: string;
+
+  constructor(scope: Construct, id: string, props: StagedReleaseProps) {
+    super(scope, id);
+    const check = this.check;
+    const release = (this.releaseName = check.dnsLabel('name', props.name ?? id));
+    const namespace = (this.namespace = props.namespace === undefined ? undefined : check.dnsLabel('namespace', props.namespace));
+    const strategy = (this.strategy = check.oneOf('strategy', props.strategy ?? StageStrategy.ISOLATED, Object.values(StageStrategy)));
+    const cleanup = check.oneOf('cleanup', props.cleanup ?? CleanupMode.SCALE_TO_ZERO, Object.values(CleanupMode));
+    const frontendProps = props.frontend ?? {};
+    const frontend = (this.frontend = new Tier(check, 'frontend', frontendProps, 'frontend'));
+    const backend = (this.backend = new Tier(check, 'backend', props.backend ?? {}, 'backend'));
+    if (backend.name === frontend.name) check.fail('backend.name', backend.name, `a tier name other than the frontend's ("${frontend.name}"): it tells the tiers' pods apart`);
+    const backendUrlVariable = frontendProps.backendUrlVariable ?? 'BACKEND_URL';
+    if (typeof backendUrlVariable !== 'string' || !ENV_NAME.test(backendUrlVariable)) check.fail('frontend.backendUrlVariable', backendUrlVariable, "an environment variable name: letters, digits, '_', '-' and '.', not starting with a digit");
+    if (frontendProps.env && backendUrlVariable in frontendProps.env) {
+      check.fail(`frontend.env.${backendUrlVariable}`, '<set>', `no value for ${backendUrlVariable}: it carries the address of the backend of each stage's version (frontend.backendUrlVariable)`);
+    }
+
+    const active = appVersion(check, 'active', props.active);
+    const smoke = appVersion(check, 'smoke', props.smoke);
+    if (smoke.version === active.version) check.fail('smoke.version', smoke.version, `a version other than the active one ("${active.version}"): the two run side by side and are told apart by it`);
+    if (smoke.nameSuffix === active.nameSuffix) {
+      check.fail('smoke.version', smoke.version, `a version whose object names differ from the active one's: "${active.version}" and "${smoke.version}" both give ${backend.name}-${smoke.nameSuffix}`);
+    }
+    if (smoke.frontendImage === active.frontendImage && smoke.backendImage === active.backendImage) {
+      check.fail('smoke', props.smoke, 'a frontendImage or a backendImage other than the active ones: this release would change nothing');
+    }
+
+    const rollingUpdate = resolveUpdate(check, props.minReadySeconds, props.maxSurge);
+    const smokeTest = resolveSmokeTest(check, 'smokeTest', props.smokeTest);
+
+    this.plan = planStages(check, {
+      strategy,
+      cleanup,
+      frontend: { name: frontend.name, replicas: frontend.replicas, smokeReplicas: frontend.smokeReplicas },
+      backend: { name: backend.name, replicas: backend.replicas, smokeReplicas: backend.smokeReplicas },
+      active,
+      smoke,
+    });
+
+    for (const phase of this.plan.phases) {
+      const chart = this.addPhase(release, phase.name, namespace);
+      const backends = new Map<string, Backend>();
+      for (const b of phase.backends) {
+        backends.set(b.name, new Backend(chart, b.name, { release, namespace, tier: backend, name: b.name, version: b.version, image: b.image, replicas: b.replicas, stage: b.stage, rollingUpdate }));
+      }
+      const stage = (run: FrontendRun) => ({
+        release,
+        namespace,
+        tier: frontend,
+        version: run.version,
+        image: run.image,
+        replicas: run.replicas,
+        backend: backends.get(run.backend)!,
+        backendUrlVariable,
+        rollingUpdate,
+      });
+      new ActiveStage(chart, 'active', stage(phase.active));
+      if (phase.smoke) {
+        new SmokeStage(chart, 'smoke', { ...stage(phase.smoke), smokeTest: phase.smokeTest && smokeTest, smokeTestName: phase.smokeTest?.jobName });
+      }
+    }
+  }
+
+  /**
+   * One production address, `frontend-active`, whose ready pods never drop below its
+   * full replica count: rolling updates add a pod before removing one.
+   */
+  public get declaration(): DeclaredRelease {
+    return {
+      apiVersion: 'cdk8s-canary/v1',
+      release: this.releaseName,
+      strategy: 'smoke-active',
+      provider: 'service',
+      namespace: this.namespace,
+      pruneSelector: pruneSelector(this.releaseName),
+      phases: this.plan.phases.map((p) => ({
+        name: p.name,
+        description: p.description,
+        addresses: [
+          {
+            name: p.active.name,
+            minAvailable: this.frontend.replicas,
+            routes: [{ conditions: [], backends: [{ version: p.active.version, weight: p.active.replicas }] }],
+          },
+        ],
+      })),
+      transitions: this.plan.transitions,
+    };
+  }
+}
+
+function appVersion(check: Checks, field: string, props: StageVersionProps): AppVersion {
+  if (typeof props !== 'object' || props === null) check.fail(field, props, 'an object with frontendImage and backendImage');
+  const frontendImage = parseImage(check, `${field}.frontendImage`, props.frontendImage);
+  const backendImage = parseImage(check, `${field}.backendImage`, props.backendImage);
+  const version = check.labelValue(`${field}.version`, props.version ?? defaultVersion(frontendImage));
+  if (version === '') check.fail(`${field}.version`, version, 'a non-empty label value');
+  return { version, nameSuffix: versionNameSuffix(version), frontendImage: frontendImage.reference, backendImage: backendImage.reference };
+}
+
+function resolveUpdate(check: Checks, minReadySeconds: number | undefined, maxSurge: number | string | undefined): ResolvedRollingUpdate {
+  const surge = maxSurge ?? 1;
+  if (!(typeof surge === 'number' ? Number.isInteger(surge) && surge >= 1 : typeof surge === 'string' && PERCENT.test(surge))) {
+    check.fail('maxSurge', surge, "an integer ≥ 1 or a percentage from '1%' to '100%': with no pod removed before its replacement is ready, the rollout needs room for one more");
+  }
+  const ready = minReadySeconds === undefined ? 0 : check.integer('minReadySeconds', minReadySeconds, 0);
+  return { maxSurge: surge, maxUnavailable: 0, minReadySeconds: ready || undefined };
+}

@@ -1,0 +1,132 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { Checks } from '../model/checks';
+import { Labels, releaseLabels } from '../model/labels';
+import { ContainerOptions } from './container-options';
+import { PodBlueprint, ResolvedPort } from './pod-blueprint';
+import { ResolvedRollingUpdate, ServiceType, renderDeployment, renderService } from './workload';
+
+/** One tier of a multi-tier application (the frontend, the backend) and its pods. */
+export interface TierProps extends ContainerOptions {
+  /**
+   * Name of the tier: value of `app.kubernetes.io/name` on its objects and prefix of
+   * their names (`frontend-active`, `backend-v1`). Starts with a letter, since it
+   * begins Service names.
+   * @default - 'frontend' or 'backend'
+   */
+  readonly name?: string;
+  /** Pods of the tier in production. @default 3 */
+  readonly replicas?: number;
+  /** Pods of the tier's temporary smoke copy. @default 1 */
+  readonly smokeReplicas?: number;
+  /** Type of the tier's production Service. @default ServiceType.CLUSTER_IP */
+  readonly serviceType?: ServiceType;
+  /**
+   * Type of the Service of the tier's smoke copy. The smoke test runs inside the
+   * cluster, so it needs no external address.
+   * @default ServiceType.CLUSTER_IP
+   */
+  readonly smokeServiceType?: ServiceType;
+}
+
+/** What one Deployment of a tier runs, and how its pods are told apart from the tier's others. */
+export interface TierWorkload {
+  /** Value of `app.kubernetes.io/instance`. */
+  readonly release: string;
+  /** @default - none: kubectl's current namespace */
+  readonly namespace?: string;
+  /** Name of the Deployment and of its Service. */
+  readonly name: string;
+  /** Version the Deployment runs. */
+  readonly version: string;
+  /** Image the Deployment runs. */
+  readonly image: string;
+  /** Desired pod count. */
+  readonly replicas: number;
+  /** The label that, with the tier name, selects the Deployment's pods: fixed for the Deployment's life. */
+  readonly selector: readonly [key: string, value: string];
+  /** Type of its Service. */
+  readonly serviceType: ServiceType;
+  /** How its pods are replaced when the image changes. */
+  readonly rollingUpdate: ResolvedRollingUpdate;
+  /** Variables added after the tier's own. @default - none */
+  readonly env?: k8s.EnvVar[];
+}
+
+/** Service names are RFC 1035 labels: they must start with a letter. */
+const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A validated tier: every stage and version of it renders the same pod with its own image. */
+export class Tier {
+  public readonly name: string;
+  public readonly replicas: number;
+  public readonly smokeReplicas: number;
+  public readonly serviceType: ServiceType;
+  public readonly smokeServiceType: ServiceType;
+  /** The ports of the tier's Services; the first one is what callers use. */
+  public readonly ports: readonly ResolvedPort[];
+  private readonly blueprint: PodBlueprint;
+  private readonly extraPodLabels: { [key: string]: string };
+
+  /**
+   * @param check names the construct in errors
+   * @param field the prop holding the tier (`frontend`), prefix of every field in errors
+   */
+  constructor(check: Checks, field: string, props: TierProps, defaultName: string) {
+    if (typeof props !== 'object' || props === null) check.fail(field, props, "the tier's options: an object ({} for the defaults)");
+    this.name = serviceName(check, `${field}.name`, props.name ?? defaultName, 63 - '-active'.length);
+    this.replicas = check.integer(`${field}.replicas`, props.replicas ?? 3, 1);
+    this.smokeReplicas = check.integer(`${field}.smokeReplicas`, props.smokeReplicas ?? 1, 1);
+    const types = Object.values(ServiceType);
+    this.serviceType = check.oneOf(`${field}.serviceType`, props.serviceType ?? ServiceType.CLUSTER_IP, types);
+    this.smokeServiceType = check.oneOf(`${field}.smokeServiceType`, props.smokeServiceType ?? ServiceType.CLUSTER_IP, types);
+    this.extraPodLabels = check.labels(`${field}.podLabels`, props.podLabels);
+    this.blueprint = new PodBlueprint(check, this.name, props, field);
+    this.ports = this.blueprint.ports;
+    this.ports.forEach((p, i) => {
+      // Two Services of a tier always coexist at some phase (active and smoke, or two versions).
+      if (p.nodePort !== undefined) check.fail(`${field}.ports[${i}].nodePort`, p.nodePort, 'no fixed nodePort: the tier has two Services at once during a release, and a node port can be allocated only once');
+    });
+  }
+
+  /** Address of a Service of this tier, as callers inside the namespace write it. */
+  public url(service: string): string {
+    return `http://${service}:${this.ports[0].servicePort}`;
+  }
+
+  /** Renders one Deployment of the tier and the Service of the same name in front of it. */
+  public render(scope: Construct, w: TierWorkload): { readonly deployment: ApiObject; readonly service: ApiObject } {
+    const [key, value] = w.selector;
+    const objectLabels = { [Labels.NAME]: this.name, ...releaseLabels(w.release), [key]: value };
+    const labels = { ...objectLabels, [Labels.VERSION]: w.version };
+    const selector = { [Labels.NAME]: this.name, [key]: value };
+    const deployment = renderDeployment(scope, 'deployment', {
+      name: w.name,
+      namespace: w.namespace,
+      labels,
+      selector,
+      podLabels: { ...this.extraPodLabels, ...labels },
+      replicas: w.replicas,
+      rollingUpdate: w.rollingUpdate,
+      podSpec: this.blueprint.podSpec(w.image, w.env),
+    });
+    const service = renderService(scope, 'service', {
+      name: w.name,
+      namespace: w.namespace,
+      labels: objectLabels,
+      selector,
+      type: w.serviceType,
+      ports: this.ports,
+    });
+    return { deployment, service };
+  }
+}
+
+/** Checks a name that begins Service names (RFC 1035 label). */
+function serviceName(check: Checks, field: string, value: unknown, maxLength = 63): string {
+  if (typeof value !== 'string' || value.length > maxLength || !DNS_1035.test(value)) {
+    check.fail(field, value, `a DNS-1035 label of at most ${maxLength} characters: lower-case letters, digits and '-', starting with a letter and ending with a letter or digit`);
+  }
+  return value;
+}

@@ -1,0 +1,160 @@
+import { Construct } from 'constructs';
+import * as gw from '../../imports/gateway.networking.k8s.io';
+import { Checks } from '../model/checks';
+import { GatewayPlanPhase } from '../model/gateway-plan';
+import { DeclaredRoute, RouteCondition } from '../model/release';
+import { anchoredRegex, ResolvedMatch } from '../model/route-match';
+import {
+  backendName,
+  checkCapabilities,
+  HOSTNAME,
+  releasedWeights,
+  renderVersionServices,
+  slugOf,
+  TrafficCapabilities,
+  TrafficProviderSpec,
+  TrafficRouter,
+  TrafficTarget,
+} from './provider';
+
+/** What an HTTPRoute attaches to: usually a Gateway, or a Service for east-west (mesh) routing. */
+export interface ParentReference {
+  /** Name of the Gateway (or Service) the route attaches to. */
+  readonly name: string;
+  /** @default - the namespace of the route */
+  readonly namespace?: string;
+  /** A listener of the Gateway. @default - every listener that allows the route */
+  readonly sectionName?: string;
+  /** @default - every port */
+  readonly port?: number;
+  /** @default 'Gateway' */
+  readonly kind?: string;
+  /** @default 'gateway.networking.k8s.io' ('' for a Service) */
+  readonly group?: string;
+}
+
+/** Routing by the Gateway API: an HTTPRoute over one Service per version. */
+export interface GatewayApiOptions {
+  /** The Gateways (or Services) the HTTPRoute attaches to, e.g. [{ name: 'sockshop-gateway' }]. */
+  readonly parentRefs: ParentReference[];
+  /** @default - every hostname of the parent's listeners */
+  readonly hostnames?: string[];
+}
+
+const MAX_RULES = 16;
+const SECTION_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const KIND = /^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+const GROUP = /^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * The Gateway API (gateway.networking.k8s.io/v1): a ClusterIP Service per deployed
+ * version and one HTTPRoute whose rules carry the conditions (as header matches) and
+ * the weighted `backendRefs`. Cookies are matched by a regular expression on the
+ * `Cookie` header. Regular expressions are "implementation-specific" in the Gateway
+ * API: they are written anchored, `^(?:...)$`, so that routers that search (NGINX
+ * Gateway Fabric) and routers that match whole values (Envoy, Istio) agree.
+ */
+export class GatewayApiTraffic implements TrafficProviderSpec {
+  public readonly kind = 'gateway-api' as const;
+  public readonly capabilities: TrafficCapabilities = { conditions: true, weightsArePercentages: false };
+
+  constructor(private readonly options: GatewayApiOptions) {}
+
+  public bind(target: TrafficTarget): TrafficRouter {
+    const { check } = target;
+    const parentRefs = resolveParents(check, this.options?.parentRefs);
+    const hostnames = this.options?.hostnames;
+    if (hostnames !== undefined) {
+      if (!Array.isArray(hostnames) || hostnames.length === 0 || hostnames.length > 16) check.fail('provider.hostnames', hostnames, 'from 1 to 16 hostnames, or none to accept those of the parent');
+      hostnames.forEach((h, i) => {
+        if (typeof h !== 'string' || h.length > 253 || !HOSTNAME.test(h)) check.fail(`provider.hostnames[${i}]`, h, 'a DNS name such as "shop.example.com", or "*." and one (a lone "*" is not allowed)');
+      });
+      check.unique('provider.hostnames', hostnames);
+    }
+    const caps = this.capabilities;
+    const backend = (phase: GatewayPlanPhase, version: string, weight?: number) => ({
+      name: backendName(target, slugOf(phase, version)),
+      port: target.port.servicePort,
+      weight,
+    });
+
+    return {
+      address: target.name,
+
+      realise(phase: GatewayPlanPhase): DeclaredRoute[] {
+        checkCapabilities(check, 'gateway-api', caps, phase);
+        if (phase.routes.length + 1 > MAX_RULES) {
+          check.fail(phase.routes[MAX_RULES - 1].field, phase.routes.length, `at most ${MAX_RULES - 1} conditional routes: an HTTPRoute holds ${MAX_RULES} rules, one of them the weighted route`);
+        }
+        phase.routes.forEach((r, j) => {
+          const before = phase.routes[j - 1];
+          if (before && r.conditions.length > before.conditions.length) {
+            check.fail(
+              `${r.field}.conditions`,
+              r.conditions.length,
+              `at most ${before.conditions.length} condition(s), as many as the route before it: the Gateway API tries the rule with more header matches first, whatever the order, so put this route first`,
+            );
+          }
+        });
+        return [
+          ...phase.routes.map((r) => ({ conditions: r.conditions.map(headerMatch), backends: [{ version: r.version, weight: 100 }] })),
+          { conditions: [], backends: releasedWeights(phase).map((w) => ({ version: w.version, weight: w.weight })) },
+        ];
+      },
+
+      render(scope: Construct, phase: GatewayPlanPhase): void {
+        renderVersionServices(scope, target, phase);
+        const released = releasedWeights(phase);
+        new gw.HttpRoute(scope, 'http-route', {
+          metadata: { name: target.name, namespace: target.namespace, labels: { ...target.labels } },
+          spec: {
+            parentRefs,
+            hostnames,
+            rules: [
+              ...phase.routes.map((r) => ({
+                matches: [
+                  {
+                    headers: r.conditions.map(headerMatch).map((c) => ({
+                      name: c.header,
+                      type: c.match === 'exact' ? gw.HttpRouteSpecRulesMatchesHeadersType.EXACT : gw.HttpRouteSpecRulesMatchesHeadersType.REGULAR_EXPRESSION,
+                      value: c.value,
+                    })),
+                  },
+                ],
+                backendRefs: [backend(phase, r.version)],
+              })),
+              // One backend needs no weight; several share by their weights.
+              { backendRefs: released.map((w) => backend(phase, w.version, released.length > 1 ? w.weight : undefined)) },
+            ],
+          },
+        });
+      },
+    };
+  }
+}
+
+/** A header condition as the HTTPRoute writes it: Exact, or an anchored RegularExpression (no prefix type exists). */
+function headerMatch(m: ResolvedMatch): RouteCondition {
+  return m.match === 'exact' ? { header: m.header, match: 'exact', value: m.value } : { header: m.header, match: 'regex', value: anchoredRegex(m) };
+}
+
+function resolveParents(check: Checks, refs: ParentReference[] | undefined): gw.HttpRouteSpecParentRefs[] {
+  if (!Array.isArray(refs) || refs.length === 0 || refs.length > 32) {
+    check.fail('provider.parentRefs', refs, 'from 1 to 32 parents the route attaches to, e.g. [{ name: "sockshop-gateway" }]');
+  }
+  return refs.map((r, i) => {
+    const f = `provider.parentRefs[${i}]`;
+    const optional = <T>(field: string, value: T | undefined, ok: (v: T) => boolean, expected: string) => {
+      if (value !== undefined && !ok(value)) check.fail(`${f}.${field}`, value, expected);
+      return value;
+    };
+    return {
+      group: optional('group', r.group, (g) => typeof g === 'string' && GROUP.test(g), 'an API group such as "gateway.networking.k8s.io", or "" for the core group'),
+      kind: optional('kind', r.kind, (k) => typeof k === 'string' && KIND.test(k), 'a kind such as "Gateway" or "Service"'),
+      name: check.dnsSubdomain(`${f}.name`, r.name),
+      namespace: r.namespace === undefined ? undefined : check.dnsLabel(`${f}.namespace`, r.namespace),
+      sectionName: optional('sectionName', r.sectionName, (s) => typeof s === 'string' && s.length <= 253 && SECTION_NAME.test(s), 'the name of a listener, a DNS subdomain'),
+      port: r.port === undefined ? undefined : check.integer(`${f}.port`, r.port, 1, 65535),
+    };
+  });
+}

@@ -1,0 +1,168 @@
+import { ApiObject, ApiObjectMetadata, JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import * as istio from '../../imports/networking.istio.io';
+import { GatewayPlanPhase } from '../model/gateway-plan';
+import { DeclaredRoute } from '../model/release';
+import { ResolvedMatch } from '../model/route-match';
+import { renderService } from '../render/workload';
+import { checkCapabilities, releasedWeights, slugOf, TrafficCapabilities, TrafficProviderSpec, TrafficRouter, TrafficTarget } from './provider';
+
+/** API version of the Istio networking objects. */
+export enum IstioApiVersion {
+  /** Served by Istio 1.22 and later (May 2024); the version Istio stores. */
+  V1 = 'networking.istio.io/v1',
+  /** Served by Istio 1.5 and later, for meshes older than 1.22. Same fields as v1. */
+  V1BETA1 = 'networking.istio.io/v1beta1',
+}
+
+/** An Istio ingress Gateway in front of the VirtualService. */
+export interface IstioIngressOptions {
+  /** @default - `<name>-gateway` */
+  readonly gatewayName?: string;
+  /** Hosts the ingress accepts. @default ['*'] */
+  readonly hosts?: string[];
+  /** HTTP port of the ingress gateway. @default 80 */
+  readonly port?: number;
+  /** Labels of the ingress gateway pods. @default { istio: 'ingressgateway' } */
+  readonly selector?: { [key: string]: string };
+}
+
+/** Routing by Istio: DestinationRule subsets per version, a VirtualService for the routes. */
+export interface IstioOptions {
+  /**
+   * `networking.istio.io/v1` needs Istio 1.22 or later; choose V1BETA1 for older meshes.
+   * @default IstioApiVersion.V1
+   */
+  readonly apiVersion?: IstioApiVersion;
+  /**
+   * Also route requests that enter through an ingress gateway: renders an Istio
+   * `Gateway` and binds the VirtualService to it (instead of the mesh).
+   * @default - requests from inside the mesh only
+   */
+  readonly ingress?: IstioIngressOptions;
+  /**
+   * Renders the Gateway's namespace with the label `istio-injection: enabled`, so that its
+   * pods get a sidecar. The namespace carries no release label and is never pruned. With
+   * the Pod Security "restricted" level enforced on the namespace, the sidecar needs the
+   * Istio CNI plugin (its init container needs NET_ADMIN otherwise).
+   * @default - true when the Gateway has a namespace
+   */
+  readonly injectNamespace?: boolean;
+}
+
+// HTTP routes only apply to ports Istio knows to carry HTTP: https://istio.io/latest/docs/ops/configuration/traffic-management/protocol-selection/
+const HTTP_PORT_NAME = /^(http|http2|grpc|grpc-web)(-.*)?$/;
+const ISTIO_HOST = /^(\*|(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/;
+
+type IstioKind = new (scope: Construct, id: string, props: { metadata?: ApiObjectMetadata; spec?: any }) => ApiObject;
+const KINDS: { [v in IstioApiVersion]: { destinationRule: IstioKind; virtualService: IstioKind; gateway: IstioKind } } = {
+  [IstioApiVersion.V1]: { destinationRule: istio.DestinationRule, virtualService: istio.VirtualService, gateway: istio.Gateway },
+  [IstioApiVersion.V1BETA1]: { destinationRule: istio.DestinationRuleV1Beta1, virtualService: istio.VirtualServiceV1Beta1, gateway: istio.GatewayV1Beta1 },
+};
+
+/**
+ * Istio: the address Service selects every version, a DestinationRule names one subset
+ * per deployed version (by its version label) and the VirtualService sends requests to
+ * subsets: the conditional routes first, in order, then the weighted route (integer
+ * weights summing to 100). Requests that bypass the sidecars (a NodePort reached from
+ * outside the mesh) are spread by the Service over every version's pods.
+ */
+export class IstioTraffic implements TrafficProviderSpec {
+  public readonly kind = 'istio' as const;
+  public readonly capabilities: TrafficCapabilities = { conditions: true, weightsArePercentages: true };
+
+  constructor(private readonly options: IstioOptions = {}) {}
+
+  public bind(target: TrafficTarget): TrafficRouter {
+    const { check } = target;
+    const o = this.options;
+    const kinds = KINDS[check.oneOf('provider.apiVersion', o.apiVersion ?? IstioApiVersion.V1, Object.values(IstioApiVersion))];
+    if (!HTTP_PORT_NAME.test(target.port.name)) {
+      check.fail('ports[0].name', target.port.name, 'a port name that tells Istio the port carries HTTP ("http" or "http-<suffix>", "http2", "grpc"), so that it routes requests by header and weight');
+    }
+    const inject = o.injectNamespace ?? target.namespace !== undefined;
+    if (inject && target.namespace === undefined) check.fail('provider.injectNamespace', true, 'a namespace on the Gateway (namespace: "production"): the injection label goes on it');
+    const ingress = o.ingress === undefined ? undefined : resolveIngress(target, o.ingress);
+    const host = target.namespace ? `${target.name}.${target.namespace}.svc.cluster.local` : target.name;
+    const caps = this.capabilities;
+    const meta = (name: string) => ({ name, namespace: target.namespace, labels: { ...target.labels } });
+
+    const destination = (phase: GatewayPlanPhase, version: string) => ({ host, subset: slugOf(phase, version), port: { number: target.port.servicePort } });
+
+    return {
+      address: target.name,
+
+      realise(phase: GatewayPlanPhase): DeclaredRoute[] {
+        checkCapabilities(check, 'istio', caps, phase);
+        return [
+          ...phase.routes.map((r) => ({ conditions: r.conditions.map(plain), backends: [{ version: r.version, weight: 100 }] })),
+          { conditions: [], backends: releasedWeights(phase).map((w) => ({ version: w.version, weight: w.weight })) },
+        ];
+      },
+
+      render(scope: Construct, phase: GatewayPlanPhase): void {
+        if (inject) {
+          const ns = new k8s.KubeNamespace(scope, 'namespace', { metadata: { name: target.namespace!, labels: { 'istio-injection': 'enabled' } } });
+          // A Namespace is cluster-scoped; the phase chart would give it a namespace of its own.
+          ns.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+        }
+        renderService(scope, 'service', {
+          name: target.name,
+          namespace: target.namespace,
+          labels: target.labels,
+          selector: { ...target.appSelector },
+          type: target.serviceType,
+          ports: [target.port],
+        });
+        new kinds.destinationRule(scope, 'destination-rule', {
+          metadata: meta(target.name),
+          spec: { host, subsets: phase.deployed.map((d) => ({ name: d.slug, labels: { [target.versionLabel]: d.version } })) },
+        });
+        const released = releasedWeights(phase);
+        new kinds.virtualService(scope, 'virtual-service', {
+          metadata: meta(target.name),
+          spec: {
+            hosts: ingress ? ingress.hosts : [host],
+            gateways: ingress ? [ingress.name] : undefined,
+            http: [
+              ...phase.routes.map((r) => ({
+                match: [{ headers: Object.fromEntries(r.conditions.map((c) => [c.header, { [c.match]: c.value }])) }],
+                route: [{ destination: destination(phase, r.version) }],
+              })),
+              {
+                // One destination needs no weight (as in the sockshop VirtualService).
+                route: released.map((w) => ({ destination: destination(phase, w.version), weight: released.length > 1 ? w.weight : undefined })),
+              },
+            ],
+          },
+        });
+        if (ingress) {
+          new kinds.gateway(scope, 'gateway', {
+            metadata: meta(ingress.name),
+            spec: { selector: ingress.selector, servers: [{ port: { number: ingress.port, name: 'http', protocol: 'HTTP' }, hosts: ingress.hosts }] },
+          });
+        }
+      },
+    };
+  }
+}
+
+function resolveIngress(target: TrafficTarget, o: IstioIngressOptions) {
+  const { check } = target;
+  const name = check.dnsSubdomain('provider.ingress.gatewayName', o.gatewayName ?? `${target.name}-gateway`);
+  const hosts = o.hosts ?? ['*'];
+  if (!Array.isArray(hosts) || hosts.length === 0) check.fail('provider.ingress.hosts', hosts, 'at least one host, e.g. ["*"] or ["shop.example.com"]');
+  hosts.forEach((h, i) => {
+    if (typeof h !== 'string' || h.length > 253 || !ISTIO_HOST.test(h)) check.fail(`provider.ingress.hosts[${i}]`, h, 'a DNS name, "*" or "*." and a DNS name');
+  });
+  check.unique('provider.ingress.hosts', hosts);
+  const port = check.integer('provider.ingress.port', o.port ?? 80, 1, 65535);
+  const selector = check.labels('provider.ingress.selector', o.selector ?? { istio: 'ingressgateway' });
+  if (Object.keys(selector).length === 0) check.fail('provider.ingress.selector', o.selector, 'the labels of the ingress gateway pods, e.g. { istio: "ingressgateway" }');
+  return { name, hosts, port, selector };
+}
+
+function plain(m: ResolvedMatch) {
+  return { header: m.header, match: m.match, value: m.value };
+}

@@ -1,0 +1,158 @@
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { GatewayPlanPhase, PlannedRoute } from '../model/gateway-plan';
+import { DeclaredRoute, RouteCondition } from '../model/release';
+import { anchoredRegex, ResolvedMatch } from '../model/route-match';
+import {
+  backendName,
+  checkCapabilities,
+  HOSTNAME,
+  releasedWeights,
+  renderVersionServices,
+  slugOf,
+  TrafficCapabilities,
+  TrafficProviderSpec,
+  TrafficRouter,
+  TrafficTarget,
+} from './provider';
+
+/** Where ingress-nginx serves the Gateway. */
+export interface NginxOptions {
+  /** @default 'nginx' */
+  readonly ingressClassName?: string;
+  /** @default - every host */
+  readonly host?: string;
+  /** Path prefix. @default '/' */
+  readonly path?: string;
+}
+
+const ANNOTATION = 'nginx.ingress.kubernetes.io';
+
+/** What the canary Ingress of a phase does. */
+interface NginxSplit {
+  readonly primary: string;
+  readonly canary?: string;
+  readonly canaryWeight: number;
+  readonly header?: ResolvedMatch;
+  readonly cookie?: ResolvedMatch;
+}
+
+/**
+ * ingress-nginx canary annotations: a primary Ingress sends requests to one version's
+ * Service and a second Ingress for the same host and path, marked `canary`, takes the
+ * requests that carry its header or cookie, then `canary-weight` percent of the rest.
+ * So a phase reaches at most two versions, and every condition leads to the canary.
+ */
+export class NginxTraffic implements TrafficProviderSpec {
+  public readonly kind = 'nginx' as const;
+  public readonly capabilities: TrafficCapabilities = {
+    conditions: true,
+    maxVersions: { count: 2, reason: 'ingress-nginx has one primary and one canary Ingress per host and path (Traffic.istio() and Traffic.gatewayApi() split across more)' },
+    weightsArePercentages: true,
+  };
+
+  constructor(private readonly options: NginxOptions = {}) {}
+
+  public bind(target: TrafficTarget): TrafficRouter {
+    const { check } = target;
+    const o = this.options;
+    const ingressClassName = check.dnsSubdomain('provider.ingressClassName', o.ingressClassName ?? 'nginx');
+    const host = o.host === undefined ? undefined : o.host;
+    if (host !== undefined && (typeof host !== 'string' || host.length > 253 || !HOSTNAME.test(host))) {
+      check.fail('provider.host', host, 'a DNS name such as "shop.example.com", or "*." and one');
+    }
+    const path = o.path ?? '/';
+    if (typeof path !== 'string' || !path.startsWith('/') || /\s/.test(path)) check.fail('provider.path', path, "an absolute path prefix such as '/' or '/api'");
+    const caps = this.capabilities;
+    const canaryName = `${target.name}-canary`;
+    check.dnsLabel('name', canaryName); // the canary Ingress
+
+    const split = (phase: GatewayPlanPhase): NginxSplit => {
+      checkCapabilities(check, 'nginx', caps, phase);
+      const released = releasedWeights(phase);
+      const routes = phase.routes;
+      const target0 = routes[0]?.version;
+      routes.forEach((r) => {
+        if (r.version !== target0) check.fail(`${r.field}.version`, r.version, `${JSON.stringify(target0)}, the version of the first route: every condition leads to the one canary Ingress`);
+        if (r.conditions.length !== 1) check.fail(`${r.field}.conditions`, r.conditions.length, 'a single condition per route: ingress-nginx cannot require two at once');
+      });
+      const header = single(check, routes, false, 'one header condition per phase: the canary Ingress has one canary-by-header');
+      const cookie = single(check, routes, true, 'one cookie condition per phase: the canary Ingress has one canary-by-cookie');
+      if (cookie?.cookie && cookie.cookie.value !== 'always') {
+        const r = routes.find((x) => x.conditions[0] === cookie)!;
+        check.fail(`${r.field}.conditions[0].value`, cookie.cookie.value, '"always": ingress-nginx sends a request to the canary when the cookie named by canary-by-cookie is "always"');
+      }
+      const routed = [...new Set([...released.map((w) => w.version), ...routes.map((r) => r.version)])];
+      const ordered = phase.deployed.map((d) => d.version).filter((v) => routed.includes(v));
+      if (ordered.length === 1) return { primary: ordered[0], canaryWeight: 0 };
+      // The canary is where the conditions lead; without conditions, the later of the two versions.
+      const canary = target0 ?? ordered[1];
+      const primary = ordered.find((v) => v !== canary)!;
+      const canaryWeight = released.find((w) => w.version === canary)?.weight ?? 0;
+      return { primary, canary, canaryWeight, header, cookie };
+    };
+
+    const ingress = (scope: Construct, id: string, name: string, service: string, annotations?: { [k: string]: string }) =>
+      new k8s.KubeIngress(scope, id, {
+        metadata: { name, namespace: target.namespace, labels: target.labels, annotations },
+        spec: {
+          ingressClassName,
+          rules: [
+            {
+              host,
+              http: { paths: [{ path, pathType: 'Prefix', backend: { service: { name: service, port: { number: target.port.servicePort } } } }] },
+            },
+          ],
+        },
+      });
+
+    return {
+      address: target.name,
+
+      realise(phase: GatewayPlanPhase): DeclaredRoute[] {
+        const s = split(phase);
+        if (!s.canary) return [{ conditions: [], backends: [{ version: s.primary, weight: 100 }] }];
+        const routes: DeclaredRoute[] = [];
+        // ingress-nginx tries the header, then the cookie, then the weight.
+        if (s.header) routes.push({ conditions: [headerCondition(s.header)], backends: [{ version: s.canary, weight: 100 }] });
+        if (s.cookie) routes.push({ conditions: [{ header: 'cookie', match: 'regex', value: s.cookie.value }], backends: [{ version: s.canary, weight: 100 }] });
+        const backends = [
+          { version: s.primary, weight: 100 - s.canaryWeight },
+          { version: s.canary, weight: s.canaryWeight },
+        ].filter((b) => b.weight > 0);
+        routes.push({ conditions: [], backends });
+        return routes;
+      },
+
+      render(scope: Construct, phase: GatewayPlanPhase): void {
+        const s = split(phase);
+        renderVersionServices(scope, target, phase);
+        ingress(scope, 'ingress', target.name, backendName(target, slugOf(phase, s.primary)));
+        if (!s.canary) return;
+        const annotations: { [k: string]: string } = {
+          [`${ANNOTATION}/canary`]: 'true',
+          [`${ANNOTATION}/canary-weight`]: String(s.canaryWeight),
+        };
+        if (s.header) {
+          annotations[`${ANNOTATION}/canary-by-header`] = s.header.header;
+          if (s.header.match === 'exact') annotations[`${ANNOTATION}/canary-by-header-value`] = s.header.value;
+          else annotations[`${ANNOTATION}/canary-by-header-pattern`] = anchoredRegex(s.header);
+        }
+        if (s.cookie?.cookie) annotations[`${ANNOTATION}/canary-by-cookie`] = s.cookie.cookie.name;
+        ingress(scope, 'canary-ingress', canaryName, backendName(target, slugOf(phase, s.canary)), annotations);
+      },
+    };
+  }
+}
+
+/** The one condition of a kind (header, or cookie by name) among the routes, if any. */
+function single(check: TrafficTarget['check'], routes: readonly PlannedRoute[], cookie: boolean, expected: string): ResolvedMatch | undefined {
+  const found = routes.filter((r) => Boolean(r.conditions[0].cookie) === cookie);
+  if (found.length > 1) check.fail(found[1].field, found.length, expected);
+  return found[0]?.conditions[0];
+}
+
+/** How ingress-nginx matches a header condition: exact value, or a PCRE search made to match the whole value. */
+function headerCondition(m: ResolvedMatch): RouteCondition {
+  return m.match === 'exact' ? { header: m.header, match: 'exact', value: m.value } : { header: m.header, match: 'regex', value: anchoredRegex(m) };
+}

@@ -1,0 +1,59 @@
+import { App, Chart, Testing } from 'cdk8s';
+import { Checks } from '../../lib/model/checks';
+import { ReleaseConfigError } from '../../lib/model/errors';
+import { ActiveStage } from '../../lib/render/active-stage';
+import { Backend } from '../../lib/render/backend';
+import { SmokeStage } from '../../lib/render/smoke-stage';
+import { resolveSmokeTest } from '../../lib/render/smoke-test';
+import { Tier } from '../../lib/render/tier';
+
+const check = new Checks('test');
+const frontend = new Tier(check, 'frontend', { replicas: 2, ports: [{ containerPort: 8080, servicePort: 80 }] }, 'frontend');
+const backendTier = new Tier(check, 'backend', { ports: [{ containerPort: 9000 }] }, 'backend');
+const rollingUpdate = { maxSurge: 1, maxUnavailable: 0 };
+
+function backendIn(chart: Chart, version: string): Backend {
+  return new Backend(chart, `backend-${version}`, { release: 'shop', tier: backendTier, name: `backend-${version}`, version, image: `backend:${version}`, replicas: 1, rollingUpdate });
+}
+
+describe('frontend stages used directly', () => {
+  test('a stage tells its frontend the address of its backend through the variable', () => {
+    const chart = Testing.chart();
+    const stage = new ActiveStage(chart, 'active', { release: 'shop', tier: frontend, version: 'v1', image: 'frontend:v1', backend: backendIn(chart, 'v1'), backendUrlVariable: 'API', rollingUpdate });
+    expect(stage.name).toBe('frontend-active');
+    expect(stage.url).toBe('http://frontend-active:80');
+    const fe = Testing.synth(chart).find((o) => o.kind === 'Deployment' && o.metadata.name === 'frontend-active');
+    expect(fe.spec.template.spec.containers[0].env).toEqual([{ name: 'API', value: 'http://backend-v1:9000' }]);
+    expect(fe.spec.replicas).toBe(2);
+  });
+
+  test('a frontend calling a backend of another phase is a ReleaseConfigError naming both', () => {
+    const app = new App();
+    const before = new Chart(app, 'initial-active');
+    const after = new Chart(app, 'upgrade-active');
+    const elsewhere = backendIn(before, 'v2');
+    let error: unknown;
+    try {
+      new SmokeStage(after, 'smoke', { release: 'shop', tier: frontend, version: 'v2', image: 'frontend:v2', backend: elsewhere, backendUrlVariable: 'BACKEND_URL', rollingUpdate });
+    } catch (e) {
+      error = e;
+    }
+    expect(ReleaseConfigError.isReleaseConfigError(error)).toBe(true);
+    const e = error as ReleaseConfigError;
+    expect([e.path, e.field, e.value]).toEqual(['upgrade-active/smoke', 'backend', 'backend-v2']);
+    expect(e.message).toContain('frontend-smoke would call backend-v2, which phase "upgrade-active" does not contain');
+  });
+
+  test('a smoke stage without a test renders no Job; with one, a Job named after the versions', () => {
+    const chart = Testing.chart();
+    const backend = backendIn(chart, 'v3');
+    const base = { release: 'shop', tier: frontend, image: 'frontend:v3', backend, backendUrlVariable: 'BACKEND_URL', rollingUpdate };
+    const plain = new SmokeStage(chart, 'plain', { ...base, version: 'v3' });
+    expect(plain.smokeTestJob).toBeUndefined();
+    const other = Testing.chart();
+    const tested = new SmokeStage(other, 'smoke', { ...base, backend: backendIn(other, '2.0'), version: '3.1', smokeTest: resolveSmokeTest(check, 'smokeTest') });
+    expect(tested.smokeTestJob!.name).toBe('smoke-test-frontend-3-1-backend-2-0');
+    const job = Testing.synth(other).find((o) => o.kind === 'Job');
+    expect(job.spec.template.spec.containers[0].env.find((v: { name: string }) => v.name === 'EXPECT').value).toBe('frontend:3.1 - backend:2.0');
+  });
+});

@@ -1,0 +1,226 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Testing } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
+import { defineReleases } from '../../main';
+import { DeclaredRelease, ReleaseInputs, renderApp } from '../../lib';
+import { validateSchema } from '../../lib/verify/schema';
+import { normalised, realisedRoutes, wiringProblems } from '../support/gateway-wiring';
+import { Doc, find, maybeFind } from '../support/manifests';
+
+// The Gateway examples exactly as `npm run synth` writes them.
+const app = Testing.app();
+defineReleases(app, ReleaseInputs.load('releases.json', {}));
+const files = renderApp(app);
+const GATEWAYS = ['sava-product', 'sockshop-istio', 'sockshop-gateway-api'];
+
+const declaration = (release: string): DeclaredRelease => JSON.parse(files.find((f) => f.path === `${release}/release.json`)!.content);
+const manifest = (release: string, phase: string) => files.find((f) => f.path === `${release}/${phase}/manifest.yaml`)!.content;
+const phases = (release: string) =>
+  new Map(declaration(release).phases.map((p) => [p.name, parseAllDocuments(manifest(release, p.name)).map((d) => d.toJS() as Doc)]));
+
+/** Phase → "name=replicas" of its Deployments, and the VirtualService/HTTPRoute routes in short form. */
+function summary(release: string): string[] {
+  return [...phases(release)].map(([p, docs]) => {
+    const deployments = docs.filter((d) => d.kind === 'Deployment').map((d) => `${d.metadata.name}=${d.spec.replicas}`);
+    const routes = realisedRoutes(docs).map(
+      (r) => (r.conditions.length ? `${r.conditions.map((c) => `${c.header}~${c.value}`).join('&')} → ` : '') + r.backends.map((b) => `${b.version}:${b.weight}`).join(','),
+    );
+    return `${p}: ${deployments.join(' ')} | ${routes.join(' ; ')}`;
+  });
+}
+
+describe.each(GATEWAYS)('%s', (release) => {
+  const decl = declaration(release);
+  const all = phases(release);
+
+  test('every document of every phase is valid against the upstream schemas', () => {
+    const issues = [...all].flatMap(([p, docs]) => docs.flatMap((d) => validateSchema(d).map((i) => `${p}: ${d.kind}/${d.metadata.name} ${i.path}: ${i.message}`)));
+    expect(issues).toEqual([]);
+  });
+
+  test('every route reaches a subset, Service and port of the same phase, whose pods run its version', () => {
+    for (const [p, docs] of all) expect([p, wiringProblems(docs)]).toEqual([p, []]);
+  });
+
+  test('release.json declares exactly the routes the manifests realise', () => {
+    for (const phase of decl.phases) {
+      expect([phase.name, realisedRoutes(all.get(phase.name)!)]).toEqual([phase.name, normalised(phase.addresses[0].routes)]);
+    }
+  });
+
+  test('a Deployment keeps its selector in every phase, and each Deployment runs one version', () => {
+    const selectors = new Map<string, string>();
+    for (const docs of all.values()) {
+      for (const d of docs.filter((x) => x.kind === 'Deployment')) {
+        const s = JSON.stringify(d.spec.selector);
+        expect(selectors.get(d.metadata.name) ?? s).toBe(s);
+        selectors.set(d.metadata.name, s);
+        expect(d.spec.selector.matchLabels.version).toBe(d.metadata.labels!['app.kubernetes.io/version']);
+      }
+    }
+  });
+
+  test('objects carry the release labels; a Namespace never does', () => {
+    for (const docs of all.values()) {
+      for (const d of docs) {
+        if (d.kind === 'Namespace') {
+          expect(d.metadata.labels).toEqual({ 'istio-injection': 'enabled' });
+          expect(d.metadata.namespace).toBeUndefined();
+        } else {
+          expect(d.metadata.labels).toMatchObject({ 'app.kubernetes.io/instance': release, 'app.kubernetes.io/managed-by': 'cdk8s-canary' });
+        }
+      }
+    }
+  });
+
+  test('strategy gateway, one address per phase, prune selector of the release', () => {
+    expect(decl).toMatchObject({ apiVersion: 'cdk8s-canary/v1', release, strategy: 'gateway', pruneSelector: `app.kubernetes.io/instance=${release},app.kubernetes.io/managed-by=cdk8s-canary` });
+    for (const p of decl.phases) expect(p.addresses).toHaveLength(1);
+  });
+
+  test('dist/ holds exactly what the examples render (run `npm run synth` after a change)', () => {
+    const root = path.join(__dirname, '../../dist', release);
+    const expected = files.filter((f) => f.path.startsWith(`${release}/`));
+    const onDisk = fs.existsSync(root) ? fs.readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()) : [];
+    expect(onDisk.length).toBe(expected.length);
+    for (const f of expected) expect([f.path, fs.readFileSync(path.join(__dirname, '../../dist', f.path), 'utf8')]).toEqual([f.path, f.content]);
+  });
+
+  test('snapshot of every phase and the declaration', () => {
+    // In the order of the phases, each manifest.yaml as written, then release.json.
+    const rendered = decl.phases.map((p) => `--- ${release}/${p.name}/manifest.yaml\n${manifest(release, p.name)}`);
+    expect([...rendered, `--- ${release}/release.json\n${JSON.stringify(decl, undefined, 2)}`].join('\n')).toMatchSnapshot();
+  });
+});
+
+describe('sava-product (Vamp gateway)', () => {
+  const sava = phases('sava-product');
+
+  test('1.0.3 → 1.1.0 dark → 50/50 → v1 media type stays on 1.0.3 → 100% 1.1.0 → 1.0.3 removed', () => {
+    expect(summary('sava-product')).toEqual([
+      '1-0-3: sava-product-1-0-3=1 | 1.0.3:100',
+      '1-1-0-dark: sava-product-1-0-3=1 sava-product-1-1-0=1 | 1.0.3:100',
+      'split-50-50: sava-product-1-0-3=1 sava-product-1-1-0=1 | 1.0.3:50,1.1.0:50',
+      '1-1-0-v1-clients-on-1-0-3: sava-product-1-0-3=1 sava-product-1-1-0=1 | accept~application/vnd.sava.v1+json → 1.0.3:100 ; 1.1.0:100',
+      '1-1-0: sava-product-1-0-3=1 sava-product-1-1-0=1 | 1.1.0:100',
+      '1-0-3-removed: sava-product-1-1-0=1 | 1.1.0:100',
+    ]);
+  });
+
+  test('the stable address is the NodePort Service sava-product on 9070, forwarding to 8080 of every version', () => {
+    const docs = sava.get('split-50-50')!;
+    const service = find(docs, 'Service', 'sava-product');
+    expect(service.spec).toMatchObject({ type: 'NodePort', ports: [{ name: 'http', port: 9070, targetPort: 'http', protocol: 'TCP' }] });
+    expect(service.spec.selector).toEqual({ 'app.kubernetes.io/name': 'sava-product' });
+    const pod = find(docs, 'Deployment', 'sava-product-1-1-0').spec.template;
+    expect(pod.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'sava-product', version: '1.1.0' });
+    expect(pod.spec.containers[0]).toMatchObject({ image: 'vampio/sava-product:1.1.0', ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }] });
+  });
+
+  test('Istio v1 objects: one subset per deployed version, the media-type route before the default one', () => {
+    const docs = sava.get('1-1-0-v1-clients-on-1-0-3')!;
+    const dr = find(docs, 'DestinationRule', 'sava-product');
+    expect(dr.apiVersion).toBe('networking.istio.io/v1');
+    expect(dr.spec.subsets).toEqual([
+      { name: '1-0-3', labels: { version: '1.0.3' } },
+      { name: '1-1-0', labels: { version: '1.1.0' } },
+    ]);
+    const vs = find(docs, 'VirtualService', 'sava-product');
+    expect(vs.spec.hosts).toEqual(['sava-product.vampio-organization-environment.svc.cluster.local']);
+    expect(vs.spec.http[0].match).toEqual([{ headers: { accept: { exact: 'application/vnd.sava.v1+json' } } }]);
+    expect(vs.spec.http[0].route).toEqual([{ destination: { host: dr.spec.host, subset: '1-0-3', port: { number: 9070 } } }]);
+    expect(find(sava.get('1-0-3-removed')!, 'DestinationRule', 'sava-product').spec.subsets).toEqual([{ name: '1-1-0', labels: { version: '1.1.0' } }]);
+  });
+
+  test('the namespace is labelled for sidecar injection', () => {
+    expect(find(sava.get('1-0-3')!, 'Namespace', 'vampio-organization-environment').metadata.labels).toEqual({ 'istio-injection': 'enabled' });
+  });
+
+  test('transitions: each next phase, and back one phase', () => {
+    expect(declaration('sava-product').transitions).toEqual([
+      ['1-0-3', '1-1-0-dark'],
+      ['1-1-0-dark', 'split-50-50'],
+      ['split-50-50', '1-1-0-v1-clients-on-1-0-3'],
+      ['1-1-0-v1-clients-on-1-0-3', '1-1-0'],
+      ['1-1-0', '1-0-3-removed'],
+      ['1-1-0-dark', '1-0-3'],
+      ['split-50-50', '1-1-0-dark'],
+      ['1-1-0-v1-clients-on-1-0-3', 'split-50-50'],
+      ['1-1-0', '1-1-0-v1-clients-on-1-0-3'],
+      ['1-0-3-removed', '1-1-0'],
+    ]);
+  });
+});
+
+const SOCKSHOP_STEPS = [
+  'v1: front-end-v1=1 | v1:100',
+  'v2-dark: front-end-v1=1 front-end-v2=1 | v1:100',
+  'canary-10: front-end-v1=1 front-end-v2=1 | v1:90,v2:10',
+  'v2-logged-in: front-end-v1=1 front-end-v2=1 | cookie~LOGGED_IN → v2:100 ; v1:100',
+  'v2-chrome: front-end-v1=1 front-end-v2=1 | user-agent~CHROME → v2:100 ; v1:100',
+  'cleanup: front-end-v1=1 front-end-v2=1 | v1:100',
+];
+
+describe('sockshop front-end with Istio (production deployments use case)', () => {
+  const shop = phases('sockshop-istio');
+
+  test('v1 → v2 dark → 90/10 → signed-in users to v2 → Chrome users to v2 → v1 only', () => {
+    const steps = SOCKSHOP_STEPS.map((s) => s.replace('LOGGED_IN', '.*logged_in.*').replace('CHROME', '.*Chrome.*'));
+    expect(summary('sockshop-istio')).toEqual(steps);
+  });
+
+  test('the VirtualService is the use case\'s: bound to sockshop-gateway for every host, to front-end.production.svc.cluster.local', () => {
+    const vs = find(shop.get('v2-logged-in')!, 'VirtualService', 'front-end');
+    expect(vs.spec.gateways).toEqual(['sockshop-gateway']);
+    expect(vs.spec.hosts).toEqual(['*']);
+    expect(vs.spec.http).toEqual([
+      {
+        match: [{ headers: { cookie: { regex: '.*logged_in.*' } } }],
+        route: [{ destination: { host: 'front-end.production.svc.cluster.local', subset: 'v2', port: { number: 8080 } } }],
+      },
+      { route: [{ destination: { host: 'front-end.production.svc.cluster.local', subset: 'v1', port: { number: 8080 } } }] },
+    ]);
+    expect(find(shop.get('canary-10')!, 'VirtualService', 'front-end').spec.http).toEqual([
+      {
+        route: [
+          { destination: { host: 'front-end.production.svc.cluster.local', subset: 'v1', port: { number: 8080 } }, weight: 90 },
+          { destination: { host: 'front-end.production.svc.cluster.local', subset: 'v2', port: { number: 8080 } }, weight: 10 },
+        ],
+      },
+    ]);
+  });
+
+  test('the ingress Gateway sockshop-gateway takes HTTP on port 80 through the istio ingressgateway', () => {
+    const gw = find(shop.get('v1')!, 'Gateway', 'sockshop-gateway');
+    expect(gw.apiVersion).toBe('networking.istio.io/v1');
+    expect(gw.spec).toEqual({ selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] });
+  });
+
+  test('cleanup routes to v1 only, as the use case does, and is the dark phase again', () => {
+    expect(manifest('sockshop-istio', 'cleanup')).toBe(manifest('sockshop-istio', 'v2-dark'));
+  });
+});
+
+describe('sockshop front-end with the Gateway API', () => {
+  const shop = phases('sockshop-gateway-api');
+
+  test('the same steps, with regular expressions anchored to the whole header value', () => {
+    const steps = SOCKSHOP_STEPS.map((s) => s.replace('LOGGED_IN', '^(?:.*logged_in.*)$').replace('CHROME', '^(?:.*Chrome.*)$'));
+    expect(summary('sockshop-gateway-api')).toEqual(steps);
+  });
+
+  test('one Service per deployed version; the HTTPRoute attaches to sockshop-gateway', () => {
+    const docs = shop.get('v2-chrome')!;
+    expect(docs.filter((d) => d.kind === 'Service').map((d) => d.metadata.name)).toEqual(['front-end-v1', 'front-end-v2']);
+    expect(find(docs, 'Service', 'front-end-v2').spec.selector).toEqual({ 'app.kubernetes.io/name': 'front-end', version: 'v2' });
+    const route = find(docs, 'HTTPRoute', 'front-end');
+    expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(route.spec.parentRefs).toEqual([{ name: 'sockshop-gateway' }]);
+    expect(route.spec.rules[0]).toEqual({
+      matches: [{ headers: [{ name: 'user-agent', type: 'RegularExpression', value: '^(?:.*Chrome.*)$' }] }],
+      backendRefs: [{ name: 'front-end-v2', port: 8080 }],
+    });
+    expect(maybeFind(shop.get('v1')!, 'Service', 'front-end-v2')).toBeUndefined();
+  });
+});
