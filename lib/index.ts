@@ -33,6 +33,7 @@ export * from './traffic/gateway-api';
 export * from './traffic/nginx';
 export * from './inputs/release-inputs';
 export * from './write/synthesize';
+export * from './write/applyset';
 export * from './cli/run-app';
 export type { CheckName, Finding } from './verify/finding';
 export { formatFinding } from './verify/finding';

@@ -1,10 +1,10 @@
 import { App } from 'cdk8s';
 import { ReleaseConfigError } from '../model/errors';
-import { synthesize, SynthesisValidationError } from '../write/synthesize';
+import { RenderOptions, synthesize, SynthesisValidationError } from '../write/synthesize';
 
 /** Options of `runApp`. */
-export interface RunAppOptions {
-  /** @default - $CDK8S_OUTDIR (set by `cdk8s synth`), else 'dist' */
+export interface RunAppOptions extends RenderOptions {
+  /** Folder the phases are written to. @default - $CDK8S_OUTDIR (set by `cdk8s synth`), else 'dist' */
   readonly outdir?: string;
 }
 
@@ -18,7 +18,7 @@ export function runApp(define: (app: App) => void, options: RunAppOptions = {}):
   try {
     const app = new App({ outdir });
     define(app);
-    const files = synthesize(app, outdir);
+    const files = synthesize(app, outdir, options);
     const phases = files.filter((f) => f.path.endsWith('/manifest.yaml')).length;
     process.stdout.write(`wrote ${phases} phase${phases === 1 ? '' : 's'} to ${outdir}/\n`);
   } catch (e) {

@@ -4,8 +4,11 @@ import { ImageRef } from './image';
 
 /** What one track (stable or canary) runs in a phase. */
 export interface TrackState {
+  /** Pods of the track in this phase. */
   readonly replicas: number;
+  /** Image the pods run. */
   readonly image: ImageRef;
+  /** Value of the version label of the pods. */
   readonly version: string;
 }
 
@@ -15,26 +18,35 @@ export type CanaryPhaseKind = 'stable' | 'dark' | 'canary' | 'promote' | 'rollba
 export interface CanaryPhase {
   /** Folder name of the phase: `stable`, `dark`, `canary-33`, `promote`, `rollback`. */
   readonly name: string;
+  /** What the phase does: the same kind may appear once per step (`canary`). */
   readonly kind: CanaryPhaseKind;
+  /** One line for people: pod counts, versions and traffic share. */
   readonly description: string;
+  /** What the stable track runs. */
   readonly stable: TrackState;
-  /** Absent when the phase has no canary Deployment. */
+  /** What the canary track runs. @default - no canary Deployment in this phase */
   readonly canary?: TrackState;
   /** Whether the production Service sends requests to the canary pods. */
   readonly canaryReleased: boolean;
 }
 
 export interface CanaryPlan {
+  /** In the order a pipeline applies them; `rollback` last. */
   readonly phases: readonly CanaryPhase[];
   /** Pairs of phase names a pipeline may apply one after the other. */
   readonly transitions: ReadonlyArray<readonly [string, string]>;
 }
 
 export interface CanaryPlanInput {
+  /** Pods of the stable track at full capacity. */
   readonly replicas: number;
+  /** The canary steps, in order of growing share. */
   readonly steps: readonly CanaryStep[];
+  /** Whether canary pods replace stable ones or come on top. */
   readonly capacity: CapacityMode;
+  /** Image and version in production now. */
   readonly stable: { readonly image: ImageRef; readonly version: string };
+  /** Image and version being released. */
   readonly canary: { readonly image: ImageRef; readonly version: string };
 }
 

@@ -14,14 +14,18 @@ export interface PlanVersion {
 
 /** A route taken by the requests that meet all its conditions. */
 export interface PlannedRoute {
+  /** All must hold for a request to take this route. */
   readonly conditions: readonly ResolvedMatch[];
+  /** The version that receives the requests that match. */
   readonly version: string;
   /** Where the route was declared, for errors: `phases[3].when[0]`. */
   readonly field: string;
 }
 
 export interface PlannedWeight {
+  /** A deployed version. */
   readonly version: string;
+  /** Its share of the default route, relative to the other weights. */
   readonly weight: number;
   /** `phases[2].weights.1.1.0` */
   readonly field: string;
@@ -29,7 +33,9 @@ export interface PlannedWeight {
 
 /** One resolved phase: what runs and how requests reach it. */
 export interface GatewayPlanPhase {
+  /** Folder of the phase: `dist/<release>/<name>/`. */
   readonly name: string;
+  /** One line for people: versions deployed and how requests reach them. */
   readonly description: string;
   /** `phases[2]`, for errors. */
   readonly field: string;
@@ -42,6 +48,7 @@ export interface GatewayPlanPhase {
 }
 
 export interface GatewayPlan {
+  /** In the order a pipeline applies them. */
   readonly phases: readonly GatewayPlanPhase[];
   /** Pairs of phases a pipeline may apply one after the other: each next phase, and back to the previous one. */
   readonly transitions: ReadonlyArray<readonly [string, string]>;

@@ -4,8 +4,11 @@ import { Checks } from './checks';
 export interface ImageRef {
   /** The reference as given, e.g. `docker.io/acme/addressbook:1.2.0`. */
   readonly reference: string;
+  /** Registry and path without tag or digest, e.g. `docker.io/acme/addressbook`. */
   readonly repository: string;
+  /** @default - none: the image is pinned by digest */
   readonly tag?: string;
+  /** `sha256:<64 hex digits>`. @default - none: the image is pinned by tag */
   readonly digest?: string;
 }
 

@@ -4,25 +4,47 @@
  * allowed), so that a verifier can compare it with what the manifests would do.
  */
 export interface DeclaredRelease {
+  /** Version of this file's format. */
   readonly apiVersion: 'cdk8s-canary/v1';
   /** Value of `app.kubernetes.io/instance` on every object of the release. */
   readonly release: string;
+  /** Which construct rendered the release. */
   readonly strategy: 'canary' | 'gateway' | 'smoke-active';
   /** How traffic is split: replica ratio behind one Service, or a router's weights. */
   readonly provider: TrafficProvider;
+  /** @default - none: kubectl's current namespace */
   readonly namespace?: string;
-  /** `-l` selector for `kubectl apply --prune`. */
+  /** `-l` selector for `kubectl apply --prune` and `kubectl rollout status`. */
   readonly pruneSelector: string;
+  /**
+   * The ApplySet the release is written as (`PruneMode.applySet()`).
+   * @default - none: the release is pruned by its labels
+   */
+  readonly applySet?: DeclaredApplySet;
   /** In the order a pipeline applies them. */
   readonly phases: readonly DeclaredPhase[];
   /** Pairs of phases a pipeline may apply one after the other. */
   readonly transitions: ReadonlyArray<readonly [string, string]>;
 }
 
+/** The ApplySet a release is written as: its parent object and what the parent lists. */
+export interface DeclaredApplySet {
+  /** Value of `applyset.kubernetes.io/id` on the parent and of `applyset.kubernetes.io/part-of` on every member. */
+  readonly id: string;
+  /** `<Kind>/<name>` of the parent object, in the form `kubectl get` accepts. */
+  readonly parent: string;
+  /** Namespace of the parent object and of every member. */
+  readonly namespace: string;
+  /** `Kind.group` of every member kind over all phases, sorted (`Deployment.apps`, `Service`). */
+  readonly groupKinds: readonly string[];
+}
+
 export type TrafficProvider = 'service' | 'istio' | 'gateway-api' | 'nginx';
 
 export interface DeclaredPhase {
+  /** Folder of the phase: `dist/<release>/<name>/`. */
   readonly name: string;
+  /** One line for people: pod counts, versions and traffic share. */
   readonly description: string;
   /** One entry per stable address that receives production traffic. */
   readonly addresses: readonly DeclaredAddress[];
@@ -46,13 +68,17 @@ export interface DeclaredRoute {
 }
 
 export interface DeclaredBackend {
+  /** Value of the version label of the pods that serve these requests. */
   readonly version: string;
+  /** Relative weight among the backends of the route. */
   readonly weight: number;
 }
 
 export interface RouteCondition {
   /** Request header name, lower case (`cookie`, `user-agent`, `accept`). */
   readonly header: string;
+  /** How the header value is compared. */
   readonly match: 'exact' | 'prefix' | 'regex';
+  /** The value, or the regular expression for `regex`. */
   readonly value: string;
 }

@@ -82,6 +82,7 @@ interface MatchSpec {
 
 /** A validated condition: a declared RouteCondition, plus the cookie it was written as, if any. */
 export interface ResolvedMatch extends RouteCondition {
+  /** A cookie that must be present with this value (`Match.cookie`). @default - no cookie condition */
   readonly cookie?: { readonly name: string; readonly value: string };
 }
 

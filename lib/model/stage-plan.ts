@@ -7,19 +7,25 @@ export interface AppVersion {
   readonly version: string;
   /** The version as it appears in object names: `1.4.0` → `1-4-0`. */
   readonly nameSuffix: string;
+  /** Image of the frontend at this version. */
   readonly frontendImage: string;
+  /** Image of the backend at this version. */
   readonly backendImage: string;
 }
 
 /** One Deployment of a tier in one phase, and the Service of the same name in front of it. */
 export interface TierRun {
+  /** Which tier the Deployment belongs to. */
   readonly tier: 'frontend' | 'backend';
   /** Name of the Deployment and of its Service: `frontend-active`, `backend-v1`. */
   readonly name: string;
+  /** Version the Deployment runs. */
   readonly version: string;
+  /** Image the Deployment runs. */
   readonly image: string;
+  /** Desired pod count. */
   readonly replicas: number;
-  /** The stage a Deployment belongs to for all its life; absent for a per-version backend. */
+  /** The stage a Deployment belongs to for all its life; absent for a per-version backend. @default - none: a per-version backend */
   readonly stage?: Stage;
   /**
    * The label that, with the tier name, selects this Deployment's pods: `deploy-stage`
@@ -31,7 +37,9 @@ export interface TierRun {
 
 /** A frontend Deployment: the copy of one stage, and the backend Service it calls. */
 export interface FrontendRun extends TierRun {
+  /** Always `frontend`. */
   readonly tier: 'frontend';
+  /** The stage the frontend copy serves: active or smoke. */
   readonly stage: Stage;
   /** Name of the backend Service this frontend's pods call. */
   readonly backend: string;
@@ -39,30 +47,39 @@ export interface FrontendRun extends TierRun {
 
 /** The Job that requests the smoke frontend and checks the versions in its answer. */
 export interface SmokeCheck {
+  /** Name of the smoke-test Job a pipeline waits for. */
   readonly jobName: string;
+  /** Version of the frontend under test. */
   readonly frontendVersion: string;
+  /** Version of the backend under test. */
   readonly backendVersion: string;
 }
 
 /** One phase of a staged release: the manifests of one `kubectl apply`. */
 export interface StagePhase {
+  /** Folder of the phase: `dist/<release>/<name>/`. */
   readonly name: string;
+  /** One line for people: what runs and what serves. */
   readonly description: string;
+  /** Backend Deployments of the phase. */
   readonly backends: readonly TierRun[];
+  /** The frontend that serves production traffic. */
   readonly active: FrontendRun;
-  /** Absent while no smoke copy exists (and once it is removed). */
+  /** Absent while no smoke copy exists (and once it is removed). @default - no smoke copy */
   readonly smoke?: FrontendRun;
-  /** The gate of this phase: a pipeline waits for the Job to complete before going on. */
+  /** The gate of this phase: a pipeline waits for the Job to complete before going on. @default - no smoke test in this phase */
   readonly smokeTest?: SmokeCheck;
 }
 
 export interface StagePlan {
+  /** In the order a pipeline applies them. */
   readonly phases: readonly StagePhase[];
   /** Pairs of phase names a pipeline may apply one after the other: forward steps and rollbacks. */
   readonly transitions: ReadonlyArray<readonly [string, string]>;
 }
 
 export interface StageTierInput {
+  /** Name of the tier: prefix of its object names. */
   readonly name: string;
   /** Pods of the tier in the active stage (and of a per-version backend). */
   readonly replicas: number;
@@ -71,9 +88,13 @@ export interface StageTierInput {
 }
 
 export interface StagePlanInput {
+  /** Whether each version brings its own backend (isolated) or the backend is upgraded in place (compatible). */
   readonly strategy: StageStrategy;
+  /** What happens to the previous version once the new one is active. */
   readonly cleanup: CleanupMode;
+  /** The frontend tier. */
   readonly frontend: StageTierInput;
+  /** The backend tier. */
   readonly backend: StageTierInput;
   /** The version in production at the start. */
   readonly active: AppVersion;

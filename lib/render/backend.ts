@@ -9,11 +9,15 @@ export interface BackendProps {
   readonly release: string;
   /** @default - no namespace in the manifests */
   readonly namespace?: string;
+  /** The backend tier: its ports, probes and pod options. */
   readonly tier: Tier;
   /** Name of the Deployment and of the Service frontends call: `backend-v1`, `backend-active`. */
   readonly name: string;
+  /** Version the backend runs: value of its version labels. */
   readonly version: string;
+  /** Image the backend runs. */
   readonly image: string;
+  /** Desired pod count. */
   readonly replicas: number;
   /**
    * The stage this backend serves for all its life, upgraded in place (compatible
@@ -22,6 +26,7 @@ export interface BackendProps {
    * @default - bound to its version
    */
   readonly stage?: Stage;
+  /** How its pods are replaced when the image changes. */
   readonly rollingUpdate: ResolvedRollingUpdate;
 }
 

@@ -17,6 +17,7 @@ export interface CanaryServiceOptions {
   readonly type?: ServiceType;
 }
 
+/** Props of a CanaryApp: the two images, how many pods, how the share grows, and (from ContainerOptions) what runs in each pod. */
 export interface CanaryAppProps extends ContainerOptions {
   /**
    * Name of the application: prefix of the object names and value of the

@@ -5,6 +5,7 @@ import { Probe } from './probe';
 export interface ContainerPort {
   /** Name, used as the Services' `targetPort` so it survives a renumbering. @default 'http' for the first port */
   readonly name?: string;
+  /** Port the container listens on. */
   readonly containerPort: number;
   /** Port of the Service in front of the pods. @default - the container port */
   readonly servicePort?: number;
@@ -16,7 +17,9 @@ export interface ContainerPort {
 
 /** CPU and memory, in Kubernetes quantities ('250m', '1', '128Mi'). */
 export interface ResourceAmounts {
+  /** @default - none */
   readonly cpu?: string;
+  /** @default - none */
   readonly memory?: string;
 }
 

@@ -14,7 +14,9 @@ export interface FrontendStageProps {
   readonly namespace?: string;
   /** The frontend tier. */
   readonly tier: Tier;
+  /** Version the frontend runs: value of its version labels. */
   readonly version: string;
+  /** Image the frontend runs. */
   readonly image: string;
   /** @default - the tier's replicas (active) or smokeReplicas (smoke) */
   readonly replicas?: number;
@@ -22,6 +24,7 @@ export interface FrontendStageProps {
   readonly backend: Backend;
   /** Variable that carries the backend's address to the frontend, e.g. `BACKEND_URL=http://backend-v2:80`. */
   readonly backendUrlVariable: string;
+  /** How its pods are replaced when the image changes. */
   readonly rollingUpdate: ResolvedRollingUpdate;
 }
 

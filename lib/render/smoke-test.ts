@@ -59,15 +59,25 @@ export interface SmokeTestOptions {
 
 /** Smoke-test settings after defaults and validation. */
 export interface ResolvedSmokeTest {
+  /** Path requested on the smoke frontend's Service. */
   readonly path: string;
+  /** Text the answer must contain. */
   readonly expect: string;
+  /** Image of the Job that makes the requests. */
   readonly image: string;
+  /** User the Job runs as (not root). */
   readonly runAsUser: number;
+  /** Requests made before the test fails. */
   readonly attempts: number;
+  /** Seconds between two requests. */
   readonly intervalSeconds: number;
+  /** Seconds one request may take. */
   readonly requestTimeoutSeconds: number;
+  /** Pods retried after a failed one. */
   readonly backoffLimit: number;
+  /** Seconds after which the Job fails, however many attempts are left. */
   readonly activeDeadlineSeconds: number;
+  /** Requests and limits of the Job container. */
   readonly resources: k8s.ResourceRequirements;
 }
 
@@ -113,8 +123,11 @@ export function expectedAnswer(test: ResolvedSmokeTest, values: { [K in (typeof 
 }
 
 export interface SmokeTestJobInput {
+  /** Name of the Job. */
   readonly name: string;
+  /** @default - none: kubectl's current namespace */
   readonly namespace?: string;
+  /** Labels of the Job and its pod. */
   readonly labels: { [key: string]: string };
   /** The address requested, e.g. `http://frontend-smoke:80/`. */
   readonly url: string;

@@ -32,16 +32,23 @@ export interface TierProps extends ContainerOptions {
 
 /** What one Deployment of a tier runs, and how its pods are told apart from the tier's others. */
 export interface TierWorkload {
+  /** Value of `app.kubernetes.io/instance`. */
   readonly release: string;
+  /** @default - none: kubectl's current namespace */
   readonly namespace?: string;
   /** Name of the Deployment and of its Service. */
   readonly name: string;
+  /** Version the Deployment runs. */
   readonly version: string;
+  /** Image the Deployment runs. */
   readonly image: string;
+  /** Desired pod count. */
   readonly replicas: number;
   /** The label that, with the tier name, selects the Deployment's pods: fixed for the Deployment's life. */
   readonly selector: readonly [key: string, value: string];
+  /** Type of its Service. */
   readonly serviceType: ServiceType;
+  /** How its pods are replaced when the image changes. */
   readonly rollingUpdate: ResolvedRollingUpdate;
   /** Variables added after the tier's own. @default - none */
   readonly env?: k8s.EnvVar[];

@@ -26,8 +26,11 @@ export interface RollingUpdateOptions {
 
 /** Resolved rolling-update settings, as written into the Deployment. */
 export interface ResolvedRollingUpdate {
+  /** Pods above the desired count during an update. */
   readonly maxSurge: number | string;
+  /** Pods that may be unavailable during an update. */
   readonly maxUnavailable: number | string;
+  /** @default - Kubernetes' default (0) */
   readonly minReadySeconds?: number;
 }
 
@@ -57,15 +60,21 @@ function intOrString(v: number | string): k8s.IntOrString {
 }
 
 export interface DeploymentInput {
+  /** Name of the Deployment. */
   readonly name: string;
+  /** @default - none: kubectl's current namespace */
   readonly namespace?: string;
+  /** Labels of the Deployment object. */
   readonly labels: { [key: string]: string };
   /** Immutable once applied: must be the same in every phase. */
   readonly selector: { [key: string]: string };
   /** Must contain the selector. */
   readonly podLabels: { [key: string]: string };
+  /** Desired pod count. */
   readonly replicas: number;
+  /** How pods are replaced when the template changes. */
   readonly rollingUpdate: ResolvedRollingUpdate;
+  /** The pod template spec. */
   readonly podSpec: k8s.PodSpec;
 }
 
@@ -93,11 +102,17 @@ export enum ServiceType {
 }
 
 export interface ServiceInput {
+  /** Name of the Service. */
   readonly name: string;
+  /** @default - none: kubectl's current namespace */
   readonly namespace?: string;
+  /** Labels of the Service object. */
   readonly labels: { [key: string]: string };
+  /** Labels of the pods that receive its requests. */
   readonly selector: { [key: string]: string };
+  /** How the Service is reached. */
   readonly type: ServiceType;
+  /** Ports, each forwarded to the named container port. */
   readonly ports: readonly ResolvedPort[];
 }
 

@@ -19,6 +19,7 @@ import {
 
 /** What an HTTPRoute attaches to: usually a Gateway, or a Service for east-west (mesh) routing. */
 export interface ParentReference {
+  /** Name of the Gateway (or Service) the route attaches to. */
   readonly name: string;
   /** @default - the namespace of the route */
   readonly namespace?: string;

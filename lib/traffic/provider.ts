@@ -12,6 +12,7 @@ export interface TrafficTarget {
   readonly check: Checks;
   /** Name of the stable address and of the application. */
   readonly name: string;
+  /** @default - none: kubectl's current namespace */
   readonly namespace?: string;
   /** Labels of every object the provider renders (name, release, managed-by). */
   readonly labels: { readonly [key: string]: string };
@@ -50,7 +51,9 @@ export interface TrafficRouter {
 
 /** One way of routing a Gateway's traffic: a plain Service, Istio, the Gateway API or ingress-nginx. */
 export interface TrafficProviderSpec {
+  /** Which provider: the value of `provider` in release.json. */
   readonly kind: TrafficProvider;
+  /** What the provider can express: weights, conditions, versions. */
   readonly capabilities: TrafficCapabilities;
   /** Validates the provider's options against the Gateway and binds to it. */
   bind(target: TrafficTarget): TrafficRouter;

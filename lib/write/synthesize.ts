@@ -4,11 +4,14 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { stringify } from 'yaml';
 import { PhaseChart } from '../render/phase-chart';
 import { PhasedRelease } from '../render/phased-release';
+import { addApplySets, ApplySetKeys, PhaseManifests, PruneMode } from './applyset';
 import { compareManifests, Manifest } from './manifest-order';
 
 /** One file of the output, relative to the output directory. */
 export interface OutputFile {
+  /** Relative to the output directory, with `/` separators. */
   readonly path: string;
+  /** Text of the file. */
   readonly content: string;
 }
 
@@ -20,13 +23,19 @@ export class SynthesisValidationError extends Error {
   }
 }
 
+/** Options of `renderApp` and `synthesize`. */
+export interface RenderOptions {
+  /** How a pipeline prunes the objects a phase no longer contains. @default PruneMode.labelSelector() */
+  readonly prune?: PruneMode;
+}
+
 /**
  * Renders an app to files in memory: each phase to `<release>/<phase>/manifest.yaml`,
  * each release's declaration to `<release>/release.json`, any other chart to
  * `<chart>.yaml`. The tree is walked once, so the cost grows linearly with the number
  * of charts (cdk8s' `chart.toJson()` validates the whole app on every call).
  */
-export function renderApp(app: App): OutputFile[] {
+export function renderApp(app: App, options: RenderOptions = {}): OutputFile[] {
   const all = app.node.findAll();
   const problems = all.flatMap((c) => c.node.validate().map((m) => `${c.node.path}: ${m}`));
   if (problems.length) throw new SynthesisValidationError(problems);
@@ -40,6 +49,8 @@ export function renderApp(app: App): OutputFile[] {
     list.push(c.toJson() as Manifest);
   }
 
+  const applySets = options.prune?.kind === 'applyset' ? addApplySets(phaseManifests(byChart), options.prune.options) : undefined;
+
   const files: OutputFile[] = [];
   for (const [chart, manifests] of byChart) {
     manifests.sort(compareManifests);
@@ -47,12 +58,22 @@ export function renderApp(app: App): OutputFile[] {
   }
   for (const c of all) {
     if (PhasedRelease.isPhasedRelease(c)) {
-      const decl = c.declaration;
+      let decl = c.declaration;
+      const applySet = applySets?.get(decl.release);
+      if (applySet) decl = { ...decl, pruneSelector: `${ApplySetKeys.PART_OF}=${applySet.id}`, applySet };
       files.push({ path: `${decl.release}/release.json`, content: JSON.stringify(decl, undefined, 2) + '\n' });
     }
   }
   assertUniquePaths(files);
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function phaseManifests(byChart: Map<Chart, Manifest[]>): PhaseManifests[] {
+  const out: PhaseManifests[] = [];
+  for (const [chart, manifests] of byChart) {
+    if (PhaseChart.isPhaseChart(chart)) out.push({ release: chart.release, phase: chart.phase, manifests });
+  }
+  return out;
 }
 
 function chartFile(chart: Chart): string {
@@ -99,8 +120,8 @@ export function writeAtomically(outdir: string, files: readonly OutputFile[]): v
 }
 
 /** Renders the app and writes it to `outdir` atomically. */
-export function synthesize(app: App, outdir: string): OutputFile[] {
-  const files = renderApp(app);
+export function synthesize(app: App, outdir: string, options: RenderOptions = {}): OutputFile[] {
+  const files = renderApp(app, options);
   writeAtomically(outdir, files);
   return files;
 }
