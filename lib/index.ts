@@ -3,6 +3,7 @@ export * from './model/canary-step';
 export * from './model/canary-plan';
 export * from './model/image';
 export * from './model/labels';
+export * from './model/limits';
 export * from './model/release';
 export * from './render/env-value';
 export * from './render/probe';

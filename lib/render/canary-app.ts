@@ -1,12 +1,14 @@
 import { Construct } from 'constructs';
 import { CanaryPhase, CanaryPlan, planCanary } from '../model/canary-plan';
 import { CanaryStep, CapacityMode } from '../model/canary-step';
-import { defaultVersion, parseImage } from '../model/image';
+import { Checks, keysOf, orDefault } from '../model/checks';
+import { defaultVersion, ImageRef, parseImage } from '../model/image';
 import { Labels, pruneSelector, releaseLabels } from '../model/labels';
+import { Limits } from '../model/limits';
 import { DeclaredRelease } from '../model/release';
 import { ContainerOptions } from './container-options';
 import { PhasedRelease } from './phased-release';
-import { PodBlueprint } from './pod-blueprint';
+import { CONTAINER_OPTION_KEYS, PodBlueprint, RESERVED_POD_LABELS } from './pod-blueprint';
 import { RollingUpdateOptions, ResolvedRollingUpdate, ServiceType, renderDeployment, renderService, resolveRollingUpdate } from './workload';
 
 /** The production Service of a canary app. */
@@ -54,6 +56,27 @@ export interface CanaryAppProps extends ContainerOptions {
   readonly trackLabel?: string;
 }
 
+const CANARY_APP_KEYS = [
+  ...CONTAINER_OPTION_KEYS,
+  ...keysOf<Omit<CanaryAppProps, keyof ContainerOptions>>({
+    name: true,
+    namespace: true,
+    stableImage: true,
+    canaryImage: true,
+    stableVersion: true,
+    canaryVersion: true,
+    replicas: true,
+    steps: true,
+    capacity: true,
+    service: true,
+    rollingUpdate: true,
+    minAvailable: true,
+    trackLabel: true,
+  }),
+];
+const SERVICE_KEYS = keysOf<CanaryServiceOptions>({ name: true, type: true });
+const PREVIEW_SUFFIX = '-canary';
+
 /**
  * A canary release of one application on plain Kubernetes: a stable and a canary
  * Deployment behind one production Service, the canary's share set by replica
@@ -70,25 +93,29 @@ export class CanaryApp extends PhasedRelease {
   constructor(scope: Construct, id: string, props: CanaryAppProps) {
     super(scope, id);
     const check = this.check;
-    const name = (this.appName = check.dnsLabel('name', props.name ?? id, 63 - '-canary'.length));
+    check.object('props', props, 'an object of CanaryAppProps');
+    check.knownKeys('', props, CANARY_APP_KEYS, 'CanaryAppProps');
+    const name = (this.appName = check.dnsLabel('name', orDefault(props.name, id), 63 - PREVIEW_SUFFIX.length, ` (the preview Service appends "${PREVIEW_SUFFIX}"; it defaults to the construct id)`));
     this.namespace = props.namespace === undefined ? undefined : check.dnsLabel('namespace', props.namespace);
-    const replicas = check.integer('replicas', props.replicas ?? 3, 1);
-    const capacity = check.oneOf('capacity', props.capacity ?? CapacityMode.CONSTANT, Object.values(CapacityMode));
+    const replicas = check.integer('replicas', orDefault(props.replicas, 3), 1, Limits.MAX_REPLICAS);
+    const capacity = check.oneOf('capacity', orDefault(props.capacity, CapacityMode.CONSTANT), Object.values(CapacityMode));
     const stableImage = parseImage(check, 'stableImage', props.stableImage);
     const canaryImage = parseImage(check, 'canaryImage', props.canaryImage);
     if (canaryImage.reference === stableImage.reference) check.fail('canaryImage', props.canaryImage, 'an image other than stableImage');
-    const stableVersion = check.labelValue('stableVersion', props.stableVersion ?? defaultVersion(stableImage));
-    const canaryVersion = check.labelValue('canaryVersion', props.canaryVersion ?? defaultVersion(canaryImage));
+    const stableVersion = version(check, 'stableVersion', props.stableVersion, stableImage);
+    const canaryVersion = version(check, 'canaryVersion', props.canaryVersion, canaryImage);
     if (canaryVersion === stableVersion) check.fail('canaryVersion', canaryVersion, 'a version label other than the stable one, so that the two tracks can be told apart');
-    const trackLabel = check.labelKey('trackLabel', props.trackLabel ?? Labels.TRACK);
-    const serviceType = check.oneOf('service.type', props.service?.type ?? ServiceType.CLUSTER_IP, Object.values(ServiceType));
-    this.serviceName = check.dnsLabel('service.name', props.service?.name ?? name);
+    const trackLabel = check.labelKey('trackLabel', orDefault(props.trackLabel, Labels.TRACK));
+    if (RESERVED_POD_LABELS.includes(trackLabel)) check.fail('trackLabel', trackLabel, `a label key other than ${RESERVED_POD_LABELS.join(', ')}, which the library sets itself`);
+    const service: CanaryServiceOptions = props.service === undefined ? {} : check.object('service', props.service, 'an object such as { name: "shop-lb", type: ServiceType.LOAD_BALANCER }');
+    check.knownKeys('service', service, SERVICE_KEYS, 'CanaryServiceOptions');
+    const serviceType = check.oneOf('service.type', orDefault(service.type, ServiceType.CLUSTER_IP), Object.values(ServiceType));
+    this.serviceName = check.dnsLabel('service.name', orDefault(service.name, name));
+    if (this.serviceName === `${name}${PREVIEW_SUFFIX}`) check.fail('service.name', this.serviceName, `a name other than ${name}${PREVIEW_SUFFIX}, the canary's preview Service`);
     const rollingUpdate = resolveRollingUpdate(check, 'rollingUpdate', props.rollingUpdate);
-    this.minAvailable = check.integer('minAvailable', props.minAvailable ?? Math.max(1, replicas - 1), 1, replicas);
-    const steps = props.steps ?? [CanaryStep.replicas(1)];
-    if (!Array.isArray(steps) || steps.length === 0) check.fail('steps', steps, 'at least one canary step');
-    const extraPodLabels = check.labels('podLabels', props.podLabels);
-    const blueprint = new PodBlueprint(check, name, props);
+    this.minAvailable = check.integer('minAvailable', orDefault(props.minAvailable, Math.max(1, replicas - 1)), 1, replicas);
+    const steps = orDefault(props.steps, [CanaryStep.replicas(1)]);
+    const blueprint = new PodBlueprint(check, name, props, '', [trackLabel]);
     if (serviceType === ServiceType.CLUSTER_IP) {
       blueprint.ports.forEach((p, i) => p.nodePort !== undefined && check.fail(`ports[${i}].nodePort`, p.nodePort, 'no nodePort on a ClusterIP Service (set service.type to NODE_PORT or LOAD_BALANCER)'));
     }
@@ -109,7 +136,7 @@ export class CanaryApp extends PhasedRelease {
         namespace: this.namespace,
         labels: { ...objectLabels, [trackLabel]: track, [Labels.VERSION]: state.version },
         selector: trackSelector(track),
-        podLabels: { ...extraPodLabels, ...objectLabels, [trackLabel]: track, [Labels.VERSION]: state.version },
+        podLabels: { ...blueprint.podLabels, ...objectLabels, [trackLabel]: track, [Labels.VERSION]: state.version },
         replicas: state.replicas,
         rollingUpdate: ru,
         podSpec: blueprint.podSpec(state.image.reference),
@@ -130,7 +157,7 @@ export class CanaryApp extends PhasedRelease {
       if (phase.canary) {
         renderTrack(chart, 'canary', phase.canary, rollingUpdate);
         renderService(chart, 'preview-service', {
-          name: `${name}-canary`,
+          name: `${name}${PREVIEW_SUFFIX}`,
           namespace: this.namespace,
           labels: { ...objectLabels, [trackLabel]: 'canary' },
           selector: trackSelector('canary'),
@@ -171,4 +198,19 @@ export class CanaryApp extends PhasedRelease {
       transitions: this.plan.transitions,
     };
   }
+}
+
+/** The version label of a track: given, or the image's tag (or digest), which must then be a label value. */
+function version(check: Checks, field: string, given: unknown, image: ImageRef): string {
+  if (given !== undefined) {
+    const v = check.labelValue(field, given);
+    if (v === '') check.fail(field, v, 'a non-empty label value, such as "1.4.2"');
+    return v;
+  }
+  const v = defaultVersion(image);
+  const imageField = field.replace('Version', 'Image');
+  if (!/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(v)) {
+    check.fail(field, v, `a version given explicitly: it defaults to the tag of ${imageField}, which is not a label value (at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)`);
+  }
+  return v;
 }

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { CanaryApp, CanaryAppProps, CanaryStep, CapacityMode, EnvValue, Probe, ReleaseConfigError, ServiceType } from '../../lib';
+import { CanaryApp, CanaryAppProps, CanaryStep, CapacityMode, EnvValue, Probe, ReleaseConfigError, renderApp, ServiceType, SynthesisValidationError } from '../../lib';
 import { Doc, find, maybeFind, phasesOf, selectedDeployments } from '../support/manifests';
 
 const base: CanaryAppProps = { stableImage: 'acme/shop:1.0.0', canaryImage: 'acme/shop:1.1.0' };
@@ -146,8 +146,8 @@ describe('CanaryApp phases', () => {
 describe('CanaryApp rejects bad input, naming the construct and the field', () => {
   const cases: Array<[string, Partial<CanaryAppProps>, string, RegExp]> = [
     ['name not DNS-1123', { name: 'Address_Book' }, 'name', /DNS-1123 label/],
-    ['replicas < 1', { replicas: 0 }, 'replicas', /integer ≥ 1/],
-    ['fractional replicas', { replicas: 2.5 }, 'replicas', /integer ≥ 1/],
+    ['replicas < 1', { replicas: 0 }, 'replicas', /integer from 1 to 10000/],
+    ['fractional replicas', { replicas: 2.5 }, 'replicas', /integer from 1 to 10000/],
     ['weight above 100', { replicas: 10, steps: [CanaryStep.weight(101)] }, 'steps[0].weight', /from 1 to 99/],
     ['negative weight', { replicas: 10, steps: [CanaryStep.weight(-5)] }, 'steps[0].weight', /from 1 to 99/],
     ['10% of 3 replicas', { replicas: 3, steps: [CanaryStep.weight(10)] }, 'steps[0].weight', /10% would need 0\.30 canary pods\): with 3 replicas \(constant\) the canary shares are 1 pod = 33\.3%, 2 pods = 66\.7%; 10% needs replicas that are a multiple of 10 \(e\.g\. 10: 9 stable \+ 1 canary\)/],
@@ -159,8 +159,8 @@ describe('CanaryApp rejects bad input, naming the construct and the field', () =
     ['same image twice', { canaryImage: 'acme/shop:1.0.0' }, 'canaryImage', /other than stableImage/],
     ['secret reference without key', { env: { DB_PASSWORD: EnvValue.fromSecret('db', '') } }, 'env.DB_PASSWORD.key', /non-empty key/],
     ['literal secret', { env: { DB_PASSWORD: EnvValue.fromValue('hunter2') } }, 'env.DB_PASSWORD', /EnvValue\.fromSecret/],
-    ['duplicate port numbers', { ports: [{ name: 'http', containerPort: 80 }, { name: 'admin', containerPort: 80 }] }, 'ports containerPorts[1]', /not used earlier/],
-    ['duplicate port names', { ports: [{ name: 'http', containerPort: 80 }, { name: 'http', containerPort: 81 }] }, 'ports names[1]', /not used earlier/],
+    ['duplicate port numbers', { ports: [{ name: 'http', containerPort: 80 }, { name: 'admin', containerPort: 80 }] }, 'ports[1].containerPort', /not used by an earlier port/],
+    ['duplicate port names', { ports: [{ name: 'http', containerPort: 80 }, { name: 'http', containerPort: 81 }] }, 'ports[1].name', /not used by an earlier port/],
     ['probe on an unknown port', { readinessProbe: Probe.httpGet('/ready', { port: 'admin' }) }, 'readinessProbe.port', /name of a container port/],
     ['nodePort on ClusterIP', { ports: [{ containerPort: 80, nodePort: 30080 }] }, 'ports[0].nodePort', /no nodePort on a ClusterIP/],
     ['bad quantity', { resources: { requests: { cpu: 'lots' } } }, 'resources.requests.cpu', /Kubernetes quantity/],
@@ -189,5 +189,46 @@ describe('CanaryApp rejects bad input, naming the construct and the field', () =
   test('the literal value of a rejected secret is not echoed', () => {
     expect(() => canary({ env: { API_KEY: EnvValue.fromValue('sk-live-123') } })).toThrow(/<literal value hidden>/);
     expect(() => canary({ env: { API_KEY: EnvValue.fromValue('sk-live-123') } })).not.toThrow(/sk-live-123/);
+  });
+});
+
+describe('CanaryApp defaults are taken only for props left out', () => {
+  test('null is a value, refused, not a request for the default', () => {
+    expect(() => canary({ replicas: null as never })).toThrow('shop: replicas: null is invalid; expected an integer from 1 to 10000');
+    expect(() => canary({ readinessProbe: null as never })).toThrow(/shop: readinessProbe: null is invalid/);
+  });
+
+  test('a misspelt prop is refused with the likely spelling', () => {
+    expect(() => canary({ replica: 5 } as never)).toThrow('shop: replica: 5 is invalid; expected a property of CanaryAppProps: did you mean "replicas"?');
+  });
+
+  test('resource amounts replace the defaults one by one; a larger memory request raises the default limit', () => {
+    const resources = (props: Partial<CanaryAppProps>) => find(phasesOf(canary(props)).get('stable')!, 'Deployment', 'shop-stable').spec.template.spec.containers[0].resources;
+    expect(resources({ resources: { requests: { cpu: '250m' } } })).toEqual({ requests: { cpu: '250m', memory: '128Mi' }, limits: { memory: '256Mi' } });
+    expect(resources({ resources: { requests: { memory: '1Gi' } } })).toEqual({ requests: { cpu: '100m', memory: '1Gi' }, limits: { memory: '1Gi' } });
+    expect(resources({ resources: { limits: { cpu: '2' } } })).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '256Mi' } });
+  });
+
+  test('user pod labels add to the labels the library sets and never replace them', () => {
+    const labels = find(phasesOf(canary({ podLabels: { team: 'checkout' } })).get('dark')!, 'Deployment', 'shop-canary').spec.template.metadata.labels;
+    expect(labels).toEqual({ 'team': 'checkout', 'app.kubernetes.io/name': 'shop', 'app.kubernetes.io/instance': 'shop', 'app.kubernetes.io/managed-by': 'cdk8s-canary', 'track': 'canary', 'app.kubernetes.io/version': '1.1.0' });
+    expect(() => canary({ podLabels: { track: 'stable' } })).toThrow(/shop: podLabels\.track: "stable" is invalid; expected a label key the library does not set/);
+  });
+});
+
+describe('releases that would render the same object', () => {
+  test('are refused at synthesis, naming both', () => {
+    const app = Testing.app();
+    new CanaryApp(app, 'cart', base);
+    new CanaryApp(app, 'shop', { ...base, service: { name: 'cart' } });
+    expect(() => renderApp(app)).toThrow(SynthesisValidationError);
+    expect(() => renderApp(app)).toThrow('shop: Service "cart" is also rendered by the release at "cart": applying one would overwrite the other\'s and pruning would delete it; give one of them another name');
+  });
+
+  test('in different namespaces do not clash', () => {
+    const app = Testing.app();
+    new CanaryApp(app, 'cart', { ...base, namespace: 'a' });
+    new CanaryApp(app, 'shop', { ...base, namespace: 'b', service: { name: 'cart' } });
+    expect(() => renderApp(app)).not.toThrow();
   });
 });
