@@ -9,6 +9,7 @@ export * from './render/env-value';
 export * from './render/probe';
 export * from './render/container-options';
 export * from './render/workload';
+export * from './render/disruption-budget';
 export * from './render/phase-chart';
 export * from './render/phased-release';
 export * from './render/canary-app';

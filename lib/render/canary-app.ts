@@ -7,6 +7,7 @@ import { Labels, pruneSelector, releaseLabels } from '../model/labels';
 import { Limits } from '../model/limits';
 import { DeclaredRelease } from '../model/release';
 import { ContainerOptions } from './container-options';
+import { DisruptionBudget, renderDisruptionBudget } from './disruption-budget';
 import { PhasedRelease } from './phased-release';
 import { CONTAINER_OPTION_KEYS, PodBlueprint, RESERVED_POD_LABELS } from './pod-blueprint';
 import { RollingUpdateOptions, ResolvedRollingUpdate, ServiceType, renderDeployment, renderService, resolveRollingUpdate } from './workload';
@@ -54,6 +55,13 @@ export interface CanaryAppProps extends ContainerOptions {
   readonly minAvailable?: number;
   /** Key of the label that tells the tracks apart (the appinfo seed reads `release`). @default 'track' */
   readonly trackLabel?: string;
+  /**
+   * PodDisruptionBudget of the stable track, named `<name>-stable` and selecting the
+   * stable Deployment's pods, in every phase. The canary track gets none: it is short
+   * lived and a budget on one or two pods would only slow drains.
+   * @default DisruptionBudget.maxUnavailable(1): drains evict one stable pod at a time, at any replica count
+   */
+  readonly disruptionBudget?: DisruptionBudget;
 }
 
 const CANARY_APP_KEYS = [
@@ -72,6 +80,7 @@ const CANARY_APP_KEYS = [
     rollingUpdate: true,
     minAvailable: true,
     trackLabel: true,
+    disruptionBudget: true,
   }),
 ];
 const SERVICE_KEYS = keysOf<CanaryServiceOptions>({ name: true, type: true });
@@ -142,8 +151,19 @@ export class CanaryApp extends PhasedRelease {
         podSpec: blueprint.podSpec(state.image.reference),
       });
 
+    const budget = resolveBudget(check, props.disruptionBudget, this.plan.phases.map((p) => p.stable.replicas));
+
     for (const phase of this.plan.phases) {
       const chart = this.addPhase(name, phase.name, this.namespace);
+      if (budget) {
+        renderDisruptionBudget(chart, 'stable-disruption-budget', {
+          name: `${name}-stable`,
+          namespace: this.namespace,
+          labels: { ...objectLabels, [trackLabel]: 'stable' },
+          selector: trackSelector('stable'),
+          budget,
+        });
+      }
       renderService(chart, 'service', {
         name: this.serviceName,
         namespace: this.namespace,
@@ -213,4 +233,11 @@ function version(check: Checks, field: string, given: unknown, image: ImageRef):
     check.fail(field, v, `a version given explicitly: it defaults to the tag of ${imageField}, which is not a label value (at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)`);
   }
   return v;
+}
+
+function resolveBudget(check: Checks, given: unknown, stableReplicas: number[]) {
+  if (given !== undefined && !DisruptionBudget.isDisruptionBudget(given)) {
+    check.fail('disruptionBudget', given, 'a budget made with DisruptionBudget.maxUnavailable(n), DisruptionBudget.minAvailable(n) or DisruptionBudget.none()');
+  }
+  return (given ?? DisruptionBudget.maxUnavailable(1))._resolve(check, 'disruptionBudget', stableReplicas);
 }

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { CanaryApp, CanaryAppProps, CanaryStep, CapacityMode, EnvValue, Probe, ReleaseConfigError, renderApp, ServiceType, SynthesisValidationError } from '../../lib';
+import { CanaryApp, CanaryAppProps, CanaryStep, CapacityMode, DisruptionBudget, EnvValue, Probe, ReleaseConfigError, renderApp, ServiceType, SynthesisValidationError } from '../../lib';
 import { Doc, find, maybeFind, phasesOf, selectedDeployments } from '../support/manifests';
 
 const base: CanaryAppProps = { stableImage: 'acme/shop:1.0.0', canaryImage: 'acme/shop:1.1.0' };
@@ -189,6 +189,37 @@ describe('CanaryApp rejects bad input, naming the construct and the field', () =
   test('the literal value of a rejected secret is not echoed', () => {
     expect(() => canary({ env: { API_KEY: EnvValue.fromValue('sk-live-123') } })).toThrow(/<literal value hidden>/);
     expect(() => canary({ env: { API_KEY: EnvValue.fromValue('sk-live-123') } })).not.toThrow(/sk-live-123/);
+  });
+});
+
+describe('CanaryApp stable disruption budget', () => {
+  test('by default one stable pod at a time may be evicted, by the same budget in every phase', () => {
+    const phases = phasesOf(canary({ replicas: 3 }));
+    const budgets = [...phases.values()].map((docs) => find(docs, 'PodDisruptionBudget', 'shop-stable'));
+    expect(new Set(budgets.map((b) => JSON.stringify(b))).size).toBe(1);
+    expect(budgets[0].spec).toEqual({
+      maxUnavailable: 1,
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'shop', 'track': 'stable' } },
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    });
+    for (const docs of phases.values()) {
+      expect(find(docs, 'Deployment', 'shop-stable').spec.selector).toEqual(budgets[0].spec.selector);
+      expect(docs.filter((d) => d.kind === 'PodDisruptionBudget')).toHaveLength(1);
+    }
+  });
+
+  test('can be replaced by a minAvailable below the fewest stable pods of any phase, or left out', () => {
+    const kept = phasesOf(canary({ replicas: 4, steps: [CanaryStep.replicas(1)], disruptionBudget: DisruptionBudget.minAvailable(2) }));
+    expect(find(kept.get('canary-25')!, 'PodDisruptionBudget', 'shop-stable').spec.minAvailable).toBe(2);
+    const none = phasesOf(canary({ disruptionBudget: DisruptionBudget.none() }));
+    expect([...none.values()].flat().filter((d) => d.kind === 'PodDisruptionBudget')).toEqual([]);
+  });
+
+  test('a minAvailable that the canary phase would leave no room under is refused', () => {
+    // 3 replicas, one replaced by the canary: 2 stable pods, so minAvailable 2 forbids every eviction.
+    expect(() => canary({ replicas: 3, disruptionBudget: DisruptionBudget.minAvailable(2) })).toThrow(
+      "shop: disruptionBudget.minAvailable: 2 is invalid; expected fewer pods than the track's fewest in any phase (2), so that a drain can evict one; or use DisruptionBudget.maxUnavailable(1)",
+    );
   });
 });
 

@@ -40,10 +40,10 @@ test('one folder per phase with its manifest, and the release declaration beside
   ]);
 });
 
-test('documents are ordered Services before Deployments, then by name', () => {
+test('documents are ordered disruption budgets, Services, Deployments, then by name', () => {
   const dark = renderApp(sampleApp()).find((f) => f.path === 'shop/dark/manifest.yaml')!.content;
   const heads = [...dark.matchAll(/^kind: (\w+)\nmetadata:\n(?:  .*\n)*?  name: (.+)$/gm)].map((m) => `${m[1]}/${m[2]}`);
-  expect(heads).toEqual(['Service/shop', 'Service/shop-canary', 'Deployment/shop-canary', 'Deployment/shop-stable']);
+  expect(heads).toEqual(['PodDisruptionBudget/shop-stable', 'Service/shop', 'Service/shop-canary', 'Deployment/shop-canary', 'Deployment/shop-stable']);
 });
 
 test('two renders of the same input are identical', () => {
