@@ -1,6 +1,7 @@
 export * from './model/errors';
 export * from './model/canary-step';
 export * from './model/canary-plan';
+export * from './model/capacity';
 export * from './model/image';
 export * from './model/labels';
 export * from './model/limits';

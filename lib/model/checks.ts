@@ -20,6 +20,14 @@ export class Checks {
     return value;
   }
 
+  /** RFC 1035 label: the rule for Service names, which must start with a letter. */
+  public dns1035Label(field: string, value: unknown, maxLength = 63, why = ''): string {
+    if (typeof value !== 'string' || value.length > maxLength || !DNS_1035_LABEL.test(value)) {
+      this.fail(field, value, `a DNS-1035 label of at most ${maxLength} characters${why}: lower-case letters, digits and '-', starting with a letter and ending with a letter or digit`);
+    }
+    return value;
+  }
+
   /** RFC 1123 subdomain: the rule for Deployment, Secret and ConfigMap names. */
   public dnsSubdomain(field: string, value: unknown): string {
     if (typeof value !== 'string' || value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
@@ -169,6 +177,7 @@ function distance(a: string, b: string): number {
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

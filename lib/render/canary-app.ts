@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { CanaryPhase, CanaryPlan, planCanary } from '../model/canary-plan';
 import { CanaryStep, CapacityMode } from '../model/canary-step';
+import { transitionFloors } from '../model/capacity';
 import { Checks, keysOf, orDefault } from '../model/checks';
 import { defaultVersion, ImageRef, parseImage } from '../model/image';
 import { Labels, pruneSelector, releaseLabels } from '../model/labels';
@@ -23,7 +24,8 @@ export interface CanaryServiceOptions {
 export interface CanaryAppProps extends ContainerOptions {
   /**
    * Name of the application: prefix of the object names and value of the
-   * `app.kubernetes.io/name` and `app.kubernetes.io/instance` labels.
+   * `app.kubernetes.io/name` and `app.kubernetes.io/instance` labels. A DNS-1035
+   * label (it names Services) of at most 56 characters (`-canary` is appended).
    * @default - the construct id
    */
   readonly name?: string;
@@ -49,8 +51,9 @@ export interface CanaryAppProps extends ContainerOptions {
   readonly rollingUpdate?: RollingUpdateOptions;
   /**
    * The fewest ready pods the production Service may have at any moment of the
-   * release, checked by the verifier on every transition.
-   * @default - replicas - 1, at least 1
+   * release, checked by the verifier on every transition. A value the steps and the
+   * rolling update cannot keep is refused, naming the transition that drops below it.
+   * @default - replicas - 1 (at least 1), or the fewest pods the steps and rollingUpdate keep when that is less; release.json shows the value
    */
   readonly minAvailable?: number;
   /** Key of the label that tells the tracks apart (the appinfo seed reads `release`). @default 'track' */
@@ -104,7 +107,8 @@ export class CanaryApp extends PhasedRelease {
     const check = this.check;
     check.object('props', props, 'an object of CanaryAppProps');
     check.knownKeys('', props, CANARY_APP_KEYS, 'CanaryAppProps');
-    const name = (this.appName = check.dnsLabel('name', orDefault(props.name, id), 63 - PREVIEW_SUFFIX.length, ` (the preview Service appends "${PREVIEW_SUFFIX}"; it defaults to the construct id)`));
+    // The name is also the default Service name and the prefix of the preview Service's: a DNS-1035 label.
+    const name = (this.appName = check.dns1035Label('name', orDefault(props.name, id), 63 - PREVIEW_SUFFIX.length, ` (the preview Service appends "${PREVIEW_SUFFIX}"; it defaults to the construct id)`));
     this.namespace = props.namespace === undefined ? undefined : check.dnsLabel('namespace', props.namespace);
     const replicas = check.integer('replicas', orDefault(props.replicas, 3), 1, Limits.MAX_REPLICAS);
     const capacity = check.oneOf('capacity', orDefault(props.capacity, CapacityMode.CONSTANT), Object.values(CapacityMode));
@@ -119,10 +123,10 @@ export class CanaryApp extends PhasedRelease {
     const service: CanaryServiceOptions = props.service === undefined ? {} : check.object('service', props.service, 'an object such as { name: "shop-lb", type: ServiceType.LOAD_BALANCER }');
     check.knownKeys('service', service, SERVICE_KEYS, 'CanaryServiceOptions');
     const serviceType = check.oneOf('service.type', orDefault(service.type, ServiceType.CLUSTER_IP), Object.values(ServiceType));
-    this.serviceName = check.dnsLabel('service.name', orDefault(service.name, name));
+    this.serviceName = check.dns1035Label('service.name', orDefault(service.name, name));
     if (this.serviceName === `${name}${PREVIEW_SUFFIX}`) check.fail('service.name', this.serviceName, `a name other than ${name}${PREVIEW_SUFFIX}, the canary's preview Service`);
     const rollingUpdate = resolveRollingUpdate(check, 'rollingUpdate', props.rollingUpdate);
-    this.minAvailable = check.integer('minAvailable', orDefault(props.minAvailable, Math.max(1, replicas - 1)), 1, replicas);
+    const minAvailable = props.minAvailable === undefined ? undefined : check.integer('minAvailable', props.minAvailable, 1, replicas);
     const steps = orDefault(props.steps, [CanaryStep.replicas(1)]);
     const blueprint = new PodBlueprint(check, name, props, '', [trackLabel]);
     if (serviceType === ServiceType.CLUSTER_IP) {
@@ -151,6 +155,7 @@ export class CanaryApp extends PhasedRelease {
         podSpec: blueprint.podSpec(state.image.reference),
       });
 
+    this.minAvailable = resolveMinAvailable(check, minAvailable, replicas, this.plan, rollingUpdate.maxUnavailable);
     const budget = resolveBudget(check, props.disruptionBudget, this.plan.phases.map((p) => p.stable.replicas));
 
     for (const phase of this.plan.phases) {
@@ -233,6 +238,22 @@ function version(check: Checks, field: string, given: unknown, image: ImageRef):
     check.fail(field, v, `a version given explicitly: it defaults to the tag of ${imageField}, which is not a label value (at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)`);
   }
   return v;
+}
+
+/** The declared minimum of ready pods: given and checked against what the plan keeps, or derived from it. */
+function resolveMinAvailable(check: Checks, given: number | undefined, replicas: number, plan: CanaryPlan, maxUnavailable: number | string): number {
+  const floors = transitionFloors(plan, maxUnavailable);
+  const lowest = floors.reduce((a, b) => (b.least < a.least ? b : a));
+  if (given === undefined) return Math.min(Math.max(1, replicas - 1), lowest.least);
+  if (given > lowest.least) {
+    check.fail(
+      'minAvailable',
+      given,
+      `at most ${lowest.least}, the fewest ready pods the production Service keeps: during ${lowest.from} → ${lowest.to} ${lowest.why}; ` +
+        'or use smaller steps, CapacityMode.SURGE or a lower rollingUpdate.maxUnavailable',
+    );
+  }
+  return given;
 }
 
 function resolveBudget(check: Checks, given: unknown, stableReplicas: number[]) {

@@ -145,7 +145,8 @@ describe('CanaryApp phases', () => {
 
 describe('CanaryApp rejects bad input, naming the construct and the field', () => {
   const cases: Array<[string, Partial<CanaryAppProps>, string, RegExp]> = [
-    ['name not DNS-1123', { name: 'Address_Book' }, 'name', /DNS-1123 label/],
+    ['name not DNS-1035', { name: 'Address_Book' }, 'name', /DNS-1035 label/],
+    ['Service name starting with a digit', { service: { name: '80-lb' } }, 'service.name', /DNS-1035 label/],
     ['replicas < 1', { replicas: 0 }, 'replicas', /integer from 1 to 10000/],
     ['fractional replicas', { replicas: 2.5 }, 'replicas', /integer from 1 to 10000/],
     ['weight above 100', { replicas: 10, steps: [CanaryStep.weight(101)] }, 'steps[0].weight', /from 1 to 99/],
@@ -261,5 +262,25 @@ describe('releases that would render the same object', () => {
     new CanaryApp(app, 'cart', { ...base, namespace: 'a' });
     new CanaryApp(app, 'shop', { ...base, namespace: 'b', service: { name: 'cart' } });
     expect(() => renderApp(app)).not.toThrow();
+  });
+});
+
+describe('CanaryApp minAvailable and what the plan keeps', () => {
+  // 20 replicas at 10%, 25%, 50% with constant capacity: from canary-25 to canary-50 the
+  // stable track drops from 15 to 10 pods at once while 5 new canary pods start.
+  const props: Partial<CanaryAppProps> = { replicas: 20, steps: [10, 25, 50].map(CanaryStep.weight) };
+
+  test('the default is replicas - 1, lowered to the fewest ready pods the transitions keep', () => {
+    expect(canary(props).declaration.phases[0].addresses[0].minAvailable).toBe(15);
+    expect(canary({ replicas: 20, steps: [CanaryStep.replicas(1)] }).declaration.phases[0].addresses[0].minAvailable).toBe(19);
+  });
+
+  test('a minAvailable above that is refused, naming the transition', () => {
+    expect(() => canary({ ...props, minAvailable: 19 })).toThrow(
+      'shop: minAvailable: 19 is invalid; expected at most 15, the fewest ready pods the production Service keeps: during canary-25 → canary-50 the stable track drops from 15 to 10 pods at once while 5 new canary pods are not ready yet; or use smaller steps, CapacityMode.SURGE or a lower rollingUpdate.maxUnavailable',
+    );
+    expect(() => canary({ replicas: 4, capacity: CapacityMode.SURGE, rollingUpdate: { maxUnavailable: '50%' }, minAvailable: 4 })).toThrow(
+      /expected at most 3, .* during canary-20 → promote the stable Deployment rolls to 1\.1\.0 keeping 2 of 4 pods \(rollingUpdate\.maxUnavailable 50%\)/,
+    );
   });
 });

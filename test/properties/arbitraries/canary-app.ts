@@ -1,8 +1,9 @@
 import * as fc from 'fast-check';
-import { CanaryApp, CanaryAppProps, CanaryStep, CapacityMode, DisruptionBudget, Labels, RollingUpdateOptions, ServiceType } from '../../../lib';
+import { CanaryApp, CanaryAppProps, CanaryStep, CapacityMode, DisruptionBudget, Labels, planCanary, RollingUpdateOptions, ServiceType, transitionFloors } from '../../../lib';
+import { Checks } from '../../../lib/model/checks';
 import { Case, ConstructSpec, InvalidClass, invalid } from '../support/spec';
 import { containerOptionInvalids, containerOptions } from './container-options';
-import { dnsLabel, labelKey, labelValue, pinnedImage, repository } from './primitives';
+import { dns1035Label, dnsLabel, labelKey, labelValue, pinnedImage, repository } from './primitives';
 
 const MAX_REPLICAS = 10000;
 
@@ -69,7 +70,7 @@ const rollingUpdate: fc.Arbitrary<RollingUpdateOptions> = fc
   .filter((r) => !([0, '0%'].includes(r.maxSurge ?? 1) && [0, '0%'].includes(r.maxUnavailable ?? 0)));
 
 const identity = fc
-  .record({ id: dnsLabel(56), name: fc.option(dnsLabel(56), { nil: undefined }), namespace: fc.option(dnsLabel(63), { nil: undefined }) })
+  .record({ id: dns1035Label(56), name: fc.option(dns1035Label(56), { nil: undefined }), namespace: fc.option(dnsLabel(63), { nil: undefined }) })
   .map((r) => (r.name === undefined ? { id: r.id, name: undefined } : { id: `Release ${r.id}`, name: r.name, namespace: r.namespace }));
 
 const images = fc
@@ -93,7 +94,7 @@ const serviceType = fc.option(fc.constantFrom(ServiceType.CLUSTER_IP, ServiceTyp
 
 /** Valid CanaryApp inputs. Optional props are left out as often as they are given. */
 export const validCanaryApp: fc.Arbitrary<Case<CanaryAppProps>> = fc
-  .record({ who: identity, images, plan, serviceType, serviceName: fc.option(dnsLabel(63), { nil: undefined }), trackLabel: fc.option(labelKey(), { nil: undefined }) })
+  .record({ who: identity, images, plan, serviceType, serviceName: fc.option(dns1035Label(63), { nil: undefined }), trackLabel: fc.option(labelKey(), { nil: undefined }) })
   .chain((r) =>
     fc
       .record(
@@ -115,10 +116,23 @@ export const validCanaryApp: fc.Arbitrary<Case<CanaryAppProps>> = fc
           trackLabel: r.trackLabel,
           podLabels: options.podLabels && r.trackLabel ? without(options.podLabels, r.trackLabel) : options.podLabels,
           rollingUpdate: ru,
+          minAvailable: keepable(r.plan, ru),
         };
         return { id: r.who.id, props: dropUndefined(props) };
       }),
   );
+
+/**
+ * The generated minAvailable, lowered to what the steps and rolling update keep: a
+ * higher one is an invalid input (its own class below). The bound comes from the
+ * library's model; the verifier checks the manifests against it independently.
+ */
+function keepable(p: { replicas: number; capacity?: CapacityMode; steps?: CanaryStep[]; minAvailable?: number }, ru?: RollingUpdateOptions): number | undefined {
+  if (p.minAvailable === undefined) return undefined;
+  const image = (tag: string) => ({ image: { reference: `x:${tag}`, repository: 'x', tag }, version: tag });
+  const plan = planCanary(new Checks('generator'), { replicas: p.replicas, capacity: p.capacity ?? CapacityMode.CONSTANT, steps: p.steps ?? [CanaryStep.replicas(1)], stable: image('a'), canary: image('b') });
+  return Math.min(p.minAvailable, ...transitionFloors(plan, ru?.maxUnavailable ?? 0).map((f) => f.least));
+}
 
 function without(labels: { [key: string]: string }, key: string) {
   const { [key]: _, ...rest } = labels;
@@ -154,16 +168,16 @@ export const canaryAppInvalids: InvalidClass<CanaryAppProps>[] = [
     title: 'props not an object',
     field: 'props',
     expected: /an object of CanaryAppProps/,
-    cases: fc.tuple(dnsLabel(56), some(null, 'shop', 42, [])).map(([id, props]) => ({ id, props })),
+    cases: fc.tuple(dns1035Label(56), some(null, 'shop', 42, [])).map(([id, props]) => ({ id, props })),
   },
   i('misspelt prop', 'replica', /a property of CanaryAppProps: did you mean "replicas"\?/, () => ({ replica: 5 }) as Partial<CanaryAppProps>),
   i('unknown prop', 'autoscaling', /a property of CanaryAppProps: one of ports, /, () => ({ autoscaling: { max: 10 } }) as Partial<CanaryAppProps>),
-  i('name not a DNS-1123 label short enough for its suffixes', 'name', /DNS-1123 label of at most 56 characters/, () => some('Shop', 'shop_app', '-shop', 'shop.v2', '', 42, 'x'.repeat(57)).map((name) => ({ name }))),
+  i('name not a DNS-1035 label short enough for its suffixes', 'name', /DNS-1035 label of at most 56 characters/, () => some('Shop', 'shop_app', '-shop', '6shop', 'shop.v2', '', 42, 'x'.repeat(57)).map((name) => ({ name }))),
   {
-    title: 'construct id used as name but not a DNS-1123 label',
+    title: 'construct id used as name but not a DNS-1035 label',
     field: 'name',
     expected: /defaults to the construct id/,
-    cases: validCanaryApp.chain((c) => some('My Shop', 'Shop', 'shop_1').map((id) => ({ id, props: { ...c.props, name: undefined } }))),
+    cases: validCanaryApp.chain((c) => some('My Shop', 'Shop', 'shop_1', '1shop').map((id) => ({ id, props: { ...c.props, name: undefined } }))),
   },
   i('namespace not a DNS-1123 label', 'namespace', /DNS-1123 label of at most 63/, () => some('Prod', 'team.a', '', 'x'.repeat(64), 5, null).map((namespace) => ({ namespace }))),
   i('replicas not an integer from 1 to 10000', 'replicas', /integer from 1 to 10000/, () => some(0, -1, 2.5, NaN, Infinity, '3', null, 10001, 1e9).map((replicas) => ({ replicas }))),
@@ -181,7 +195,7 @@ export const canaryAppInvalids: InvalidClass<CanaryAppProps>[] = [
   i('pod label with the track label key', 'podLabels.release', /a label key the library does not set/, () => ({ trackLabel: 'release', podLabels: { release: 'beta' } })),
   i('service not an object', 'service', /an object such as/, () => some(null, 'lb', 42, []).map((service) => ({ service }))),
   i('misspelt service option', 'service.port', /a property of CanaryServiceOptions/, () => ({ service: { port: 80 } as never })),
-  i('service name not a DNS-1123 label', 'service.name', /DNS-1123 label/, () => some('Shop', 'shop.lb', '', 'x'.repeat(64), 8).map((name) => ({ service: { name } }))),
+  i('service name not a DNS-1035 label', 'service.name', /DNS-1035 label/, () => some('Shop', 'shop.lb', '', '80-lb', 'x'.repeat(64), 8).map((name) => ({ service: { name } }))),
   i("service name taken by the canary's preview Service", 'service.name', /the canary's preview Service/, () => ({ name: 'shop', service: { name: 'shop-canary' } })),
   i('unknown service type', 'service.type', /one of "ClusterIP", "NodePort", "LoadBalancer"/, () => some('nodeport', 'ExternalName', 3, null).map((type) => ({ service: { type } }))),
   i('nodePort on a ClusterIP Service', 'ports[0].nodePort', /no nodePort on a ClusterIP Service/, () => ({ service: undefined, ports: [{ containerPort: 80, nodePort: 30080 }], readinessProbe: undefined, livenessProbe: undefined })),
@@ -193,6 +207,11 @@ export const canaryAppInvalids: InvalidClass<CanaryAppProps>[] = [
   i('rolling update that can neither add nor remove a pod', 'rollingUpdate.maxUnavailable', /above 0 when maxSurge is 0/, () => fc.tuple(some(0, '0%'), some(0, '0%')).map(([maxSurge, maxUnavailable]) => ({ rollingUpdate: { maxSurge, maxUnavailable } }))),
   i('minReadySeconds not an integer from 0 to 3600', 'rollingUpdate.minReadySeconds', /integer from 0 to 3600/, () => some(-1, 1.5, 3601, '10').map((minReadySeconds) => ({ rollingUpdate: { minReadySeconds } }))),
   i('minAvailable not from 1 to replicas', 'minAvailable', /integer from 1 to/, (p) => some(0, (p.replicas ?? 3) + 1, 1.5, '2', null).map((minAvailable) => ({ minAvailable }))),
+  i('minAvailable above what the steps and the rolling update keep', 'minAvailable', /the fewest ready pods the production Service keeps/, () =>
+    some(
+      { ...withPlan(10, CapacityMode.CONSTANT, [CanaryStep.weight(10), CanaryStep.weight(50)]), minAvailable: 9 },
+      { ...withPlan(4, CapacityMode.SURGE, [CanaryStep.replicas(1)]), stableVersion: 'v1', canaryVersion: 'v2', rollingUpdate: { maxUnavailable: '50%' }, minAvailable: 4 },
+    )),
   i('steps empty or not a list', 'steps', /a non-empty list of canary steps/, () => some([], 'canary', {}, null, 5).map((steps) => ({ steps }))),
   i('more than 20 steps', 'steps', /at most 20 canary steps/, () => withPlan(100, CapacityMode.CONSTANT, Array.from({ length: 21 }, (_, k) => CanaryStep.replicas(k + 1)))),
   i('step not made with CanaryStep', 'steps[0]', /CanaryStep\.weight\(percent\) or CanaryStep\.replicas\(count\)/, () => some(10, '10%', { weight: 10 }, null).map((s) => ({ steps: [s] }))),

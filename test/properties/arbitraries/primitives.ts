@@ -26,6 +26,9 @@ function framed(first: string, middle: string, last: string, max: number): fc.Ar
 /** RFC 1123 label: Service, Deployment and container names. */
 export const dnsLabel = (max = 63) => framed(LOWER + DIGITS, LOWER + DIGITS + '-', LOWER + DIGITS, max);
 
+/** RFC 1035 label: Service names, and so application names. */
+export const dns1035Label = (max = 63) => framed(LOWER, LOWER + DIGITS + '-', LOWER + DIGITS, max);
+
 /** RFC 1123 subdomain: Secret and ConfigMap names. */
 export const dnsSubdomain = () =>
   fc.array(dnsLabel(20), { minLength: 1, maxLength: 3 }).map((parts) => parts.join('.'));
