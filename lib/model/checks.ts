@@ -82,7 +82,7 @@ export class Checks {
   /** A non-empty list of strings, such as a command line. */
   public strings(field: string, value: unknown): string[] {
     const list = this.list(field, value, 'a non-empty list of strings (leave the property out to keep the image default)');
-    list.forEach((s, i) => typeof s !== 'string' && this.fail(`${field}[${i}]`, s, 'a string'));
+    list.forEach((s, i) => (typeof s !== 'string' || !isWellFormed(s)) && this.fail(`${field}[${i}]`, s, 'a string of well-formed Unicode'));
     return list as string[];
   }
 
@@ -177,6 +177,7 @@ function distance(a: string, b: string): number {
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const LONE_SURROGATE = /\p{Surrogate}/u;
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
@@ -188,6 +189,11 @@ export function isLabelKey(key: string): boolean {
   const name = slash >= 0 ? key.slice(slash + 1) : key;
   if (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) return false;
   return name.length <= 63 && LABEL_NAME.test(name);
+}
+
+/** Whether a string can be written as UTF-8: no half of a surrogate pair (it would reach the cluster as U+FFFD). */
+export function isWellFormed(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
 }
 
 export function isDnsLabel(value: string): boolean {

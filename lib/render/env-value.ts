@@ -1,5 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
-import { Checks } from '../model/checks';
+import { Checks, isWellFormed } from '../model/checks';
 
 /** Fields of the pod that the downward API can expose as environment variables. */
 export enum PodField {
@@ -65,7 +65,7 @@ export class EnvValue {
         }
         // Even when declared not secret: a PEM private key in clear is never intended.
         if (PRIVATE_KEY.test(s.value)) check.fail(field, '<literal value hidden>', 'a reference to a Secret (EnvValue.fromSecret): the value holds a private key');
-        if (LONE_SURROGATE.test(s.value)) check.fail(field, s.value, 'a string of well-formed Unicode (it holds half of a surrogate pair, which cannot be written as UTF-8)');
+        if (!isWellFormed(s.value)) check.fail(field, s.value, 'a string of well-formed Unicode (it holds half of a surrogate pair, which cannot be written as UTF-8)');
         return { name, value: s.value };
       }
       case 'secret':
@@ -96,7 +96,6 @@ type EnvSource =
 
 const SECRET_LIKE = /(PASSWORD|PASSWD|(^|_)PASS($|_)|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
-const LONE_SURROGATE = /\p{Surrogate}/u;
 // Keys of Secrets and ConfigMaps: https://kubernetes.io/docs/concepts/configuration/secret/
 const DATA_KEY = /^[-._a-zA-Z0-9]+$/;
 

@@ -204,8 +204,9 @@ function resolvePorts(check: Checks, field: string, ports: unknown): ResolvedPor
 /** Splits the labels file into the mounted directory and the file name, refusing paths that cannot work. */
 function labelsFile(check: Checks, field: string, value: unknown, readOnlyRoot: boolean): { dir: string; file: string } {
   const segments = typeof value === 'string' && FILE_PATH.test(value) ? value.split('/').slice(1) : [];
-  if (segments.length < 2 || segments.some((s) => s === '.' || s === '..')) {
-    check.fail(field, value, "an absolute file path below a directory, such as '/etc/podinfo/labels', without '.' or '..'");
+  // The file name also becomes a downward API item path, which may not start with '..'.
+  if (segments.length < 2 || segments.some((s) => s === '.' || s === '..') || segments[segments.length - 1].startsWith('..')) {
+    check.fail(field, value, "an absolute file path below a directory, such as '/etc/podinfo/labels', without '.' or '..' (nor a file name starting with '..')");
   }
   const dir = `/${segments.slice(0, -1).join('/')}`;
   if (SYSTEM_DIRECTORIES.includes(dir)) check.fail(field, value, `a file in a directory of its own: ${dir} is mounted over, which would hide the image's ${dir}`);

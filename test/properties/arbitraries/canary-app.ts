@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import { CanaryApp, CanaryAppProps, CanaryStep, CapacityMode, DisruptionBudget, Labels, planCanary, RollingUpdateOptions, ServiceType, transitionFloors } from '../../../lib';
 import { Checks } from '../../../lib/model/checks';
 import { Case, ConstructSpec, InvalidClass, invalid } from '../support/spec';
-import { containerOptionInvalids, containerOptions } from './container-options';
+import { containerOptionClasses, containerOptions } from './container-options';
 import { dns1035Label, dnsLabel, labelKey, labelValue, pinnedImage, repository } from './primitives';
 
 const MAX_REPLICAS = 10000;
@@ -148,10 +148,6 @@ const some = (...values: unknown[]): fc.Arbitrary<any> => fc.constantFrom(...val
 type Patch = Parameters<typeof invalid<CanaryAppProps>>[4];
 const i = (title: string, field: string, expected: RegExp, patch: Patch): InvalidClass<CanaryAppProps> => invalid<CanaryAppProps>(validCanaryApp, title, field, expected, patch);
 
-function patchWith<T>(patch: fc.Arbitrary<Partial<T>> | Partial<T>, more: Partial<T>): fc.Arbitrary<Partial<T>> {
-  return (patch instanceof fc.Arbitrary ? patch : fc.constant(patch)).map((p) => ({ ...p, ...more }));
-}
-
 /** A plan from scratch: replicas, capacity and steps, and nothing that depended on the old ones. */
 const withPlan = (replicas: number, capacity: CapacityMode, stepList: unknown): Partial<CanaryAppProps> => ({
   replicas,
@@ -231,7 +227,7 @@ export const canaryAppInvalids: InvalidClass<CanaryAppProps>[] = [
   i('disruption budget neither a count nor a percentage', 'disruptionBudget.maxUnavailable', /a pod count .* or a percentage/, () => some(-1, 1.5, '10', '101%', null).map((x) => ({ disruptionBudget: DisruptionBudget.maxUnavailable(x) }))),
   i('disruption budget that would block every drain', 'disruptionBudget.minAvailable', /fewer pods than the track's fewest in any phase/, () => some(2, 3, '100%', '70%').map((x) => ({ ...withPlan(3, CapacityMode.CONSTANT, [CanaryStep.replicas(1)]), disruptionBudget: DisruptionBudget.minAvailable(x) }))),
   // The track label is left at its default, so that messages listing reserved pod labels are the usual ones.
-  ...containerOptionInvalids().map((c) => i(c.title, c.field, c.expected, c.field.startsWith('podLabels') ? (p) => patchWith<CanaryAppProps>(c.patch(p), { trackLabel: undefined }) : c.patch)),
+  ...containerOptionClasses(validCanaryApp, '', (p) => p, (p, o) => ({ ...p, ...o, trackLabel: o.podLabels === p.podLabels ? p.trackLabel : undefined })),
 ];
 
 export const canaryAppSpec: ConstructSpec<CanaryAppProps> = {

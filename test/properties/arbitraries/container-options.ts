@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
 import { ContainerOptions, ContainerPort, EnvValue, PodField, Probe } from '../../../lib';
+import { Case, InvalidClass } from '../support/spec';
 import { dnsLabel, dnsSubdomain, envName, junk, labelKey, labelValue, MAYBE_SECRET, portName, quantity } from './primitives';
 
 /**
@@ -95,7 +96,7 @@ function podLabelsFile(readOnlyRoot: boolean): fc.Arbitrary<string> {
   const segment = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789._-'.split('')), minLength: 1, maxLength: 10 }).filter((s) => s !== '.' && s !== '..');
   return fc
     .tuple(fc.array(segment, { minLength: 1, maxLength: 3 }), segment)
-    .map(([dir, file]) => `/${dir.join('/')}/${file}`)
+    .map(([dir, file]) => `/${dir.join('/')}/${file.replace(/^\.\./, 'x')}`)
     .filter((f) => {
       const dir = f.slice(0, f.lastIndexOf('/'));
       return !SYSTEM_DIRS.includes(dir) && !(readOnlyRoot && dir === '/tmp');
@@ -166,6 +167,29 @@ export interface OptionInvalid {
   readonly patch: (o: ContainerOptions) => fc.Arbitrary<Partial<ContainerOptions>> | Partial<ContainerOptions>;
 }
 
+/**
+ * The invalid container options as invalid classes of a construct whose options sit
+ * at `prefix` in its props ('' when its props extend ContainerOptions, or e.g.
+ * 'versions[0]'): `get` reads the options from valid props, `put` writes them back.
+ */
+export function containerOptionClasses<P>(
+  valid: fc.Arbitrary<Case<P>>,
+  prefix: string,
+  get: (props: P) => ContainerOptions,
+  put: (props: P, options: ContainerOptions) => P,
+): InvalidClass<P>[] {
+  return containerOptionInvalids().map((c) => ({
+    title: c.title,
+    field: prefix ? `${prefix}.${c.field}` : c.field,
+    expected: c.expected,
+    cases: valid.chain((v) => {
+      const options = get(v.props);
+      const patch = c.patch(options);
+      return (patch instanceof fc.Arbitrary ? patch : fc.constant(patch)).map((over) => ({ id: v.id, props: put(v.props, { ...options, ...over }) }));
+    }),
+  }));
+}
+
 /** Replaces the ports, and the probes that may name them. */
 const withPorts = (ps: unknown): Partial<ContainerOptions> => ({ ports: ps as ContainerPort[], readinessProbe: undefined, livenessProbe: undefined });
 const some = (...values: unknown[]): fc.Arbitrary<any> => fc.constantFrom(...values);
@@ -211,12 +235,12 @@ export function containerOptionInvalids(): OptionInvalid[] {
     { title: 'envFromSecrets name invalid', field: 'envFromSecrets[0]', expected: /DNS-1123 subdomain/, patch: () => some('DB', '', 42, null).map((n) => ({ envFromSecrets: as<string[]>([n]) })) },
     { title: 'envFromSecrets listing a Secret twice', field: 'envFromSecrets[1]', expected: /not used earlier/, patch: () => ({ envFromSecrets: ['db', 'db'] }) },
     // podLabelsFile
-    { title: 'podLabelsFile not an absolute path below a directory', field: 'podLabelsFile', expected: /absolute file path below a directory/, patch: () => some('labels', '/labels', '/etc/', '/etc/../labels', '/etc//labels', '/etc/./labels', '', 42).map((f) => ({ podLabelsFile: as<string>(f) })) },
+    { title: 'podLabelsFile not an absolute path below a directory', field: 'podLabelsFile', expected: /absolute file path below a directory/, patch: () => some('labels', '/labels', '/etc/', '/etc/../labels', '/etc//labels', '/etc/./labels', '/etc/..labels', '', 42).map((f) => ({ podLabelsFile: as<string>(f) })) },
     { title: 'podLabelsFile in a system directory', field: 'podLabelsFile', expected: /hide/, patch: () => some('/bin/labels', '/usr/labels', '/lib/x', '/proc/labels', '/dev/labels').map((f) => ({ podLabelsFile: f })) },
     { title: 'podLabelsFile in /tmp with a read-only root filesystem', field: 'podLabelsFile', expected: /\/tmp/, patch: (o) => ({ podLabelsFile: '/tmp/labels', security: { ...o.security, readOnlyRootFilesystem: true } }) },
     // command and args
     { title: 'command or args not a non-empty list', field: 'command', expected: /a non-empty list of strings/, patch: () => some('npm start', [], {}, null).map((c) => ({ command: as<string[]>(c) })) },
-    { title: 'command or args element not a string', field: 'args[1]', expected: /a string/, patch: () => some(8080, null, undefined, ['x']).map((a) => ({ args: as<string[]>(['--port', a]) })) },
+    { title: 'command or args element not a string of well-formed Unicode', field: 'args[1]', expected: /a string/, patch: () => some(8080, null, undefined, ['x'], '\uD800').map((a) => ({ args: as<string[]>(['--port', a]) })) },
     // resources
     { title: 'resources not an object', field: 'resources', expected: /an object/, patch: () => notObject.map((r) => ({ resources: as(r) })) },
     { title: 'requests or limits not an object', field: 'resources.requests', expected: /an object/, patch: () => notObject.map((r) => ({ resources: { requests: as(r) } })) },
