@@ -140,6 +140,8 @@ export class CanaryApp extends PhasedRelease {
       stable: { image: stableImage, version: stableVersion },
       canary: { image: canaryImage, version: canaryVersion },
     });
+    this.minAvailable = resolveMinAvailable(check, minAvailable, replicas, this.plan, rollingUpdate.maxUnavailable);
+    const budget = resolveBudget(check, props.disruptionBudget, this.plan.phases.map((p) => p.stable.replicas));
 
     const objectLabels = { [Labels.NAME]: name, ...releaseLabels(name) };
     const trackSelector = (track: string) => ({ [Labels.NAME]: name, [trackLabel]: track });
@@ -154,9 +156,6 @@ export class CanaryApp extends PhasedRelease {
         rollingUpdate: ru,
         podSpec: blueprint.podSpec(state.image.reference),
       });
-
-    this.minAvailable = resolveMinAvailable(check, minAvailable, replicas, this.plan, rollingUpdate.maxUnavailable);
-    const budget = resolveBudget(check, props.disruptionBudget, this.plan.phases.map((p) => p.stable.replicas));
 
     for (const phase of this.plan.phases) {
       const chart = this.addPhase(name, phase.name, this.namespace);
