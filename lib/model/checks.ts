@@ -151,9 +151,13 @@ export function join(field: string, key: string): string {
   return field ? `${field}.${key}` : key;
 }
 
+/** An object of properties: not null, not an array, nor a Map or other built-in whose entries are not properties. */
 export function isPlainObject(value: unknown): value is { [key: string]: unknown } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return !NOT_PLAIN.some((type) => value instanceof type);
 }
+
+const NOT_PLAIN: ReadonlyArray<abstract new (...args: never[]) => unknown> = [Map, Set, WeakMap, WeakSet, Date, RegExp, Promise, Error, ArrayBuffer, String, Number, Boolean];
 
 /** The known key within two edits of `key`, if there is one: the likely intended spelling. */
 function closest(key: string, known: readonly string[]): string | undefined {

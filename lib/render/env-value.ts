@@ -1,5 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
-import { Checks, isWellFormed } from '../model/checks';
+import { Checks, isWellFormed, keysOf } from '../model/checks';
 
 /** Fields of the pod that the downward API can expose as environment variables. */
 export enum PodField {
@@ -28,17 +28,17 @@ export class EnvValue {
   /** A literal value, written into the manifest. */
   public static fromValue(value: string, options?: LiteralOptions): EnvValue {
     // Options are checked with the construct, so that an error names it and the field.
-    return new EnvValue({ kind: 'value', value, notSecret: options?.notSecret });
+    return new EnvValue({ kind: 'value', value }, options);
   }
 
   /** A key of a Secret, read by the kubelet when the pod starts (`secretKeyRef`). */
   public static fromSecret(secretName: string, key: string, options?: ReferenceOptions): EnvValue {
-    return new EnvValue({ kind: 'secret', name: secretName, key, optional: options?.optional });
+    return new EnvValue({ kind: 'secret', name: secretName, key }, options);
   }
 
   /** A key of a ConfigMap (`configMapKeyRef`). */
   public static fromConfigMap(configMapName: string, key: string, options?: ReferenceOptions): EnvValue {
-    return new EnvValue({ kind: 'configMap', name: configMapName, key, optional: options?.optional });
+    return new EnvValue({ kind: 'configMap', name: configMapName, key }, options);
   }
 
   /** A field of the pod itself, through the downward API (`fieldRef`). */
@@ -51,15 +51,20 @@ export class EnvValue {
     return typeof x === 'object' && x !== null && typeof (x as EnvValue)._toEnvVar === 'function';
   }
 
-  private constructor(private readonly source: EnvSource) {}
+  private constructor(
+    private readonly source: EnvSource,
+    private readonly options?: LiteralOptions | ReferenceOptions,
+  ) {}
 
   /** @internal */
   public _toEnvVar(check: Checks, field: string, name: string): k8s.EnvVar {
     const s = this.source;
+    const o: LiteralOptions & ReferenceOptions = this.options === undefined ? {} : check.object(field, this.options, 'options: an object such as { optional: true }');
+    check.knownKeys(field, o, s.kind === 'value' ? LITERAL_OPTION_KEYS : REFERENCE_OPTION_KEYS, s.kind === 'value' ? 'LiteralOptions' : 'ReferenceOptions');
     switch (s.kind) {
       case 'value': {
         if (typeof s.value !== 'string') check.fail(field, s.value, 'a string');
-        const notSecret = s.notSecret === undefined ? false : check.boolean(`${field}.notSecret`, s.notSecret);
+        const notSecret = o.notSecret === undefined ? false : check.boolean(`${field}.notSecret`, o.notSecret);
         if (!notSecret && SECRET_LIKE.test(name)) {
           check.fail(field, '<literal value hidden>', `a reference for a secret-looking variable: EnvValue.fromSecret(secretName, key), or EnvValue.fromValue(value, { notSecret: true }) if ${name} holds no secret`);
         }
@@ -73,7 +78,7 @@ export class EnvValue {
         const ref = {
           name: check.dnsSubdomain(`${field}.${s.kind === 'secret' ? 'secretName' : 'configMapName'}`, s.name),
           key: checkKey(check, `${field}.key`, s.key),
-          optional: s.optional === undefined ? undefined : check.boolean(`${field}.optional`, s.optional),
+          optional: o.optional === undefined ? undefined : check.boolean(`${field}.optional`, o.optional),
         };
         return { name, valueFrom: s.kind === 'secret' ? { secretKeyRef: ref } : { configMapKeyRef: ref } };
       }
@@ -90,10 +95,12 @@ export interface ReferenceOptions {
 }
 
 type EnvSource =
-  | { kind: 'value'; value: string; notSecret?: boolean }
-  | { kind: 'secret' | 'configMap'; name: string; key: string; optional?: boolean }
+  | { kind: 'value'; value: string }
+  | { kind: 'secret' | 'configMap'; name: string; key: string }
   | { kind: 'field'; fieldPath: string };
 
+const LITERAL_OPTION_KEYS = keysOf<LiteralOptions>({ notSecret: true });
+const REFERENCE_OPTION_KEYS = keysOf<ReferenceOptions>({ optional: true });
 const SECRET_LIKE = /(PASSWORD|PASSWD|(^|_)PASS($|_)|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 // Keys of Secrets and ConfigMaps: https://kubernetes.io/docs/concepts/configuration/secret/

@@ -218,7 +218,7 @@ export function containerOptionInvalids(): OptionInvalid[] {
     { title: 'probe timing not a whole number of seconds in range', field: 'livenessProbe.periodSeconds', expected: /an integer from 1 to/, patch: () => some(0, -1, 1.5, NaN, '10', 2 ** 31).map((periodSeconds) => ({ livenessProbe: Probe.tcpSocket({ port: undefined, periodSeconds: as<number>(periodSeconds) }), ...withPortsKeepReadiness() })) },
     { title: 'misspelt probe option', field: 'readinessProbe.timeoutSecond', expected: /a property of ProbeOptions/, patch: () => ({ readinessProbe: Probe.tcpSocket(as({ timeoutSecond: 3 })), livenessProbe: undefined }) },
     // env
-    { title: 'env not an object', field: 'env', expected: /an object of environment variables/, patch: () => fc.oneof(some(null, 'A=1', 42), fc.constant([EnvValue.fromValue('x')])).map((e) => ({ env: as(e) })) },
+    { title: 'env not an object', field: 'env', expected: /an object of environment variables/, patch: () => fc.oneof(some(null, 'A=1', 42, new Map([['A', EnvValue.fromValue('x')]])), fc.constant([EnvValue.fromValue('x')])).map((e) => ({ env: as(e) })) },
     { title: 'environment variable name invalid', field: 'env', expected: /environment variable name/, patch: () => some('1ABC', 'A=B', 'A B', '', 'Ä').map((n) => ({ env: { [n]: EnvValue.fromValue('x') } })) },
     { title: 'env value not an EnvValue', field: 'env.MODE', expected: /EnvValue\.fromValue/, patch: () => some('fast', 42, null, { value: 'x' }, undefined).map((v) => ({ env: { MODE: as<EnvValue>(v) } })) },
     { title: 'literal value for a secret-looking name', field: 'env.DB_PASSWORD', expected: /EnvValue\.fromSecret/, patch: () => some('hunter2', '', 'x').map((v) => ({ env: { DB_PASSWORD: EnvValue.fromValue(v) } })) },
@@ -228,6 +228,7 @@ export function containerOptionInvalids(): OptionInvalid[] {
     { title: 'Secret or ConfigMap name invalid', field: 'env.DB_HOST.secretName', expected: /DNS-1123 subdomain/, patch: () => some('DB', 'db_params', '', '-db', 42).map((n) => ({ env: { DB_HOST: EnvValue.fromSecret(as<string>(n), 'host') } })) },
     { title: 'Secret or ConfigMap key invalid', field: 'env.DB_HOST.key', expected: /key of letters/, patch: () => some('', '.', '..', 'a/b', 'a b', 7).map((k) => ({ env: { DB_HOST: EnvValue.fromConfigMap('db', as<string>(k)) } })) },
     { title: 'optional not a boolean', field: 'env.DB_HOST.optional', expected: /true or false/, patch: () => some('yes', 1, null).map((o) => ({ env: { DB_HOST: EnvValue.fromSecret('db', 'host', { optional: as<boolean>(o) }) } })) },
+    { title: 'misspelt EnvValue option', field: 'env.DB_HOST.optinal', expected: /a property of ReferenceOptions: did you mean "optional"\?/, patch: () => ({ env: { DB_HOST: EnvValue.fromSecret('db', 'host', as({ optinal: true })) } }) },
     { title: 'notSecret not a boolean', field: 'env.TOKEN_TTL.notSecret', expected: /true or false/, patch: () => some('true', 1, null).map((o) => ({ env: { TOKEN_TTL: EnvValue.fromValue('3600', { notSecret: as<boolean>(o) }) } })) },
     { title: 'unknown pod field', field: 'env.POD.fieldPath', expected: /one of "metadata.name"/, patch: () => some('metadata.labels', 'spec.containers', '', 3).map((f) => ({ env: { POD: EnvValue.fromPodField(as<PodField>(f)) } })) },
     // envFromSecrets
