@@ -15,9 +15,10 @@ export function rejectedInputsSection(): string {
   const lines = [
     '## Rejected input',
     '',
-    'Each input below stops synthesis before anything is written, with one line naming the construct, the field,',
-    'the value and what would be accepted, and exit code 1. The list is generated from the property tests',
-    '(`npx ts-node --transpile-only scripts/rejected-inputs.ts --write`); each message is the one of a generated example.',
+    'Each input below stops synthesis before anything is written, with exit code 1 and one line:',
+    '`error: <construct path>: <field>: <value> is invalid; expected <expected>`. The tables are generated from the',
+    'property tests (`npx ts-node --transpile-only scripts/rejected-inputs.ts --write`); `expected` is quoted from a',
+    'generated example, so counts and names in it are that example\'s.',
     '',
   ];
   for (const spec of SPECS) {
