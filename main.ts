@@ -92,9 +92,10 @@ export function defineReleases(app: App, inputs: ReleaseInputs = ReleaseInputs.l
   // The seed's simpler strategy when backend v2 accepts v1 frontends: the smoke copy
   // starts on v1, its backend then its frontend move to v2 (each step smoke-tested),
   // then the active stage's backend and frontend do the same; the smoke copy is then
-  // removed. It is the same application as `seamless`: a cluster runs one of the two.
+  // removed. It is the same application as `seamless`, so it lives in its own namespace.
   new StagedRelease(app, 'seamless-compatible', {
     ...tiers,
+    namespace: 'seamless-compatible',
     strategy: StageStrategy.COMPATIBLE,
     active: { version: 'v1', frontendImage: inputs.get('seamless-compatible', 'activeFrontendImage'), backendImage: inputs.get('seamless-compatible', 'activeBackendImage') },
     smoke: { version: 'v2', frontendImage: inputs.get('seamless-compatible', 'smokeFrontendImage'), backendImage: inputs.get('seamless-compatible', 'smokeBackendImage') },
@@ -129,8 +130,8 @@ export function defineReleases(app: App, inputs: ReleaseInputs = ReleaseInputs.l
   // Sockshop front-end in production behind the ingress gateway, the steps of the Istio
   // production-deployments use case: v1 only, v2 deployed dark, 10% to v2, signed-in users
   // to v2, Chrome users to v2, back to v1 only (v2 keeps running, as in the use case). Once
-  // with Istio (sockshop-istio), once with the Gateway API (sockshop-gateway-api): two
-  // alternative releases of the same objects, apply one of them.
+  // with Istio (sockshop-istio, namespace production), once with the Gateway API
+  // (sockshop-gateway-api, in a namespace of its own since it renders the same objects).
   const sockshop = (release: string) => ({
     name: 'front-end',
     namespace: 'production',
@@ -147,6 +148,7 @@ export function defineReleases(app: App, inputs: ReleaseInputs = ReleaseInputs.l
   });
   new Gateway(app, 'sockshop-gateway-api', {
     ...sockshop('sockshop-gateway-api'),
+    namespace: 'production-gateway-api',
     provider: Traffic.gatewayApi({ parentRefs: [{ name: 'sockshop-gateway' }] }),
   });
 }

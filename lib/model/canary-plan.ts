@@ -1,6 +1,7 @@
 import { Checks } from './checks';
 import { CanaryStep, CapacityMode } from './canary-step';
 import { ImageRef } from './image';
+import { Limits } from './limits';
 
 /** What one track (stable or canary) runs in a phase. */
 export interface TrackState {
@@ -56,10 +57,16 @@ export interface CanaryPlanInput {
  */
 export function planCanary(check: Checks, input: CanaryPlanInput): CanaryPlan {
   const n = input.replicas;
+  if (input.capacity === CapacityMode.CONSTANT && n < 2) {
+    check.fail('replicas', n, 'at least 2 replicas with CapacityMode.CONSTANT, where canary pods replace stable ones and one must stay stable (or use CapacityMode.SURGE)');
+  }
+  const given = check.list('steps', input.steps, 'a non-empty list of canary steps');
+  if (given.length > Limits.MAX_STEPS) check.fail('steps', `${given.length} steps`, `at most ${Limits.MAX_STEPS} canary steps`);
+  given.forEach((step, i) => isCanaryStep(step) || check.fail(`steps[${i}]`, step, 'a step made with CanaryStep.weight(percent) or CanaryStep.replicas(count)'));
   const counts = input.steps.map((step, i) => canaryReplicas(check, `steps[${i}]`, step, n, input.capacity));
   counts.forEach((c, i) => {
     if (i > 0 && c <= counts[i - 1]) {
-      check.fail(`steps[${i}]`, input.steps[i].toString(), `a step with more canary pods than the step before it (${counts[i - 1]})`);
+      check.fail(`steps[${i}]`, stepText(input.steps[i]), `a step with more canary pods than the step before it (${counts[i - 1]})`);
     }
   });
 
@@ -81,8 +88,9 @@ export function planCanary(check: Checks, input: CanaryPlanInput): CanaryPlan {
   const names = new Set(phases.map((p) => p.name));
   counts.forEach((c, i) => {
     const s = stableAt(c);
-    const name = `canary-${Math.round((100 * c) / (s + c))}`;
-    if (names.has(name)) check.fail(`steps[${i}]`, input.steps[i].toString(), `a step whose share differs from the other steps (both round to ${name})`);
+    // The share in whole percent, kept within 1..99 so that no name claims 0% or 100%.
+    const name = `canary-${Math.min(99, Math.max(1, Math.round((100 * c) / (s + c))))}`;
+    if (names.has(name)) check.fail(`steps[${i}]`, stepText(input.steps[i]), `a step whose share differs from the other steps (both round to ${name})`);
     names.add(name);
     phases.push({
       name,
@@ -108,15 +116,18 @@ export function planCanary(check: Checks, input: CanaryPlanInput): CanaryPlan {
 /** Canary pods for a step, or a precise error when the step cannot be realised with `n` replicas. */
 function canaryReplicas(check: Checks, field: string, step: CanaryStep, n: number, capacity: CapacityMode): number {
   if (step.unit === 'replicas') {
-    const max = capacity === CapacityMode.CONSTANT ? n - 1 : Number.MAX_SAFE_INTEGER;
-    const c = check.integer(`${field}.replicas`, step.value, 1, max);
-    return c;
+    const max = capacity === CapacityMode.CONSTANT ? n - 1 : Limits.MAX_REPLICAS;
+    return check.integer(`${field}.replicas`, step.value, 1, max);
   }
   const w = check.integer(`${field}.weight`, step.value, 1, 99);
   // constant: c / n = w / 100; surge: c / (n + c) = w / 100  =>  c = n w / (100 - w)
   const numerator = n * w;
   const denominator = capacity === CapacityMode.CONSTANT ? 100 : 100 - w;
-  if (numerator % denominator === 0) return numerator / denominator;
+  if (numerator % denominator === 0) {
+    const c = numerator / denominator;
+    if (c > Limits.MAX_REPLICAS) check.fail(`${field}.weight`, w, `a weight that needs at most ${Limits.MAX_REPLICAS} canary pods (${w}% of ${n} replicas on top needs ${c})`);
+    return c;
+  }
 
   const needed = smallestReplicas(w, capacity);
   return check.fail(
@@ -137,6 +148,15 @@ function shares(n: number, capacity: CapacityMode): string {
     out.push(`${c} pod${c === 1 ? '' : 's'} = ${+((100 * c) / total).toFixed(1)}%`);
   }
   return out.length ? out.join(', ') : 'none (one replica leaves no room for a canary)';
+}
+
+function stepText(step: CanaryStep): string {
+  return `CanaryStep.${step.unit}(${step.value})`;
+}
+
+/** Accepts any copy of CanaryStep (instanceof fails across package copies). */
+function isCanaryStep(x: unknown): x is CanaryStep {
+  return typeof x === 'object' && x !== null && ((x as CanaryStep).unit === 'weight' || (x as CanaryStep).unit === 'replicas');
 }
 
 function smallestReplicas(w: number, capacity: CapacityMode): number {

@@ -21,23 +21,38 @@ export class ReleaseConfigError extends Error {
     /** What would be accepted, phrased to follow "expected". */
     public readonly expected: string,
   ) {
-    super(`${path || '<root>'}: ${field}: ${describe(value)} is invalid; expected ${expected}`);
+    super(`${oneLine(path) || '<root>'}: ${oneLine(field)}: ${describe(value)} is invalid; expected ${oneLine(expected)}`);
     Object.defineProperty(this, MARK, { value: true });
   }
 }
 
 const MARK = Symbol.for('cdk8s-canary.ReleaseConfigError');
 
-/** Short, quoted rendering of a value for messages. */
+/**
+ * Short rendering of a value for messages, on one line whatever the value: strings
+ * quoted, objects as JSON, anything JSON cannot show (symbols, functions, bigints,
+ * cycles) by its type.
+ */
 export function describe(value: unknown): string {
   if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return shorten(JSON.stringify(value));
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
-  let text: string;
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'symbol' || typeof value === 'function') return `a ${typeof value}`;
+  let text: string | undefined;
   try {
     text = JSON.stringify(value);
   } catch {
-    text = String(value);
+    text = undefined;
   }
+  return text === undefined ? `an ${Array.isArray(value) ? 'array' : 'object'} JSON cannot show` : shorten(text);
+}
+
+function shorten(text: string): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Construct ids and user keys may hold line breaks; the message must stay one line. */
+function oneLine(text: string): string {
+  return String(text).replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }

@@ -1,12 +1,16 @@
 import { Construct } from 'constructs';
 import { CanaryPhase, CanaryPlan, planCanary } from '../model/canary-plan';
 import { CanaryStep, CapacityMode } from '../model/canary-step';
-import { defaultVersion, parseImage } from '../model/image';
+import { transitionFloors } from '../model/capacity';
+import { Checks, keysOf, orDefault } from '../model/checks';
+import { defaultVersion, ImageRef, parseImage } from '../model/image';
 import { Labels, pruneSelector, releaseLabels } from '../model/labels';
+import { Limits } from '../model/limits';
 import { DeclaredRelease } from '../model/release';
 import { ContainerOptions } from './container-options';
+import { DisruptionBudget, renderDisruptionBudget } from './disruption-budget';
 import { PhasedRelease } from './phased-release';
-import { PodBlueprint } from './pod-blueprint';
+import { CONTAINER_OPTION_KEYS, PodBlueprint, RESERVED_POD_LABELS } from './pod-blueprint';
 import { RollingUpdateOptions, ResolvedRollingUpdate, ServiceType, renderDeployment, renderService, resolveRollingUpdate } from './workload';
 
 /** The production Service of a canary app. */
@@ -21,7 +25,8 @@ export interface CanaryServiceOptions {
 export interface CanaryAppProps extends ContainerOptions {
   /**
    * Name of the application: prefix of the object names and value of the
-   * `app.kubernetes.io/name` and `app.kubernetes.io/instance` labels.
+   * `app.kubernetes.io/name` and `app.kubernetes.io/instance` labels. A DNS-1035
+   * label (it names Services) of at most 56 characters (`-canary` is appended).
    * @default - the construct id
    */
   readonly name?: string;
@@ -47,13 +52,43 @@ export interface CanaryAppProps extends ContainerOptions {
   readonly rollingUpdate?: RollingUpdateOptions;
   /**
    * The fewest ready pods the production Service may have at any moment of the
-   * release, checked by the verifier on every transition.
-   * @default - replicas - 1, at least 1
+   * release, checked by the verifier on every transition. A value the steps and the
+   * rolling update cannot keep is refused, naming the transition that drops below it.
+   * @default - replicas - 1 (at least 1), or the fewest pods the steps and rollingUpdate keep when that is less; release.json shows the value
    */
   readonly minAvailable?: number;
   /** Key of the label that tells the tracks apart (the appinfo seed reads `release`). @default 'track' */
   readonly trackLabel?: string;
+  /**
+   * PodDisruptionBudget of the stable track, named `<name>-stable` and selecting the
+   * stable Deployment's pods, in every phase. The canary track gets none: it is short
+   * lived and a budget on one or two pods would only slow drains.
+   * @default DisruptionBudget.maxUnavailable(1): drains evict one stable pod at a time, at any replica count
+   */
+  readonly disruptionBudget?: DisruptionBudget;
 }
+
+const CANARY_APP_KEYS = [
+  ...CONTAINER_OPTION_KEYS,
+  ...keysOf<Omit<CanaryAppProps, keyof ContainerOptions>>({
+    name: true,
+    namespace: true,
+    stableImage: true,
+    canaryImage: true,
+    stableVersion: true,
+    canaryVersion: true,
+    replicas: true,
+    steps: true,
+    capacity: true,
+    service: true,
+    rollingUpdate: true,
+    minAvailable: true,
+    trackLabel: true,
+    disruptionBudget: true,
+  }),
+];
+const SERVICE_KEYS = keysOf<CanaryServiceOptions>({ name: true, type: true });
+const PREVIEW_SUFFIX = '-canary';
 
 /**
  * A canary release of one application on plain Kubernetes: a stable and a canary
@@ -71,25 +106,30 @@ export class CanaryApp extends PhasedRelease {
   constructor(scope: Construct, id: string, props: CanaryAppProps) {
     super(scope, id);
     const check = this.check;
-    const name = (this.appName = check.dnsLabel('name', props.name ?? id, 63 - '-canary'.length));
+    check.object('props', props, 'an object of CanaryAppProps');
+    check.knownKeys('', props, CANARY_APP_KEYS, 'CanaryAppProps');
+    // The name is also the default Service name and the prefix of the preview Service's: a DNS-1035 label.
+    const name = (this.appName = check.dns1035Label('name', orDefault(props.name, id), 63 - PREVIEW_SUFFIX.length, ` (the preview Service appends "${PREVIEW_SUFFIX}"; it defaults to the construct id)`));
     this.namespace = props.namespace === undefined ? undefined : check.dnsLabel('namespace', props.namespace);
-    const replicas = check.integer('replicas', props.replicas ?? 3, 1);
-    const capacity = check.oneOf('capacity', props.capacity ?? CapacityMode.CONSTANT, Object.values(CapacityMode));
+    const replicas = check.integer('replicas', orDefault(props.replicas, 3), 1, Limits.MAX_REPLICAS);
+    const capacity = check.oneOf('capacity', orDefault(props.capacity, CapacityMode.CONSTANT), Object.values(CapacityMode));
     const stableImage = parseImage(check, 'stableImage', props.stableImage);
     const canaryImage = parseImage(check, 'canaryImage', props.canaryImage);
     if (canaryImage.reference === stableImage.reference) check.fail('canaryImage', props.canaryImage, 'an image other than stableImage');
-    const stableVersion = check.labelValue('stableVersion', props.stableVersion ?? defaultVersion(stableImage));
-    const canaryVersion = check.labelValue('canaryVersion', props.canaryVersion ?? defaultVersion(canaryImage));
+    const stableVersion = version(check, 'stableVersion', props.stableVersion, stableImage);
+    const canaryVersion = version(check, 'canaryVersion', props.canaryVersion, canaryImage);
     if (canaryVersion === stableVersion) check.fail('canaryVersion', canaryVersion, 'a version label other than the stable one, so that the two tracks can be told apart');
-    const trackLabel = check.labelKey('trackLabel', props.trackLabel ?? Labels.TRACK);
-    const serviceType = check.oneOf('service.type', props.service?.type ?? ServiceType.CLUSTER_IP, Object.values(ServiceType));
-    this.serviceName = check.dnsLabel('service.name', props.service?.name ?? name);
+    const trackLabel = check.labelKey('trackLabel', orDefault(props.trackLabel, Labels.TRACK));
+    if (RESERVED_POD_LABELS.includes(trackLabel)) check.fail('trackLabel', trackLabel, `a label key other than ${RESERVED_POD_LABELS.join(', ')}, which the library sets itself`);
+    const service: CanaryServiceOptions = props.service === undefined ? {} : check.object('service', props.service, 'an object such as { name: "shop-lb", type: ServiceType.LOAD_BALANCER }');
+    check.knownKeys('service', service, SERVICE_KEYS, 'CanaryServiceOptions');
+    const serviceType = check.oneOf('service.type', orDefault(service.type, ServiceType.CLUSTER_IP), Object.values(ServiceType));
+    this.serviceName = check.dns1035Label('service.name', orDefault(service.name, name));
+    if (this.serviceName === `${name}${PREVIEW_SUFFIX}`) check.fail('service.name', this.serviceName, `a name other than ${name}${PREVIEW_SUFFIX}, the canary's preview Service`);
     const rollingUpdate = resolveRollingUpdate(check, 'rollingUpdate', props.rollingUpdate);
-    this.minAvailable = check.integer('minAvailable', props.minAvailable ?? Math.max(1, replicas - 1), 1, replicas);
-    const steps = props.steps ?? [CanaryStep.replicas(1)];
-    if (!Array.isArray(steps) || steps.length === 0) check.fail('steps', steps, 'at least one canary step');
-    const extraPodLabels = check.labels('podLabels', props.podLabels);
-    const blueprint = new PodBlueprint(check, name, props);
+    const minAvailable = props.minAvailable === undefined ? undefined : check.integer('minAvailable', props.minAvailable, 1, replicas);
+    const steps = orDefault(props.steps, [CanaryStep.replicas(1)]);
+    const blueprint = new PodBlueprint(check, name, props, '', [trackLabel]);
     if (serviceType === ServiceType.CLUSTER_IP) {
       blueprint.ports.forEach((p, i) => p.nodePort !== undefined && check.fail(`ports[${i}].nodePort`, p.nodePort, 'no nodePort on a ClusterIP Service (set service.type to NODE_PORT or LOAD_BALANCER)'));
     }
@@ -101,6 +141,8 @@ export class CanaryApp extends PhasedRelease {
       stable: { image: stableImage, version: stableVersion },
       canary: { image: canaryImage, version: canaryVersion },
     });
+    this.minAvailable = resolveMinAvailable(check, minAvailable, replicas, this.plan, rollingUpdate.maxUnavailable);
+    const budget = resolveBudget(check, props.disruptionBudget, this.plan.phases.map((p) => p.stable.replicas));
 
     const objectLabels = { [Labels.NAME]: name, ...releaseLabels(name) };
     const trackSelector = (track: string) => ({ [Labels.NAME]: name, [trackLabel]: track });
@@ -110,7 +152,7 @@ export class CanaryApp extends PhasedRelease {
         namespace: this.namespace,
         labels: { ...objectLabels, [trackLabel]: track, [Labels.VERSION]: state.version },
         selector: trackSelector(track),
-        podLabels: { ...extraPodLabels, ...objectLabels, [trackLabel]: track, [Labels.VERSION]: state.version },
+        podLabels: { ...blueprint.podLabels, ...objectLabels, [trackLabel]: track, [Labels.VERSION]: state.version },
         replicas: state.replicas,
         rollingUpdate: ru,
         podSpec: blueprint.podSpec(state.image.reference),
@@ -118,6 +160,15 @@ export class CanaryApp extends PhasedRelease {
 
     for (const phase of this.plan.phases) {
       const chart = this.addPhase(name, phase.name, this.namespace);
+      if (budget) {
+        renderDisruptionBudget(chart, 'stable-disruption-budget', {
+          name: `${name}-stable`,
+          namespace: this.namespace,
+          labels: { ...objectLabels, [trackLabel]: 'stable' },
+          selector: trackSelector('stable'),
+          budget,
+        });
+      }
       renderService(chart, 'service', {
         name: this.serviceName,
         namespace: this.namespace,
@@ -131,7 +182,7 @@ export class CanaryApp extends PhasedRelease {
       if (phase.canary) {
         renderTrack(chart, 'canary', phase.canary, rollingUpdate);
         renderService(chart, 'preview-service', {
-          name: `${name}-canary`,
+          name: `${name}${PREVIEW_SUFFIX}`,
           namespace: this.namespace,
           labels: { ...objectLabels, [trackLabel]: 'canary' },
           selector: trackSelector('canary'),
@@ -172,4 +223,42 @@ export class CanaryApp extends PhasedRelease {
       transitions: this.plan.transitions,
     };
   }
+}
+
+/** The version label of a track: given, or the image's tag (or digest), which must then be a label value. */
+function version(check: Checks, field: string, given: unknown, image: ImageRef): string {
+  if (given !== undefined) {
+    const v = check.labelValue(field, given);
+    if (v === '') check.fail(field, v, 'a non-empty label value, such as "1.4.2"');
+    return v;
+  }
+  const v = defaultVersion(image);
+  const imageField = field.replace('Version', 'Image');
+  if (!/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(v)) {
+    check.fail(field, v, `a version given explicitly: it defaults to the tag of ${imageField}, which is not a label value (at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)`);
+  }
+  return v;
+}
+
+/** The declared minimum of ready pods: given and checked against what the plan keeps, or derived from it. */
+function resolveMinAvailable(check: Checks, given: number | undefined, replicas: number, plan: CanaryPlan, maxUnavailable: number | string): number {
+  const floors = transitionFloors(plan, maxUnavailable);
+  const lowest = floors.reduce((a, b) => (b.least < a.least ? b : a));
+  if (given === undefined) return Math.min(Math.max(1, replicas - 1), lowest.least);
+  if (given > lowest.least) {
+    check.fail(
+      'minAvailable',
+      given,
+      `at most ${lowest.least}, the fewest ready pods the production Service keeps: during ${lowest.from} → ${lowest.to} ${lowest.why}; ` +
+        'or use smaller steps, CapacityMode.SURGE or a lower rollingUpdate.maxUnavailable',
+    );
+  }
+  return given;
+}
+
+function resolveBudget(check: Checks, given: unknown, stableReplicas: number[]) {
+  if (given !== undefined && !DisruptionBudget.isDisruptionBudget(given)) {
+    check.fail('disruptionBudget', given, 'a budget made with DisruptionBudget.maxUnavailable(n), DisruptionBudget.minAvailable(n) or DisruptionBudget.none()');
+  }
+  return (given ?? DisruptionBudget.maxUnavailable(1))._resolve(check, 'disruptionBudget', stableReplicas);
 }

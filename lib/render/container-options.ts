@@ -23,13 +23,18 @@ export interface ResourceAmounts {
   readonly memory?: string;
 }
 
-/** Requests and limits of the container. */
+/**
+ * Requests and limits of the container. A container always has a cpu and a memory
+ * request and a memory limit; the amounts given replace the defaults one by one
+ * (setting the cpu request keeps the default memory request). A limit below its
+ * request is refused, as Kubernetes would refuse it.
+ */
 export interface ResourceOptions {
   /** @default { cpu: '100m', memory: '128Mi' } */
   readonly requests?: ResourceAmounts;
   /**
    * No CPU limit by default: a CPU limit throttles a busy pod even on an idle node.
-   * @default { memory: '256Mi' }
+   * @default { memory: '256Mi' }, or the memory request when that is larger
    */
   readonly limits?: ResourceAmounts;
 }

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Checks } from '../model/checks';
 import { DeclaredRelease } from '../model/release';
@@ -22,6 +23,7 @@ export abstract class PhasedRelease extends Construct {
     super(scope, id);
     Object.defineProperty(this, PHASED_RELEASE, { value: true });
     this.check = new Checks(this.node.path);
+    this.node.addValidation({ validate: () => this.sharedObjects() });
   }
 
   /** What the author declared: phases, their order, traffic shares and capacity. */
@@ -39,9 +41,35 @@ export abstract class PhasedRelease extends Construct {
     return chart;
   }
 
+  /**
+   * Objects this release renders that an earlier release renders too: each `kubectl
+   * apply` of one would overwrite the other's, and its prune delete them. Only known
+   * once every release is defined, so checked at synthesis.
+   */
+  private sharedObjects(): string[] {
+    const releases = this.node.root.node.findAll().filter(PhasedRelease.isPhasedRelease);
+    const owner = new Map<string, string>();
+    for (const r of releases.slice(0, releases.indexOf(this))) for (const key of objectKeys(r)) owner.set(key, r.node.path);
+    const problems = new Set<string>();
+    for (const key of objectKeys(this)) {
+      const other = owner.get(key);
+      if (other !== undefined) problems.add(`${key} is also rendered by the release at "${other}": applying one would overwrite the other's and pruning would delete it; give one of them another name`);
+    }
+    return [...problems];
+  }
+
   protected addPhase(release: string, name: string, namespace?: string): PhaseChart {
     const chart = new PhaseChart(this, release, name, namespace);
     this.charts.set(name, chart);
     return chart;
   }
+}
+
+/** `<Kind> "<name>" (namespace <ns>)` of every object a release renders, in any phase. */
+function objectKeys(release: PhasedRelease): Set<string> {
+  const keys = new Set<string>();
+  for (const c of release.node.findAll()) {
+    if (c instanceof ApiObject) keys.add(`${c.kind} "${c.metadata.name}"${c.metadata.namespace ? ` (namespace ${c.metadata.namespace})` : ''}`);
+  }
+  return keys;
 }

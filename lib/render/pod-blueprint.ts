@@ -1,12 +1,53 @@
 import { k8s } from 'cdk8s-plus-27';
-import { Checks } from '../model/checks';
-import { ContainerOptions, ContainerPort } from './container-options';
+import { Checks, join, keysOf, orDefault } from '../model/checks';
+import { Labels } from '../model/labels';
+import { ContainerOptions, ContainerPort, ResourceAmounts, ResourceOptions, SecurityOptions } from './container-options';
+import { EnvValue } from './env-value';
 import { Probe } from './probe';
 
-const DEFAULT_REQUESTS = { cpu: '100m', memory: '128Mi' };
-const DEFAULT_LIMITS = { memory: '256Mi' };
+/** Every prop of ContainerOptions: a construct whose props extend it refuses any other key. */
+export const CONTAINER_OPTION_KEYS = keysOf<ContainerOptions>({
+  ports: true,
+  readinessProbe: true,
+  livenessProbe: true,
+  env: true,
+  envFromSecrets: true,
+  podLabelsFile: true,
+  command: true,
+  args: true,
+  resources: true,
+  security: true,
+  containerName: true,
+  podLabels: true,
+});
+const PORT_KEYS = keysOf<ContainerPort>({ name: true, containerPort: true, servicePort: true, nodePort: true, protocol: true });
+const RESOURCE_KEYS = keysOf<ResourceOptions>({ requests: true, limits: true });
+const AMOUNT_KEYS = keysOf<ResourceAmounts>({ cpu: true, memory: true });
+const SECURITY_KEYS = keysOf<SecurityOptions>({ runAsUser: true, runAsGroup: true, fsGroup: true, readOnlyRootFilesystem: true });
+
+/** Labels set on every pod by the library; a user pod label must not replace them. */
+export const RESERVED_POD_LABELS: readonly string[] = [Labels.NAME, Labels.INSTANCE, Labels.VERSION, Labels.MANAGED_BY];
+
+/**
+ * Directories a podLabelsFile may not be in: its directory is mounted over, and hiding
+ * one of these breaks the container (no shell, no libraries, no CA certificates).
+ */
+export const SYSTEM_DIRECTORIES: readonly string[] = [
+  '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/usr', '/usr/bin', '/usr/sbin', '/usr/lib', '/usr/lib64',
+  '/usr/local', '/usr/local/bin', '/proc', '/sys', '/dev', '/etc/ssl',
+];
+
+const DEFAULT_REQUESTS: ResourceAmounts = { cpu: '100m', memory: '128Mi' };
+const DEFAULT_MEMORY_LIMIT = { text: '256Mi', value: 256 * 2 ** 20 };
 const QUANTITY = /^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$/;
+const SUFFIXES: { [suffix: string]: number } = {
+  '': 1, 'n': 1e-9, 'u': 1e-6, 'm': 1e-3, 'k': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12, 'P': 1e15, 'E': 1e18,
+  'Ki': 2 ** 10, 'Mi': 2 ** 20, 'Gi': 2 ** 30, 'Ti': 2 ** 40, 'Pi': 2 ** 50, 'Ei': 2 ** 60,
+};
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+// IANA service name (RFC 6335): what a container port name, and so a Service targetPort, must be.
+const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
+const FILE_PATH = /^(\/[A-Za-z0-9._-]+)+$/;
 
 /** A port after defaults: named, with its Service port. */
 export interface ResolvedPort {
@@ -23,56 +64,74 @@ export interface ResolvedPort {
  */
 export class PodBlueprint {
   public readonly ports: readonly ResolvedPort[];
+  /** The user's extra pod labels, checked not to replace any label the construct sets. */
+  public readonly podLabels: { readonly [key: string]: string };
   private readonly container: Omit<k8s.Container, 'image'>;
   private readonly volumes: k8s.Volume[];
   private readonly podSecurity: k8s.PodSecurityContext;
 
-  constructor(check: Checks, appName: string, options: ContainerOptions, field = '') {
-    const at = (f: string) => (field ? `${field}.${f}` : f);
+  /**
+   * @param field prefix of the fields in errors, when the options are nested in the props
+   * @param reservedLabels label keys the construct sets on pods besides RESERVED_POD_LABELS (its track label)
+   */
+  constructor(check: Checks, appName: string, options: ContainerOptions, field = '', reservedLabels: readonly string[] = []) {
+    const at = (f: string) => join(field, f);
     this.ports = resolvePorts(check, at('ports'), options.ports);
     const names = this.ports.map((p) => p.name);
     const numbers = this.ports.map((p) => p.containerPort);
-    const readiness = (options.readinessProbe ?? Probe.tcpSocket())._render(check, at('readinessProbe'), names, numbers);
-    const liveness = options.livenessProbe?._render(check, at('livenessProbe'), names, numbers);
-    const security = options.security ?? {};
-    const readOnlyRoot = security.readOnlyRootFilesystem ?? false;
+    const readiness = this.probe(check, at('readinessProbe'), orDefault(options.readinessProbe, Probe.tcpSocket()), names, numbers);
+    const liveness = options.livenessProbe === undefined ? undefined : this.probe(check, at('livenessProbe'), options.livenessProbe, names, numbers);
+    const security: SecurityOptions = options.security === undefined ? {} : check.object(at('security'), options.security);
+    check.knownKeys(at('security'), security, SECURITY_KEYS, 'SecurityOptions (the rest of the restricted profile is not optional)');
+    const readOnlyRoot = security.readOnlyRootFilesystem === undefined ? false : check.boolean(at('security.readOnlyRootFilesystem'), security.readOnlyRootFilesystem);
 
-    const env = Object.entries(options.env ?? {}).map(([name, value]) => {
-      if (!ENV_NAME.test(name)) check.fail(at(`env key`), name, "an environment variable name: letters, digits, '_', '-' and '.', not starting with a digit");
+    const env = Object.entries(options.env === undefined ? {} : check.object(at('env'), options.env, 'an object of environment variables, { NAME: EnvValue }')).map(([name, value]) => {
+      if (!ENV_NAME.test(name)) check.fail(at('env'), name, "an environment variable name: letters, digits, '_', '-' and '.', not starting with a digit");
+      if (!EnvValue.isEnvValue(value)) check.fail(at(`env.${name}`), value, "an EnvValue, such as EnvValue.fromValue('info') or EnvValue.fromSecret('db', 'password')");
       return value._toEnvVar(check, at(`env.${name}`), name);
     });
-    const envFrom = (options.envFromSecrets ?? []).map((s, i) => ({ secretRef: { name: check.dnsSubdomain(at(`envFromSecrets[${i}]`), s) } }));
-    check.unique(at('envFromSecrets'), options.envFromSecrets ?? []);
+    const secrets = options.envFromSecrets === undefined ? [] : check.list(at('envFromSecrets'), options.envFromSecrets, 'a list of Secret names', 0);
+    const envFrom = secrets.map((s, i) => ({ secretRef: { name: check.dnsSubdomain(at(`envFromSecrets[${i}]`), s) } }));
+    check.unique(at('envFromSecrets'), secrets);
 
     const mounts: k8s.VolumeMount[] = [];
     this.volumes = [];
     if (options.podLabelsFile !== undefined) {
-      const file = options.podLabelsFile;
-      const slash = typeof file === 'string' ? file.lastIndexOf('/') : -1;
-      if (typeof file !== 'string' || !file.startsWith('/') || slash <= 0 || slash === file.length - 1) {
-        check.fail(at('podLabelsFile'), file, "an absolute file path below a directory, such as '/etc/podinfo/labels'");
-      }
-      mounts.push({ name: 'podinfo', mountPath: file.slice(0, slash), readOnly: true });
-      this.volumes.push({ name: 'podinfo', downwardApi: { items: [{ path: file.slice(slash + 1), fieldRef: { fieldPath: 'metadata.labels' } }] } });
+      const { dir, file } = labelsFile(check, at('podLabelsFile'), options.podLabelsFile, readOnlyRoot);
+      mounts.push({ name: 'podinfo', mountPath: dir, readOnly: true });
+      this.volumes.push({ name: 'podinfo', downwardApi: { items: [{ path: file, fieldRef: { fieldPath: 'metadata.labels' } }] } });
     }
     if (readOnlyRoot) {
       mounts.push({ name: 'tmp', mountPath: '/tmp' });
       this.volumes.push({ name: 'tmp', emptyDir: {} });
     }
+    const resources: ResourceOptions = options.resources === undefined ? {} : check.object(at('resources'), options.resources);
+    check.knownKeys(at('resources'), resources, RESOURCE_KEYS, 'ResourceOptions');
+    const requests = amounts(check, at('resources.requests'), resources.requests, DEFAULT_REQUESTS);
+    // A memory request above the default limit raises the default limit with it.
+    const memoryLimit = requests.memory && requests.memory.value > DEFAULT_MEMORY_LIMIT.value ? requests.memory : DEFAULT_MEMORY_LIMIT;
+    const limits = amounts(check, at('resources.limits'), resources.limits, { memory: memoryLimit.text });
+    for (const key of AMOUNT_KEYS as Array<keyof ResourceAmounts>) {
+      const limit = limits[key];
+      const request = requests[key];
+      if (limit === undefined) continue;
+      if (limit.value === 0) check.fail(at(`resources.limits.${key}`), limit.text, `a quantity above 0: a zero limit leaves the container no ${key}`);
+      if (request && limit.value < request.value) {
+        const whose = request.given ? '' : `, the default; lower resources.requests.${key} too`;
+        check.fail(at(`resources.limits.${key}`), limit.text, `a limit at least the request (${request.text}${whose}): Kubernetes rejects a ${key} limit below its request`);
+      }
+    }
 
     this.container = {
-      name: check.dnsLabel(at('containerName'), options.containerName ?? appName),
-      command: options.command,
-      args: options.args,
+      name: check.dnsLabel(at('containerName'), orDefault(options.containerName, appName)),
+      command: options.command === undefined ? undefined : check.strings(at('command'), options.command),
+      args: options.args === undefined ? undefined : check.strings(at('args'), options.args),
       ports: this.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol })),
       env: env.length ? env : undefined,
       envFrom: envFrom.length ? envFrom : undefined,
       readinessProbe: readiness,
       livenessProbe: liveness,
-      resources: {
-        requests: quantities(check, at('resources.requests'), options.resources?.requests ?? DEFAULT_REQUESTS),
-        limits: quantities(check, at('resources.limits'), options.resources?.limits ?? DEFAULT_LIMITS),
-      },
+      resources: { requests: quantities(requests), limits: quantities(limits) },
       securityContext: {
         allowPrivilegeEscalation: false,
         capabilities: { drop: ['ALL'] },
@@ -88,6 +147,7 @@ export class PodBlueprint {
       fsGroup: optionalId(check, at('security.fsGroup'), security.fsGroup),
       seccompProfile: { type: 'RuntimeDefault' },
     };
+    this.podLabels = check.labels(at('podLabels'), options.podLabels, [...RESERVED_POD_LABELS, ...reservedLabels]);
   }
 
   /** The pod spec running `image`. */
@@ -100,36 +160,95 @@ export class PodBlueprint {
       volumes: this.volumes.length ? this.volumes : undefined,
     };
   }
+
+  /** Renders a probe and checks that it targets a TCP port: a TCP or HTTP probe on a UDP port never succeeds. */
+  private probe(check: Checks, field: string, probe: unknown, names: string[], numbers: number[]): k8s.Probe {
+    if (!Probe.isProbe(probe)) check.fail(field, probe, 'a probe made with Probe.httpGet(path) or Probe.tcpSocket()');
+    const rendered = probe._render(check, field, names, numbers);
+    const target = (rendered.httpGet ?? rendered.tcpSocket)!.port.value;
+    const port = this.ports.find((p) => p.name === target || p.containerPort === target)!;
+    if (port.protocol !== 'TCP') check.fail(`${field}.port`, target, `a TCP port: ${port.name} is ${port.protocol} (give the probe a port, or list a TCP port first)`);
+    return rendered;
+  }
 }
 
-function resolvePorts(check: Checks, field: string, ports: ContainerPort[] | undefined): ResolvedPort[] {
-  const given = ports ?? [{ containerPort: 8080 }];
-  if (!Array.isArray(given) || given.length === 0) check.fail(field, ports, 'at least one container port');
-  const resolved = given.map((p, i) => ({
-    name: check.dnsLabel(`${field}[${i}].name`, p.name ?? (i === 0 ? 'http' : undefined), 15),
-    containerPort: check.integer(`${field}[${i}].containerPort`, p.containerPort, 1, 65535),
-    servicePort: check.integer(`${field}[${i}].servicePort`, p.servicePort ?? p.containerPort, 1, 65535),
-    nodePort: p.nodePort === undefined ? undefined : check.integer(`${field}[${i}].nodePort`, p.nodePort, 30000, 32767),
-    protocol: check.oneOf(`${field}[${i}].protocol`, p.protocol ?? 'TCP', ['TCP', 'UDP', 'SCTP'] as const),
-  }));
-  check.unique(`${field} names`, resolved.map((p) => p.name));
-  check.unique(`${field} containerPorts`, resolved.map((p) => `${p.containerPort}/${p.protocol}`));
-  check.unique(`${field} servicePorts`, resolved.map((p) => `${p.servicePort}/${p.protocol}`));
+function resolvePorts(check: Checks, field: string, ports: unknown): ResolvedPort[] {
+  const given = ports === undefined ? [{ containerPort: 8080 }] : check.list(field, ports, 'a non-empty list of container ports, such as [{ containerPort: 8080 }]');
+  const resolved = given.map((raw, i) => {
+    const at = `${field}[${i}]`;
+    const p: ContainerPort = check.object(at, raw, 'an object such as { name: "http", containerPort: 8080 }') as unknown as ContainerPort;
+    check.knownKeys(at, p, PORT_KEYS, 'ContainerPort');
+    const name = p.name === undefined && i === 0 ? 'http' : p.name;
+    if (name === undefined) check.fail(`${at}.name`, name, 'a port name: every port after the first needs one, since Services target ports by name');
+    if (typeof name !== 'string' || name.length > 15 || !PORT_NAME.test(name)) {
+      check.fail(`${at}.name`, name, "an IANA service name: at most 15 lower-case letters, digits and single '-', with at least one letter, such as 'http' or 'grpc-web'");
+    }
+    const containerPort = check.integer(`${at}.containerPort`, p.containerPort, 1, 65535);
+    return {
+      name,
+      containerPort,
+      servicePort: check.integer(`${at}.servicePort`, p.servicePort === undefined ? containerPort : p.servicePort, 1, 65535),
+      nodePort: p.nodePort === undefined ? undefined : check.integer(`${at}.nodePort`, p.nodePort, 30000, 32767),
+      protocol: check.oneOf(`${at}.protocol`, p.protocol === undefined ? 'TCP' : p.protocol, ['TCP', 'UDP', 'SCTP'] as const),
+    };
+  });
+  const by = (f: string) => (i: number) => `${field}[${i}].${f}`;
+  check.unique(by('name'), resolved.map((p) => p.name), 'a name not used by an earlier port');
+  check.unique(by('containerPort'), resolved.map((p) => `${p.containerPort}/${p.protocol}`), 'a container port not used by an earlier port with the same protocol');
+  check.unique(by('servicePort'), resolved.map((p) => `${p.servicePort}/${p.protocol}`), 'a Service port not used by an earlier port with the same protocol (it defaults to the container port)');
+  const withNodePort = resolved.filter((p) => p.nodePort !== undefined);
+  check.unique((i) => `${field}[${resolved.indexOf(withNodePort[i])}].nodePort`, withNodePort.map((p) => `${p.nodePort}/${p.protocol}`), 'a node port not used by an earlier port with the same protocol');
   return resolved;
 }
 
-function quantities(check: Checks, field: string, amounts: { cpu?: string; memory?: string }): { [key: string]: k8s.Quantity } | undefined {
-  const out: { [key: string]: k8s.Quantity } = {};
-  for (const key of ['cpu', 'memory'] as const) {
-    const v = amounts[key];
-    if (v === undefined) continue;
-    if (typeof v !== 'string' || !QUANTITY.test(v)) check.fail(`${field}.${key}`, v, "a Kubernetes quantity such as '250m', '1', '128Mi'");
-    out[key] = k8s.Quantity.fromString(v);
+/** Splits the labels file into the mounted directory and the file name, refusing paths that cannot work. */
+function labelsFile(check: Checks, field: string, value: unknown, readOnlyRoot: boolean): { dir: string; file: string } {
+  const segments = typeof value === 'string' && FILE_PATH.test(value) ? value.split('/').slice(1) : [];
+  // The file name also becomes a downward API item path, which may not start with '..'.
+  if (segments.length < 2 || segments.some((s) => s === '.' || s === '..') || segments[segments.length - 1].startsWith('..')) {
+    check.fail(field, value, "an absolute file path below a directory, such as '/etc/podinfo/labels', without '.' or '..' (nor a file name starting with '..')");
   }
+  const dir = `/${segments.slice(0, -1).join('/')}`;
+  if (SYSTEM_DIRECTORIES.includes(dir)) check.fail(field, value, `a file in a directory of its own: ${dir} is mounted over, which would hide the image's ${dir}`);
+  if (readOnlyRoot && dir === '/tmp') check.fail(field, value, 'a file outside /tmp: with readOnlyRootFilesystem, /tmp is the writable emptyDir');
+  return { dir, file: segments[segments.length - 1] };
+}
+
+interface Amount {
+  readonly text: string;
+  readonly value: number;
+  /** Whether the user gave it, rather than the default. */
+  readonly given?: boolean;
+}
+
+/** The given amounts over the defaults, key by key: setting the cpu request keeps the default memory request. */
+function amounts(check: Checks, field: string, given: unknown, defaults: ResourceAmounts): { cpu?: Amount; memory?: Amount } {
+  const o: ResourceAmounts = given === undefined ? {} : check.object(field, given);
+  check.knownKeys(field, o, AMOUNT_KEYS, 'ResourceAmounts');
+  const out: { cpu?: Amount; memory?: Amount } = {};
+  for (const key of AMOUNT_KEYS as Array<keyof ResourceAmounts>) {
+    if (o[key] !== undefined) out[key] = { ...quantity(check, `${field}.${key}`, o[key]), given: true };
+    else if (defaults[key] !== undefined) out[key] = quantity(check, `${field}.${key}`, defaults[key]);
+  }
+  return out;
+}
+
+function quantity(check: Checks, field: string, text: unknown): Amount {
+  const m = typeof text === 'string' ? QUANTITY.exec(text) : null;
+  const suffix = m?.[3] ?? '';
+  const value = m ? Number(m[1]) * (/^[eE]/.test(suffix) ? 10 ** Number(suffix.slice(1)) : SUFFIXES[suffix]) : NaN;
+  // Beyond 2^53 base units (8 PiB, 9e15 cores) a quantity is a typo, and no longer exact here.
+  if (!m || !(value <= Number.MAX_SAFE_INTEGER)) check.fail(field, text, "a Kubernetes quantity such as '250m', '1', '128Mi' or '2Gi', at most 8Pi");
+  return { text: text as string, value };
+}
+
+function quantities(a: { cpu?: Amount; memory?: Amount }): { [key: string]: k8s.Quantity } | undefined {
+  const out: { [key: string]: k8s.Quantity } = {};
+  for (const key of ['cpu', 'memory'] as const) if (a[key]) out[key] = k8s.Quantity.fromString(a[key]!.text);
   return Object.keys(out).length ? out : undefined;
 }
 
-function optionalId(check: Checks, field: string, value: number | undefined): number | undefined {
+function optionalId(check: Checks, field: string, value: unknown): number | undefined {
   // runAsNonRoot is always on, so uid 0 would only make the pod fail at start.
   return value === undefined ? undefined : check.integer(field, value, 1, 2147483647);
 }

@@ -1,5 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
-import { Checks } from '../model/checks';
+import { Checks, keysOf } from '../model/checks';
 
 /** Timing of a probe. */
 export interface ProbeOptions {
@@ -25,15 +25,22 @@ export class Probe {
     return new Probe('tcp', undefined, options);
   }
 
+  /** Whether `x` is a Probe, of this copy of the package or another. */
+  public static isProbe(x: unknown): x is Probe {
+    return typeof x === 'object' && x !== null && typeof (x as Probe)._render === 'function';
+  }
+
   private constructor(
     private readonly kind: 'http' | 'tcp',
     private readonly path: string | undefined,
-    private readonly options: ProbeOptions,
+    // Checked when rendered, so that an error names the construct and the field.
+    private readonly options: ProbeOptions | undefined,
   ) {}
 
   /** @internal */
   public _render(check: Checks, field: string, portNames: readonly string[], portNumbers: readonly number[]): k8s.Probe {
-    const o = this.options;
+    const o: ProbeOptions = this.options === undefined ? {} : check.object(field, this.options, 'probe options: an object such as { port: "http", periodSeconds: 5 }');
+    check.knownKeys(field, o, PROBE_OPTION_KEYS, 'ProbeOptions');
     let port: k8s.IntOrString;
     if (o.port === undefined) {
       port = k8s.IntOrString.fromString(portNames[0]);
@@ -50,11 +57,16 @@ export class Probe {
       failureThreshold: optionalInt(check, `${field}.failureThreshold`, o.failureThreshold, 1),
     };
     if (this.kind === 'tcp') return { tcpSocket: { port }, ...timing };
-    if (typeof this.path !== 'string' || !this.path.startsWith('/')) check.fail(`${field}.path`, this.path, "an absolute HTTP path such as '/ready'");
+    if (typeof this.path !== 'string' || !HTTP_PATH.test(this.path)) check.fail(`${field}.path`, this.path, "an absolute HTTP path such as '/ready', without spaces or control characters");
     return { httpGet: { path: this.path, port }, ...timing };
   }
 }
 
-function optionalInt(check: Checks, field: string, value: number | undefined, min: number): number | undefined {
-  return value === undefined ? undefined : check.integer(field, value, min);
+const PROBE_OPTION_KEYS = keysOf<ProbeOptions>({ port: true, initialDelaySeconds: true, periodSeconds: true, failureThreshold: true });
+const HTTP_PATH = /^\/[^\s\x00-\x1f\x7f]*$/;
+// Beyond an hour a probe is certainly a mistake (a pod would wait that long to be ready or restarted).
+const MAX_SECONDS = 3600;
+
+function optionalInt(check: Checks, field: string, value: unknown, min: number): number | undefined {
+  return value === undefined ? undefined : check.integer(field, value, min, field.endsWith('Threshold') ? 1000 : MAX_SECONDS);
 }

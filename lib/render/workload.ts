@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { Checks } from '../model/checks';
+import { Checks, keysOf } from '../model/checks';
+import { Limits } from '../model/limits';
 import { ResolvedPort } from './pod-blueprint';
 
 /** How a Deployment replaces its pods when the template changes. */
@@ -36,18 +37,24 @@ export interface ResolvedRollingUpdate {
 
 const PERCENT = /^(100|[1-9]?[0-9])%$/;
 
-export function resolveRollingUpdate(check: Checks, field: string, o: RollingUpdateOptions = {}): ResolvedRollingUpdate {
-  const amount = (f: string, v: number | string) => {
+const ROLLING_UPDATE_KEYS = keysOf<RollingUpdateOptions>({ maxSurge: true, maxUnavailable: true, minReadySeconds: true });
+
+export function resolveRollingUpdate(check: Checks, field: string, options?: RollingUpdateOptions): ResolvedRollingUpdate {
+  const o: RollingUpdateOptions = options === undefined ? {} : check.object(field, options, 'an object such as { maxSurge: 1, maxUnavailable: 0 }');
+  check.knownKeys(field, o, ROLLING_UPDATE_KEYS, 'RollingUpdateOptions');
+  const amount = (f: string, v: unknown) => {
     if (typeof v === 'string' && PERCENT.test(v)) return v;
-    if (typeof v === 'number') return check.integer(`${field}.${f}`, v, 0);
-    return check.fail(`${field}.${f}`, v, "an integer ≥ 0 or a percentage such as '25%'");
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > Limits.MAX_REPLICAS) {
+      check.fail(`${field}.${f}`, v, `an integer from 0 to ${Limits.MAX_REPLICAS} or a percentage such as '25%'`);
+    }
+    return v;
   };
-  const maxSurge = amount('maxSurge', o.maxSurge ?? 1);
-  const maxUnavailable = amount('maxUnavailable', o.maxUnavailable ?? 0);
+  const maxSurge = amount('maxSurge', o.maxSurge === undefined ? 1 : o.maxSurge);
+  const maxUnavailable = amount('maxUnavailable', o.maxUnavailable === undefined ? 0 : o.maxUnavailable);
   if (isZero(maxSurge) && isZero(maxUnavailable)) {
     check.fail(`${field}.maxUnavailable`, maxUnavailable, 'a value above 0 when maxSurge is 0 (Kubernetes rejects a rollout that can neither add nor remove a pod)');
   }
-  const minReadySeconds = o.minReadySeconds === undefined ? undefined : check.integer(`${field}.minReadySeconds`, o.minReadySeconds, 0);
+  const minReadySeconds = o.minReadySeconds === undefined ? undefined : check.integer(`${field}.minReadySeconds`, o.minReadySeconds, 0, 3600);
   return { maxSurge, maxUnavailable, minReadySeconds: minReadySeconds || undefined };
 }
 

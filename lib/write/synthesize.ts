@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
-import { stringify } from 'yaml';
+import { DocumentOptions, SchemaOptions, stringify, ToStringOptions } from 'yaml';
 import { PhaseChart } from '../render/phase-chart';
 import { PhasedRelease } from '../render/phased-release';
 import { addApplySets, ApplySetKeys, PhaseManifests, PruneMode } from './applyset';
@@ -82,8 +82,23 @@ function chartFile(chart: Chart): string {
 }
 
 export function toYaml(manifests: readonly object[]): string {
-  return manifests.map((m) => stringify(m, { lineWidth: 0 })).join('---\n');
+  return manifests.map((m) => stringify(m, YAML_OPTIONS)).join('---\n');
 }
+
+/**
+ * kubectl reads YAML 1.1, where `yes`, `on`, `1_000` or `2024-01-15` are not strings,
+ * and tools on YAML 1.2 read `0o17` and `1e3` as numbers. Strings any of them would
+ * misread are quoted: an env value `on` must not reach the API server as a boolean.
+ */
+const YAML_OPTIONS: DocumentOptions & SchemaOptions & ToStringOptions = {
+  lineWidth: 0,
+  version: '1.1',
+  customTags: (tags) => [
+    ...tags,
+    { tag: 'tag:yaml.org,2002:int', default: true, test: /^0o[0-7]+$/, resolve: (s: string) => parseInt(s.slice(2), 8), identify: () => false },
+    { tag: 'tag:yaml.org,2002:float', default: true, test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, resolve: Number, identify: () => false },
+  ],
+};
 
 function assertUniquePaths(files: OutputFile[]): void {
   const seen = new Set<string>();
@@ -102,21 +117,27 @@ export function writeAtomically(outdir: string, files: readonly OutputFile[]): v
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
   const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}-new-`));
+  // Named from the staging folder's own name, so that a parent folder named like it is never touched.
+  const old = path.join(parent, path.basename(staging).replace(/-new-(?=[^-]*$)/, '-old-'));
+  let moved = false;
   try {
     for (const f of files) {
       const file = path.join(staging, f.path);
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, f.content);
     }
-    const old = `${staging.replace(/-new-/, '-old-')}`;
-    const hadOld = fs.existsSync(target);
-    if (hadOld) fs.renameSync(target, old);
+    if (fs.existsSync(target)) {
+      fs.renameSync(target, old);
+      moved = true;
+    }
     fs.renameSync(staging, target);
-    if (hadOld) fs.rmSync(old, { recursive: true, force: true });
   } catch (e) {
+    // Put the previous output back if it was moved aside and the new one did not take its place.
+    if (moved && !fs.existsSync(target)) fs.renameSync(old, target);
     fs.rmSync(staging, { recursive: true, force: true });
     throw e;
   }
+  if (moved) fs.rmSync(old, { recursive: true, force: true });
 }
 
 /** Renders the app and writes it to `outdir` atomically. */

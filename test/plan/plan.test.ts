@@ -50,10 +50,10 @@ describe('plan', () => {
   test('what kubectl apply creates, changes and prunes after each phase it can follow', () => {
     const rollback = plan.phases.find((p) => p.name === 'rollback')!;
     expect(rollback.applies.map((a) => ({ from: a.from, create: a.create, change: a.change.map((c) => `${c.object}: ${summarize(c.fields)}`), prune: a.prune, unchanged: a.unchanged }))).toEqual([
-      { from: 'dark', create: [], change: ['Service/addressbook-lb: −selector.track'], prune: ['Service/addressbook-canary', 'Deployment/addressbook-canary'], unchanged: 1 },
-      { from: 'canary-33', create: [], change: ['Deployment/addressbook-stable: replicas 2 → 3'], prune: ['Service/addressbook-canary', 'Deployment/addressbook-canary'], unchanged: 1 },
+      { from: 'dark', create: [], change: ['Service/addressbook-lb: −selector.track'], prune: ['Service/addressbook-canary', 'Deployment/addressbook-canary'], unchanged: 2 },
+      { from: 'canary-33', create: [], change: ['Deployment/addressbook-stable: replicas 2 → 3'], prune: ['Service/addressbook-canary', 'Deployment/addressbook-canary'], unchanged: 2 },
     ]);
-    expect(plan.phases[0].applies).toEqual([{ from: null, create: ['Service/addressbook-lb', 'Deployment/addressbook-stable'], change: [], prune: [], leftRunning: [], unchanged: 0 }]);
+    expect(plan.phases[0].applies).toEqual([{ from: null, create: ['PodDisruptionBudget/addressbook-stable', 'Service/addressbook-lb', 'Deployment/addressbook-stable'], change: [], prune: [], leftRunning: [], unchanged: 0 }]);
   });
 
   test('plain YAML: entry-point Services, and objects left running for lack of a prune selector', () => {

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { CanaryApp, CanaryAppProps, CanaryStep, CapacityMode, EnvValue, Probe, ReleaseConfigError, ServiceType } from '../../lib';
+import { CanaryApp, CanaryAppProps, CanaryStep, CapacityMode, DisruptionBudget, EnvValue, Probe, ReleaseConfigError, renderApp, ServiceType, SynthesisValidationError } from '../../lib';
 import { Doc, find, maybeFind, phasesOf, selectedDeployments } from '../support/manifests';
 
 const base: CanaryAppProps = { stableImage: 'acme/shop:1.0.0', canaryImage: 'acme/shop:1.1.0' };
@@ -145,9 +145,10 @@ describe('CanaryApp phases', () => {
 
 describe('CanaryApp rejects bad input, naming the construct and the field', () => {
   const cases: Array<[string, Partial<CanaryAppProps>, string, RegExp]> = [
-    ['name not DNS-1123', { name: 'Address_Book' }, 'name', /DNS-1123 label/],
-    ['replicas < 1', { replicas: 0 }, 'replicas', /integer ≥ 1/],
-    ['fractional replicas', { replicas: 2.5 }, 'replicas', /integer ≥ 1/],
+    ['name not DNS-1035', { name: 'Address_Book' }, 'name', /DNS-1035 label/],
+    ['Service name starting with a digit', { service: { name: '80-lb' } }, 'service.name', /DNS-1035 label/],
+    ['replicas < 1', { replicas: 0 }, 'replicas', /integer from 1 to 10000/],
+    ['fractional replicas', { replicas: 2.5 }, 'replicas', /integer from 1 to 10000/],
     ['weight above 100', { replicas: 10, steps: [CanaryStep.weight(101)] }, 'steps[0].weight', /from 1 to 99/],
     ['negative weight', { replicas: 10, steps: [CanaryStep.weight(-5)] }, 'steps[0].weight', /from 1 to 99/],
     ['10% of 3 replicas', { replicas: 3, steps: [CanaryStep.weight(10)] }, 'steps[0].weight', /10% would need 0\.30 canary pods\): with 3 replicas \(constant\) the canary shares are 1 pod = 33\.3%, 2 pods = 66\.7%; 10% needs replicas that are a multiple of 10 \(e\.g\. 10: 9 stable \+ 1 canary\)/],
@@ -159,8 +160,8 @@ describe('CanaryApp rejects bad input, naming the construct and the field', () =
     ['same image twice', { canaryImage: 'acme/shop:1.0.0' }, 'canaryImage', /other than stableImage/],
     ['secret reference without key', { env: { DB_PASSWORD: EnvValue.fromSecret('db', '') } }, 'env.DB_PASSWORD.key', /non-empty key/],
     ['literal secret', { env: { DB_PASSWORD: EnvValue.fromValue('hunter2') } }, 'env.DB_PASSWORD', /EnvValue\.fromSecret/],
-    ['duplicate port numbers', { ports: [{ name: 'http', containerPort: 80 }, { name: 'admin', containerPort: 80 }] }, 'ports containerPorts[1]', /not used earlier/],
-    ['duplicate port names', { ports: [{ name: 'http', containerPort: 80 }, { name: 'http', containerPort: 81 }] }, 'ports names[1]', /not used earlier/],
+    ['duplicate port numbers', { ports: [{ name: 'http', containerPort: 80 }, { name: 'admin', containerPort: 80 }] }, 'ports[1].containerPort', /not used by an earlier port/],
+    ['duplicate port names', { ports: [{ name: 'http', containerPort: 80 }, { name: 'http', containerPort: 81 }] }, 'ports[1].name', /not used by an earlier port/],
     ['probe on an unknown port', { readinessProbe: Probe.httpGet('/ready', { port: 'admin' }) }, 'readinessProbe.port', /name of a container port/],
     ['nodePort on ClusterIP', { ports: [{ containerPort: 80, nodePort: 30080 }] }, 'ports[0].nodePort', /no nodePort on a ClusterIP/],
     ['bad quantity', { resources: { requests: { cpu: 'lots' } } }, 'resources.requests.cpu', /Kubernetes quantity/],
@@ -189,5 +190,97 @@ describe('CanaryApp rejects bad input, naming the construct and the field', () =
   test('the literal value of a rejected secret is not echoed', () => {
     expect(() => canary({ env: { API_KEY: EnvValue.fromValue('sk-live-123') } })).toThrow(/<literal value hidden>/);
     expect(() => canary({ env: { API_KEY: EnvValue.fromValue('sk-live-123') } })).not.toThrow(/sk-live-123/);
+  });
+});
+
+describe('CanaryApp stable disruption budget', () => {
+  test('by default one stable pod at a time may be evicted, by the same budget in every phase', () => {
+    const phases = phasesOf(canary({ replicas: 3 }));
+    const budgets = [...phases.values()].map((docs) => find(docs, 'PodDisruptionBudget', 'shop-stable'));
+    expect(new Set(budgets.map((b) => JSON.stringify(b))).size).toBe(1);
+    expect(budgets[0].spec).toEqual({
+      maxUnavailable: 1,
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'shop', 'track': 'stable' } },
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    });
+    for (const docs of phases.values()) {
+      expect(find(docs, 'Deployment', 'shop-stable').spec.selector).toEqual(budgets[0].spec.selector);
+      expect(docs.filter((d) => d.kind === 'PodDisruptionBudget')).toHaveLength(1);
+    }
+  });
+
+  test('can be replaced by a minAvailable below the fewest stable pods of any phase, or left out', () => {
+    const kept = phasesOf(canary({ replicas: 4, steps: [CanaryStep.replicas(1)], disruptionBudget: DisruptionBudget.minAvailable(2) }));
+    expect(find(kept.get('canary-25')!, 'PodDisruptionBudget', 'shop-stable').spec.minAvailable).toBe(2);
+    const none = phasesOf(canary({ disruptionBudget: DisruptionBudget.none() }));
+    expect([...none.values()].flat().filter((d) => d.kind === 'PodDisruptionBudget')).toEqual([]);
+  });
+
+  test('a minAvailable that the canary phase would leave no room under is refused', () => {
+    // 3 replicas, one replaced by the canary: 2 stable pods, so minAvailable 2 forbids every eviction.
+    expect(() => canary({ replicas: 3, disruptionBudget: DisruptionBudget.minAvailable(2) })).toThrow(
+      "shop: disruptionBudget.minAvailable: 2 is invalid; expected fewer pods than the track's fewest in any phase (2), so that a drain can evict one; or use DisruptionBudget.maxUnavailable(1)",
+    );
+  });
+});
+
+describe('CanaryApp defaults are taken only for props left out', () => {
+  test('null is a value, refused, not a request for the default', () => {
+    expect(() => canary({ replicas: null as never })).toThrow('shop: replicas: null is invalid; expected an integer from 1 to 10000');
+    expect(() => canary({ readinessProbe: null as never })).toThrow(/shop: readinessProbe: null is invalid/);
+  });
+
+  test('a misspelt prop is refused with the likely spelling', () => {
+    expect(() => canary({ replica: 5 } as never)).toThrow('shop: replica: 5 is invalid; expected a property of CanaryAppProps: did you mean "replicas"?');
+  });
+
+  test('resource amounts replace the defaults one by one; a larger memory request raises the default limit', () => {
+    const resources = (props: Partial<CanaryAppProps>) => find(phasesOf(canary(props)).get('stable')!, 'Deployment', 'shop-stable').spec.template.spec.containers[0].resources;
+    expect(resources({ resources: { requests: { cpu: '250m' } } })).toEqual({ requests: { cpu: '250m', memory: '128Mi' }, limits: { memory: '256Mi' } });
+    expect(resources({ resources: { requests: { memory: '1Gi' } } })).toEqual({ requests: { cpu: '100m', memory: '1Gi' }, limits: { memory: '1Gi' } });
+    expect(resources({ resources: { limits: { cpu: '2' } } })).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '256Mi' } });
+  });
+
+  test('user pod labels add to the labels the library sets and never replace them', () => {
+    const labels = find(phasesOf(canary({ podLabels: { team: 'checkout' } })).get('dark')!, 'Deployment', 'shop-canary').spec.template.metadata.labels;
+    expect(labels).toEqual({ 'team': 'checkout', 'app.kubernetes.io/name': 'shop', 'app.kubernetes.io/instance': 'shop', 'app.kubernetes.io/managed-by': 'cdk8s-canary', 'track': 'canary', 'app.kubernetes.io/version': '1.1.0' });
+    expect(() => canary({ podLabels: { track: 'stable' } })).toThrow(/shop: podLabels\.track: "stable" is invalid; expected a label key the library does not set/);
+  });
+});
+
+describe('releases that would render the same object', () => {
+  test('are refused at synthesis, naming both', () => {
+    const app = Testing.app();
+    new CanaryApp(app, 'cart', base);
+    new CanaryApp(app, 'shop', { ...base, service: { name: 'cart' } });
+    expect(() => renderApp(app)).toThrow(SynthesisValidationError);
+    expect(() => renderApp(app)).toThrow('shop: Service "cart" is also rendered by the release at "cart": applying one would overwrite the other\'s and pruning would delete it; give one of them another name');
+  });
+
+  test('in different namespaces do not clash', () => {
+    const app = Testing.app();
+    new CanaryApp(app, 'cart', { ...base, namespace: 'a' });
+    new CanaryApp(app, 'shop', { ...base, namespace: 'b', service: { name: 'cart' } });
+    expect(() => renderApp(app)).not.toThrow();
+  });
+});
+
+describe('CanaryApp minAvailable and what the plan keeps', () => {
+  // 20 replicas at 10%, 25%, 50% with constant capacity: from canary-25 to canary-50 the
+  // stable track drops from 15 to 10 pods at once while 5 new canary pods start.
+  const props: Partial<CanaryAppProps> = { replicas: 20, steps: [10, 25, 50].map(CanaryStep.weight) };
+
+  test('the default is replicas - 1, lowered to the fewest ready pods the transitions keep', () => {
+    expect(canary(props).declaration.phases[0].addresses[0].minAvailable).toBe(15);
+    expect(canary({ replicas: 20, steps: [CanaryStep.replicas(1)] }).declaration.phases[0].addresses[0].minAvailable).toBe(19);
+  });
+
+  test('a minAvailable above that is refused, naming the transition', () => {
+    expect(() => canary({ ...props, minAvailable: 19 })).toThrow(
+      'shop: minAvailable: 19 is invalid; expected at most 15, the fewest ready pods the production Service keeps: during canary-25 → canary-50 the stable track drops from 15 to 10 pods at once while 5 new canary pods are not ready yet; or use smaller steps, CapacityMode.SURGE or a lower rollingUpdate.maxUnavailable',
+    );
+    expect(() => canary({ replicas: 4, capacity: CapacityMode.SURGE, rollingUpdate: { maxUnavailable: '50%' }, minAvailable: 4 })).toThrow(
+      /expected at most 3, .* during canary-20 → promote the stable Deployment rolls to 1\.1\.0 keeping 2 of 4 pods \(rollingUpdate\.maxUnavailable 50%\)/,
+    );
   });
 });

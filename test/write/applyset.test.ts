@@ -56,7 +56,7 @@ describe('PruneMode.applySet()', () => {
           },
           annotations: {
             'applyset.kubernetes.io/tooling': 'cdk8s-canary/v1',
-            'applyset.kubernetes.io/contains-group-kinds': 'Deployment.apps,Service',
+            'applyset.kubernetes.io/contains-group-kinds': 'Deployment.apps,PodDisruptionBudget.policy,Service',
           },
         },
       },
@@ -86,11 +86,11 @@ describe('PruneMode.applySet()', () => {
 
   test('release.json names the set and prunes by its label', () => {
     expect(release.pruneSelector).toBe(`applyset.kubernetes.io/part-of=${id}`);
-    expect(release.applySet).toEqual({ id, parent: 'ConfigMap/shop-applyset', namespace: 'shop', groupKinds: ['Deployment.apps', 'Service'] });
+    expect(release.applySet).toEqual({ id, parent: 'ConfigMap/shop-applyset', namespace: 'shop', groupKinds: ['Deployment.apps', 'PodDisruptionBudget.policy', 'Service'] });
   });
 
   test('the parent sorts with the ConfigMaps, before Services and Deployments', () => {
-    expect(phase('dark').map((d) => d.kind)).toEqual(['ConfigMap', 'Service', 'Service', 'Deployment', 'Deployment']);
+    expect(phase('dark').map((d) => d.kind)).toEqual(['ConfigMap', 'PodDisruptionBudget', 'Service', 'Service', 'Deployment', 'Deployment']);
     expect(files.map((f) => f.path)).toEqual(render(app({ namespace: 'shop' })).files.map((f) => f.path));
   });
 

@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
-import { CanaryApp, renderApp, synthesize, SynthesisValidationError, writeAtomically } from '../../lib';
+import { Construct } from 'constructs';
+import { parseAllDocuments } from 'yaml';
+import { CanaryApp, CanaryStep, EnvValue, renderApp, synthesize, SynthesisValidationError, writeAtomically } from '../../lib';
 
 function tree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -38,10 +40,10 @@ test('one folder per phase with its manifest, and the release declaration beside
   ]);
 });
 
-test('documents are ordered Services before Deployments, then by name', () => {
+test('documents are ordered disruption budgets, Services, Deployments, then by name', () => {
   const dark = renderApp(sampleApp()).find((f) => f.path === 'shop/dark/manifest.yaml')!.content;
   const heads = [...dark.matchAll(/^kind: (\w+)\nmetadata:\n(?:  .*\n)*?  name: (.+)$/gm)].map((m) => `${m[1]}/${m[2]}`);
-  expect(heads).toEqual(['Service/shop', 'Service/shop-canary', 'Deployment/shop-canary', 'Deployment/shop-stable']);
+  expect(heads).toEqual(['PodDisruptionBudget/shop-stable', 'Service/shop', 'Service/shop-canary', 'Deployment/shop-canary', 'Deployment/shop-stable']);
 });
 
 test('two renders of the same input are identical', () => {
@@ -79,4 +81,81 @@ test('failed construct validations are reported together and nothing is rendered
   }
   expect(error).toBeInstanceOf(SynthesisValidationError);
   expect((error as SynthesisValidationError).problems).toEqual(['extra: first problem', 'extra: second problem']);
+});
+
+describe('YAML that kubectl reads as written', () => {
+  test('strings YAML 1.1 or 1.2 would take for booleans, numbers or dates are quoted', () => {
+    const app = Testing.app();
+    const tricky = ['on', 'no', 'y', '1_000', '0o17', '1e3', '2024-01-15', '0b101', '12:30'];
+    new CanaryApp(app, 'shop', {
+      stableImage: 'acme/shop:2024-01-15',
+      canaryImage: 'acme/shop:2024-02-01',
+      env: Object.fromEntries(tricky.map((v, i) => [`V${i}`, EnvValue.fromValue(v)])),
+    });
+    const text = renderApp(app).find((f) => f.path === 'shop/stable/manifest.yaml')!.content;
+    expect(text).toContain('app.kubernetes.io/version: "2024-01-15"');
+    for (const version of ['1.1', '1.2'] as const) {
+      const pod = parseAllDocuments(text, { version }).map((d) => d.toJS()).find((d) => d.kind === 'Deployment').spec.template;
+      expect(pod.metadata.labels['app.kubernetes.io/version']).toBe('2024-01-15');
+      expect(pod.spec.containers[0].env.map((e: { value: unknown }) => e.value)).toEqual(tricky);
+    }
+  });
+});
+
+function fail(): never {
+  throw new Error('EXDEV: cross-device link not permitted');
+}
+
+describe('atomic output', () => {
+  test('works in a project folder whose name looks like the staging folder', () => {
+    const out = path.join(tmp, 'brand-new-app', 'dist');
+    synthesize(sampleApp(), out);
+    synthesize(sampleApp('acme/shop:1.2.0'), out);
+    expect(tree(out)['shop/dark/manifest.yaml']).toContain('acme/shop:1.2.0');
+    expect(fs.readdirSync(path.dirname(out))).toEqual(['dist']);
+  });
+
+  test('when the new output cannot be swapped in, the previous one is put back', () => {
+    const out = path.join(tmp, 'dist');
+    synthesize(sampleApp(), out);
+    const before = tree(out);
+    // The swap of the staging folder fails (as a rename across devices would); everything else is real.
+    jest.isolateModules(() => {
+      jest.doMock('fs', () => {
+        const real = jest.requireActual('fs');
+        return { ...real, renameSync: (from: string, to: string) => (from.includes('-new-') ? fail() : real.renameSync(from, to)) };
+      });
+      const isolated: typeof import('../../lib/write/synthesize') = require('../../lib/write/synthesize');
+      expect(() => isolated.writeAtomically(out, [{ path: 'x.yaml', content: 'x' }])).toThrow('EXDEV');
+    });
+    jest.dontMock('fs');
+    expect(tree(out)).toEqual(before);
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+});
+
+describe('determinism', () => {
+  const define = (scope: Construct) => {
+    new CanaryApp(scope, 'shop', { stableImage: 'acme/shop:1.0.0', canaryImage: 'acme/shop:1.1.0', steps: [CanaryStep.replicas(1), CanaryStep.replicas(2)], replicas: 4 });
+    new CanaryApp(scope, 'cart', { stableImage: 'acme/cart:1', canaryImage: 'acme/cart:2', env: { LEVEL: EnvValue.fromValue('info') } });
+  };
+
+  test('two syntheses of the same input write byte-identical trees', () => {
+    const [a, b] = ['a', 'b'].map((d) => {
+      const app = Testing.app();
+      define(app);
+      synthesize(app, path.join(tmp, d));
+      return tree(path.join(tmp, d));
+    });
+    expect(Object.keys(a).length).toBe(13);
+    expect(b).toEqual(a);
+  });
+
+  test('where a release sits in the construct tree does not change its output', () => {
+    const flat = Testing.app();
+    define(flat);
+    const nested = Testing.app();
+    define(new Construct(new Construct(nested, 'team'), 'checkout'));
+    expect(renderApp(nested)).toEqual(renderApp(flat));
+  });
 });
