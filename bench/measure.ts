@@ -4,6 +4,7 @@
  * Prints one JSON line: the time from building the first object to writing the last
  * file, the module loading time before it, and the peak RSS of the process.
  */
+import { Written } from './output';
 import { appSpecs } from './workload';
 
 export const VARIANTS = ['library', 'cdk8s-plus', 'api-object', 'plain-yaml', 'app-synth'] as const;
@@ -16,6 +17,8 @@ export interface Measurement {
   readonly n: number;
   /** Milliseconds from building the first construct (or object) to the last file written. */
   readonly ms: number;
+  /** Of which writing the files. */
+  readonly writeMs: number;
   /** Milliseconds from the start of the process to the variant's modules loaded. */
   readonly loadMs: number;
   /** Peak resident set size of the process, MB. */
@@ -24,7 +27,7 @@ export interface Measurement {
 }
 
 /** Loads the variant's modules and prepares its input; returns the work to time. */
-function prepare(variant: Variant, workload: Workload, n: number, outdir: string, from?: string): [loadMs: number, work: () => number] {
+function prepare(variant: Variant, workload: Workload, n: number, outdir: string, from?: string): [loadMs: number, work: () => Written] {
   if (workload === 'gateway') {
     if (variant === 'library') {
       const { runGatewayLibrary } = require('./gateway-workload') as typeof import('./gateway-workload');
@@ -40,7 +43,7 @@ function prepare(variant: Variant, workload: Workload, n: number, outdir: string
     if (variant === 'plain-yaml') return [loadMs, () => replay.replayYaml(phases, outdir)];
     throw new Error(`no ${variant} variant of the gateway workload`);
   }
-  const run: (specs: ReturnType<typeof appSpecs>, outdir: string) => number =
+  const run: (specs: ReturnType<typeof appSpecs>, outdir: string) => Written =
     variant === 'library'
       ? require('./variants/library').runLibrary
       : variant === 'cdk8s-plus'
@@ -59,8 +62,8 @@ if (require.main === module) {
   const [variant, workload, n, outdir, from] = process.argv.slice(2) as [Variant, Workload, string, string, string | undefined];
   const [loadMs, work] = prepare(variant, workload, Number(n), outdir, from);
   const start = performance.now();
-  const files = work();
+  const { files, writeMs } = work();
   const ms = performance.now() - start;
-  const result: Measurement = { variant, workload, n: Number(n), ms, loadMs, rssMb: process.resourceUsage().maxRSS / 1024, files };
+  const result: Measurement = { variant, workload, n: Number(n), ms, writeMs, loadMs, rssMb: process.resourceUsage().maxRSS / 1024, files };
   process.stdout.write(JSON.stringify(result) + '\n');
 }

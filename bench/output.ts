@@ -14,8 +14,15 @@ export function yamlDocuments(docs: readonly object[]): string {
   return docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
 }
 
+/** What a variant wrote: the number of files, and the milliseconds spent writing them. */
+export interface Written {
+  readonly files: number;
+  readonly writeMs: number;
+}
+
 /** Writes files below `outdir`: one mkdir per folder, one write per file, as every variant does. */
-export function writeFiles(outdir: string, files: readonly BenchFile[]): void {
+export function writeFiles(outdir: string, files: readonly BenchFile[]): Written {
+  const start = performance.now();
   const made = new Set<string>();
   for (const f of files) {
     const file = path.join(outdir, f.path);
@@ -24,6 +31,7 @@ export function writeFiles(outdir: string, files: readonly BenchFile[]): void {
     made.add(dir);
     fs.writeFileSync(file, f.content);
   }
+  return { files: files.length, writeMs: performance.now() - start };
 }
 
 /**

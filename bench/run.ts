@@ -72,8 +72,24 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/**
+ * Where the variants write: tmpfs when there is one, so that the figures are those of
+ * synthesis and not of a shared disk, whose latency varies tenfold from one minute to
+ * the next on this machine (BENCH_TMPDIR to choose).
+ */
+const OUT_BASE = process.env.BENCH_TMPDIR ?? (isWritableDir('/dev/shm') ? '/dev/shm' : os.tmpdir());
+
+function isWritableDir(dir: string): boolean {
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function tmpdir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `bench-${prefix}-`));
+  return fs.mkdtempSync(path.join(OUT_BASE, `bench-${prefix}-`));
 }
 
 function check(r: SpawnSyncReturns<string>, what: string): string {
@@ -92,6 +108,7 @@ function measureOnce(variant: Variant, workload: Workload, n: number, keep = fal
 
 interface Figures {
   ms: number;
+  writeMs: number;
   rssMb: number;
   loadMs: number;
   runs: number;
@@ -100,7 +117,7 @@ interface Figures {
 function measure(variant: Variant, workload: Workload, n: number, runs: number, from?: string): Figures {
   const all: Measurement[] = [];
   for (let i = 0; i < runs; i++) all.push(measureOnce(variant, workload, n, false, from));
-  const f = { ms: median(all.map((m) => m.ms)), rssMb: median(all.map((m) => m.rssMb)), loadMs: median(all.map((m) => m.loadMs)), runs };
+  const f = { ms: median(all.map((m) => m.ms)), writeMs: median(all.map((m) => m.writeMs)), rssMb: median(all.map((m) => m.rssMb)), loadMs: median(all.map((m) => m.loadMs)), runs };
   process.stderr.write(`  ${LABELS[variant]} N=${n}: ${fmtMs(f.ms)}, ${f.rssMb.toFixed(0)} MB (${runs} run${runs > 1 ? 's' : ''})\n`);
   return f;
 }
@@ -182,16 +199,16 @@ function benchWorkload(workload: Workload, o: Options): void {
   }
 
   const phases = o.ns.map((n) => phaseCount(specs.slice(0, n)));
-  console.log(`Time from the first construct to the last file written (module loading excluded, files written in every variant), median of runs; peak RSS of the process.\n`);
+  console.log(`Time from the first construct to the last file written to ${OUT_BASE} (module loading excluded; every variant writes one file per phase, (a) a release.json per app too), median of runs; peak RSS of the process.\n`);
   const lo = o.ns[0];
   const hi = o.ns[o.ns.length - 1];
   const mid = o.ns.includes(1000) ? 1000 : o.ns[Math.max(0, o.ns.length - 2)];
-  console.log(`| variant | ${o.ns.map((n, i) => `N=${n} (${phases[i]} phases) | RSS`).join(' | ')} | ${hi}/${mid} | ${hi}/${lo} | load |`);
-  console.log(`|---|${o.ns.map(() => '--:|--:').join('|')}|--:|--:|--:|`);
+  console.log(`| variant | ${o.ns.map((n, i) => `N=${n} (${phases[i]} phases) | writing | RSS`).join(' | ')} | ${hi}/${mid} | ${hi}/${lo} | load |`);
+  console.log(`|---|${o.ns.map(() => '--:|--:|--:').join('|')}|--:|--:|--:|`);
   for (const v of variants) {
     const cells = o.ns.map((n) => {
       const f = results.get(key(v, n))!;
-      return `${fmtMs(f.ms)} | ${f.rssMb.toFixed(0)} MB`;
+      return `${fmtMs(f.ms)} | ${fmtMs(f.writeMs)} | ${f.rssMb.toFixed(0)} MB`;
     });
     const g = (a: number, b: number) => results.get(key(v, a))!.ms / results.get(key(v, b))!.ms;
     console.log(`| ${LABELS[v]} | ${cells.join(' | ')} | ${fmtRatio(g(hi, mid))} | ${fmtRatio(g(hi, lo))} | ${fmtMs(results.get(key(v, lo))!.loadMs)} |`);
@@ -298,7 +315,7 @@ function machine(): string {
 function main(): void {
   const o = parseOptions(process.argv.slice(2));
   const started = Date.now();
-  console.log(`# cdk8s-canary benchmark\n\nMachine: ${machine()}`);
+  console.log(`# cdk8s-canary benchmark\n\nMachine: ${machine()}; output written to ${OUT_BASE}`);
   for (const w of o.workloads) benchWorkload(w, o);
   if (o.synth) {
     benchAppSynth();

@@ -1,10 +1,10 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { phaseManifests } from '../plain-manifests';
-import { synthCharts, writeFiles } from '../output';
+import { synthCharts, writeFiles, Written } from '../output';
 import { AppSpec, phasesOf } from '../workload';
 
 /** (c) raw cdk8s: the plain objects as `ApiObject`s, one chart per application and phase. */
-export function runApiObjects(specs: readonly AppSpec[], outdir: string): number {
+export function runApiObjects(specs: readonly AppSpec[], outdir: string): Written {
   const app = new App({ outdir });
   const charts = new Map<Chart, string>();
   for (const spec of specs) {
@@ -15,6 +15,5 @@ export function runApiObjects(specs: readonly AppSpec[], outdir: string): number
     }
   }
   const files = synthCharts(app, charts);
-  writeFiles(outdir, files);
-  return files.length;
+  return writeFiles(outdir, files);
 }

@@ -1,14 +1,14 @@
 import { App, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { synthCharts, writeFiles } from '../output';
+import { synthCharts, writeFiles, Written } from '../output';
 import { AppSpec, phasesOf, TrackPlan } from '../workload';
 
 /**
  * (b) the same Deployments and Services hand-written with cdk8s-plus-27 L2
  * constructs, one chart per application and phase, as a user of cdk8s-plus would.
  */
-export function runCdk8sPlus(specs: readonly AppSpec[], outdir: string): number {
+export function runCdk8sPlus(specs: readonly AppSpec[], outdir: string): Written {
   const app = new App({ outdir });
   const charts = new Map<Chart, string>();
   for (const spec of specs) {
@@ -25,8 +25,7 @@ export function runCdk8sPlus(specs: readonly AppSpec[], outdir: string): number 
     }
   }
   const files = synthCharts(app, charts);
-  writeFiles(outdir, files);
-  return files.length;
+  return writeFiles(outdir, files);
 }
 
 function appLabels(spec: AppSpec): Record<string, string> {

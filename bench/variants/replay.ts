@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { BenchFile, synthCharts, writeFiles, yamlDocuments } from '../output';
+import { BenchFile, synthCharts, writeFiles, Written, yamlDocuments } from '../output';
 
 /** The phases a variant wrote: `<release>/<phase>/manifest.yaml` → its documents. */
 export interface PhaseDocs {
@@ -30,7 +30,7 @@ export function loadPhases(outdir: string): PhaseDocs[] {
 }
 
 /** (c) for replayed objects: one chart per phase of `ApiObject`s. */
-export function replayApiObjects(phases: readonly PhaseDocs[], outdir: string): number {
+export function replayApiObjects(phases: readonly PhaseDocs[], outdir: string): Written {
   const app = new App({ outdir });
   const charts = new Map<Chart, string>();
   for (const p of phases) {
@@ -39,13 +39,11 @@ export function replayApiObjects(phases: readonly PhaseDocs[], outdir: string): 
     for (const d of p.docs) new ApiObject(chart, `${d.kind}-${d.metadata.name}`, d);
   }
   const files = synthCharts(app, charts);
-  writeFiles(outdir, files);
-  return files.length;
+  return writeFiles(outdir, files);
 }
 
 /** (d) for replayed objects: `yaml` stringify and write. */
-export function replayYaml(phases: readonly PhaseDocs[], outdir: string): number {
+export function replayYaml(phases: readonly PhaseDocs[], outdir: string): Written {
   const files: BenchFile[] = phases.map((p) => ({ path: `${p.dir}/manifest.yaml`, content: yamlDocuments(p.docs) }));
-  writeFiles(outdir, files);
-  return files.length;
+  return writeFiles(outdir, files);
 }

@@ -29,7 +29,7 @@ afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 test('the synth runner writes exactly the committed dist/', () => {
   const out = path.join(tmp, 'out');
-  const env = { ...process.env, CDK8S_OUTDIR: out };
+  const env: NodeJS.ProcessEnv = { ...process.env, CDK8S_OUTDIR: out };
   for (const name of Object.keys(env)) if (/^[A-Z]+_(STABLE|CANARY)_IMAGE$/.test(name)) delete env[name];
   const run = spawnSync(process.execPath, ['-r', register, 'main.ts'], { cwd: repo, encoding: 'utf8', env });
   expect(run.stderr).toBe('');
