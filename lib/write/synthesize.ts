@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
-import { stringify } from 'yaml';
 import { PhaseChart } from '../render/phase-chart';
 import { PhasedRelease } from '../render/phased-release';
 import { compareManifests, Manifest } from './manifest-order';
+import { manifestYaml } from './manifest-yaml';
 
 /** One file of the output, relative to the output directory. */
 export interface OutputFile {
@@ -60,8 +60,9 @@ function chartFile(chart: Chart): string {
   return `${chart.node.path.replace(/\//g, '-') || 'chart'}.yaml`;
 }
 
+/** The documents as one YAML stream, each as `yaml`'s stringify writes it. */
 export function toYaml(manifests: readonly object[]): string {
-  return manifests.map((m) => stringify(m, { lineWidth: 0 })).join('---\n');
+  return manifests.map(manifestYaml).join('---\n');
 }
 
 function assertUniquePaths(files: OutputFile[]): void {
