@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-27';
+import { k8s } from './k8s';
 import { Checks } from '../model/checks';
 import { ContainerOptions, ContainerPort } from './container-options';
 import { Probe } from './probe';
