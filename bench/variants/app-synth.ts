@@ -1,4 +1,5 @@
 import { ApiObject, App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
 import { phaseManifests } from '../plain-manifests';
 import { Written } from '../output';
 import { AppSpec, phasesOf } from '../workload';
@@ -13,8 +14,9 @@ export function runApiObjectsAppSynth(specs: readonly AppSpec[], outdir: string)
   const app = new App({ outdir });
   let charts = 0;
   for (const spec of specs) {
+    const release = new Construct(app, spec.name);
     for (const phase of phasesOf(spec)) {
-      const chart = new Chart(app, `${spec.name}-${phase.name}`, { disableResourceNameHashes: true });
+      const chart = new Chart(release, phase.name, { disableResourceNameHashes: true });
       charts++;
       for (const m of phaseManifests(spec, phase)) new ApiObject(chart, `${m.kind}-${m.metadata.name}`, m);
     }

@@ -6,14 +6,16 @@ import { AppSpec, phasesOf, TrackPlan } from '../workload';
 
 /**
  * (b) the same Deployments and Services hand-written with cdk8s-plus-27 L2
- * constructs, one chart per application and phase, as a user of cdk8s-plus would.
+ * constructs, one chart per application and phase (under one construct per
+ * application, as in (a) and (c)), as a user of cdk8s-plus would.
  */
 export function runCdk8sPlus(specs: readonly AppSpec[], outdir: string): Written {
   const app = new App({ outdir });
   const charts = new Map<Chart, string>();
   for (const spec of specs) {
+    const release = new Construct(app, spec.name);
     for (const phase of phasesOf(spec)) {
-      const chart = new Chart(app, `${spec.name}-${phase.name}`, { disableResourceNameHashes: true });
+      const chart = new Chart(release, phase.name, { disableResourceNameHashes: true });
       charts.set(chart, `${spec.name}/${phase.name}`);
       const pinned = phase.canary && !phase.canaryReleased;
       service(chart, 'service', spec, spec.name, spec.serviceType, appLabels(spec), pinned ? { 'app.kubernetes.io/name': spec.name, track: 'stable' } : { 'app.kubernetes.io/name': spec.name });

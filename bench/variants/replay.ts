@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
 import { BenchFile, synthCharts, writeFiles, Written, yamlDocuments } from '../output';
 
@@ -34,7 +35,9 @@ export function replayApiObjects(phases: readonly PhaseDocs[], outdir: string): 
   const app = new App({ outdir });
   const charts = new Map<Chart, string>();
   for (const p of phases) {
-    const chart = new Chart(app, p.dir.replace('/', '-'), { disableResourceNameHashes: true });
+    const [release, phase] = p.dir.split('/');
+    const scope = (app.node.tryFindChild(release) as Construct | undefined) ?? new Construct(app, release);
+    const chart = new Chart(scope, phase, { disableResourceNameHashes: true });
     charts.set(chart, p.dir);
     for (const d of p.docs) new ApiObject(chart, `${d.kind}-${d.metadata.name}`, d);
   }
