@@ -14,23 +14,35 @@ export function gatewayAvailable(): boolean {
 
 // ───────────────────────────────────────────────────────────────────────────────
 // THE GATEWAY WORKLOAD: one Istio gateway release per application, every phase.
-// Written against the Gateway construct's props as the seeds describe them; when
-// they differ, adapt this function only: (c) and (d) of this workload replay the
-// objects it renders, so nothing else in the benchmark depends on its props.
+// Written against the Gateway construct of main (versions + phases, Traffic.istio());
+// if its props change, adapt this function only: (c) and (d) of this workload replay
+// the objects it renders, so nothing else in the benchmark depends on them.
 // ───────────────────────────────────────────────────────────────────────────────
+/** Phases of each release of the gateway workload. */
+export const GATEWAY_PHASES = 6;
+
 export function defineGatewayRelease(app: App, spec: AppSpec): void {
-  // Loaded by path so that the benchmark compiles before the construct exists.
-  const gateway = require(GATEWAY_MODULE);
+  // Loaded at run time so that the benchmark compiles before the construct exists.
   const lib = require('../lib');
-  new gateway.Gateway(app, spec.name, {
-    stableImage: spec.stableImage,
-    canaryImage: spec.canaryImage,
-    replicas: spec.replicas,
-    provider: lib.TrafficProvider?.istio?.(),
-    steps: [10, 50].map((w: number) => lib.CanaryStep.weight(w)),
+  const { Gateway, Release, Traffic, EnvValue, Probe } = lib;
+  const [stable, canary] = [spec.stableVersion, spec.canaryVersion];
+  new Gateway(app, spec.name, {
+    provider: Traffic.istio(),
     ports: spec.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, servicePort: p.servicePort })),
-    readinessProbe: lib.Probe.httpGet(spec.readinessPath),
-    host: `${spec.name}.example.com`,
+    readinessProbe: Probe.httpGet(spec.readinessPath),
+    env: Object.fromEntries(spec.env.map((e) => [e.name, e.secret ? EnvValue.fromSecret(e.secret.name, e.secret.key) : EnvValue.fromValue(e.value)])),
+    versions: {
+      [stable]: { image: spec.stableImage, replicas: spec.replicas },
+      [canary]: { image: spec.canaryImage, replicas: spec.replicas },
+    },
+    phases: [
+      Release.to(stable).named('stable'),
+      Release.to(stable).withDark(canary).named('dark'),
+      Release.split({ [stable]: 90, [canary]: 10 }).named('canary-10'),
+      Release.split({ [stable]: 50, [canary]: 50 }).named('canary-50'),
+      Release.to(canary).withDark(stable).named('promote'),
+      Release.to(canary).named('stable-removed'),
+    ],
   });
 }
 
