@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-27';
+import { k8s } from './k8s';
 import { Checks, isWellFormed, keysOf } from '../model/checks';
 
 /** Fields of the pod that the downward API can expose as environment variables. */

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-27';
+import { k8s } from './k8s';
 import { Checks, join, keysOf, orDefault } from '../model/checks';
 import { Labels } from '../model/labels';
 import { ContainerOptions, ContainerPort, ResourceAmounts, ResourceOptions, SecurityOptions } from './container-options';

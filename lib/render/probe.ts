@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-27';
+import { k8s } from './k8s';
 import { Checks, keysOf } from '../model/checks';
 
 /** Timing of a probe. */

@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
+import { k8s } from './k8s';
 import { Construct } from 'constructs';
 import { Checks } from '../model/checks';
 import { Labels, releaseLabels } from '../model/labels';

@@ -1,5 +1,5 @@
 import { ApiObject, ApiObjectMetadata, JsonPatch } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
+import { k8s } from '../render/k8s';
 import { Construct } from 'constructs';
 import * as istio from '../../imports/networking.istio.io';
 import { GatewayPlanPhase } from '../model/gateway-plan';

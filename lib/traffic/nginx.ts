@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-27';
+import { k8s } from '../render/k8s';
 import { Construct } from 'constructs';
 import { GatewayPlanPhase, PlannedRoute } from '../model/gateway-plan';
 import { DeclaredRoute, RouteCondition } from '../model/release';

@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
-import { DocumentOptions, SchemaOptions, stringify, ToStringOptions } from 'yaml';
 import { PhaseChart } from '../render/phase-chart';
 import { PhasedRelease } from '../render/phased-release';
 import { addApplySets, ApplySetKeys, PhaseManifests, PruneMode } from './applyset';
 import { compareManifests, Manifest } from './manifest-order';
+import { manifestYaml } from './manifest-yaml';
 
 /** One file of the output, relative to the output directory. */
 export interface OutputFile {
@@ -81,24 +81,10 @@ function chartFile(chart: Chart): string {
   return `${chart.node.path.replace(/\//g, '-') || 'chart'}.yaml`;
 }
 
+/** The documents as one YAML stream, each as `yaml`'s stringify writes it. */
 export function toYaml(manifests: readonly object[]): string {
-  return manifests.map((m) => stringify(m, YAML_OPTIONS)).join('---\n');
+  return manifests.map(manifestYaml).join('---\n');
 }
-
-/**
- * kubectl reads YAML 1.1, where `yes`, `on`, `1_000` or `2024-01-15` are not strings,
- * and tools on YAML 1.2 read `0o17` and `1e3` as numbers. Strings any of them would
- * misread are quoted: an env value `on` must not reach the API server as a boolean.
- */
-const YAML_OPTIONS: DocumentOptions & SchemaOptions & ToStringOptions = {
-  lineWidth: 0,
-  version: '1.1',
-  customTags: (tags) => [
-    ...tags,
-    { tag: 'tag:yaml.org,2002:int', default: true, test: /^0o[0-7]+$/, resolve: (s: string) => parseInt(s.slice(2), 8), identify: () => false },
-    { tag: 'tag:yaml.org,2002:float', default: true, test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, resolve: Number, identify: () => false },
-  ],
-};
 
 function assertUniquePaths(files: OutputFile[]): void {
   const seen = new Set<string>();

@@ -1,0 +1,78 @@
+import { App, Chart, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { synthCharts, writeFiles, Written } from '../output';
+import { AppSpec, phasesOf, TrackPlan } from '../workload';
+
+/**
+ * (b) the same Deployments and Services hand-written with cdk8s-plus-27 L2
+ * constructs, one chart per application and phase (under one construct per
+ * application, as in (a) and (c)), as a user of cdk8s-plus would.
+ */
+export function runCdk8sPlus(specs: readonly AppSpec[], outdir: string): Written {
+  const app = new App({ outdir });
+  const charts = new Map<Chart, string>();
+  for (const spec of specs) {
+    const release = new Construct(app, spec.name);
+    for (const phase of phasesOf(spec)) {
+      const chart = new Chart(release, phase.name, { disableResourceNameHashes: true });
+      charts.set(chart, `${spec.name}/${phase.name}`);
+      const pinned = phase.canary && !phase.canaryReleased;
+      service(chart, 'service', spec, spec.name, spec.serviceType, appLabels(spec), pinned ? { 'app.kubernetes.io/name': spec.name, track: 'stable' } : { 'app.kubernetes.io/name': spec.name });
+      deployment(chart, spec, 'stable', phase.stable);
+      if (phase.canary) {
+        deployment(chart, spec, 'canary', phase.canary);
+        service(chart, 'preview-service', spec, `${spec.name}-canary`, 'ClusterIP', { ...appLabels(spec), track: 'canary' }, { 'app.kubernetes.io/name': spec.name, track: 'canary' });
+      }
+    }
+  }
+  const files = synthCharts(app, charts);
+  return writeFiles(outdir, files);
+}
+
+function appLabels(spec: AppSpec): Record<string, string> {
+  return { 'app.kubernetes.io/instance': spec.name, 'app.kubernetes.io/managed-by': 'cdk8s-canary', 'app.kubernetes.io/name': spec.name };
+}
+
+function service(scope: Construct, id: string, spec: AppSpec, name: string, type: string, labels: Record<string, string>, selector: Record<string, string>): kplus.Service {
+  const s = new kplus.Service(scope, id, {
+    metadata: { name, labels },
+    type: type === 'NodePort' ? kplus.ServiceType.NODE_PORT : kplus.ServiceType.CLUSTER_IP,
+    ports: spec.ports.map((p) => ({ name: p.name, port: p.servicePort, targetPort: p.containerPort, protocol: kplus.Protocol.TCP })),
+  });
+  for (const [k, v] of Object.entries(selector)) s.selectLabel(k, v);
+  return s;
+}
+
+function deployment(scope: Construct, spec: AppSpec, track: 'stable' | 'canary', state: TrackPlan): kplus.Deployment {
+  const labels = { ...appLabels(spec), 'app.kubernetes.io/version': state.version, track };
+  const d = new kplus.Deployment(scope, `${track}-deployment`, {
+    metadata: { name: `${spec.name}-${track}`, labels },
+    podMetadata: { labels },
+    select: false,
+    replicas: state.replicas,
+    automountServiceAccountToken: false,
+    securityContext: { ensureNonRoot: true },
+    strategy: kplus.DeploymentStrategy.rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.absolute(1), maxUnavailable: kplus.PercentOrAbsolute.absolute(0) }),
+    containers: [
+      {
+        name: spec.name,
+        image: state.image,
+        ports: spec.ports.map((p) => ({ name: p.name, number: p.containerPort, protocol: kplus.Protocol.TCP })),
+        envVariables: Object.fromEntries(
+          spec.env.map((e) => [
+            e.name,
+            e.secret
+              ? kplus.EnvValue.fromSecretValue({ secret: kplus.Secret.fromSecretName(scope, `${track}-${e.name}`, e.secret.name), key: e.secret.key })
+              : kplus.EnvValue.fromValue(e.value!),
+          ]),
+        ),
+        readiness: kplus.Probe.fromHttpGet(spec.readinessPath, { port: spec.ports[0].containerPort }),
+        resources: { cpu: { request: kplus.Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
+        securityContext: { ensureNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: false },
+      },
+    ],
+  });
+  d.select(kplus.LabelSelector.of({ labels: { 'app.kubernetes.io/name': spec.name, track } }));
+  return d;
+}

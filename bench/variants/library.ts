@@ -1,0 +1,29 @@
+import { App } from 'cdk8s';
+import { CanaryApp, CanaryStep, CapacityMode, EnvValue, Probe, renderApp, ServiceType, writeAtomically } from '../../lib';
+import { Written } from '../output';
+import { AppSpec } from '../workload';
+
+/** (a) this library: one CanaryApp per application, written by `synthesize`. */
+export function defineCanaryApp(app: App, spec: AppSpec): CanaryApp {
+  return new CanaryApp(app, spec.name, {
+    stableImage: spec.stableImage,
+    canaryImage: spec.canaryImage,
+    replicas: spec.replicas,
+    capacity: spec.capacity === 'constant' ? CapacityMode.CONSTANT : CapacityMode.SURGE,
+    steps: spec.steps.map((c) => CanaryStep.replicas(c)),
+    ports: spec.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, servicePort: p.servicePort })),
+    service: { type: spec.serviceType === 'NodePort' ? ServiceType.NODE_PORT : ServiceType.CLUSTER_IP },
+    readinessProbe: Probe.httpGet(spec.readinessPath),
+    env: Object.fromEntries(spec.env.map((e) => [e.name, e.secret ? EnvValue.fromSecret(e.secret.name, e.secret.key) : EnvValue.fromValue(e.value!)])),
+  });
+}
+
+/** `synthesize(app, outdir)`, in its two steps to time the writing apart. */
+export function runLibrary(specs: readonly AppSpec[], outdir: string): Written {
+  const app = new App({ outdir });
+  for (const spec of specs) defineCanaryApp(app, spec);
+  const files = renderApp(app);
+  const start = performance.now();
+  writeAtomically(outdir, files);
+  return { files: files.length, writeMs: performance.now() - start };
+}

@@ -1,0 +1,67 @@
+import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+// `npm run synth` runs main.ts through tools/ts-register.js (sucrase, no type checking,
+// a cache of the transpiled files): it must write exactly what the type-checked build
+// renders, i.e. the committed dist/ (see dist-in-sync.test.ts).
+const repo = path.resolve(__dirname, '../..');
+const register = path.join(repo, 'tools/ts-register.js');
+
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+let tmp: string;
+beforeEach(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-register-'))));
+afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+test('the synth runner writes exactly the committed dist/', () => {
+  const out = path.join(tmp, 'out');
+  const env: NodeJS.ProcessEnv = { ...process.env, CDK8S_OUTDIR: out };
+  for (const name of Object.keys(env)) if (/^[A-Z]+_(STABLE|CANARY)_IMAGE$/.test(name)) delete env[name];
+  const run = spawnSync(process.execPath, ['-r', register, 'main.ts'], { cwd: repo, encoding: 'utf8', env });
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  expect(tree(out)).toEqual(tree(path.join(repo, 'dist')));
+});
+
+test('an edited file is transpiled again, never served stale from the cache', () => {
+  // Inside the repository, where the runner caches (build/ is ignored by git).
+  fs.mkdirSync(path.join(repo, 'build'), { recursive: true });
+  const dir = fs.mkdtempSync(path.join(repo, 'build', 'ts-register-'));
+  const cache = path.join(repo, 'node_modules/.cache/ts-register');
+  const cached = () => (fs.existsSync(cache) ? fs.readdirSync(cache).map((f) => fs.readFileSync(path.join(cache, f), 'utf8')) : []);
+  try {
+    const file = path.join(dir, 'value.ts');
+    const run = () => spawnSync(process.execPath, ['-r', register, file], { encoding: 'utf8' }).stdout;
+    fs.writeFileSync(file, "const value: string = 'first';\nprocess.stdout.write(value);\n");
+    expect(run()).toBe('first');
+    expect(cached().filter((c) => c.includes("'first'"))).toHaveLength(1);
+    expect(run()).toBe('first');
+    fs.writeFileSync(file, "const value: string = 'second';\nprocess.stdout.write(value);\n");
+    expect(run()).toBe('second');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(path.join(cache, `${createHash('sha1').update(path.join(dir, 'value.ts')).update('\0').digest('hex')}.js`), { force: true });
+  }
+});
+
+test('a runtime error points at the TypeScript line (sucrase keeps line numbers)', () => {
+  const file = path.join(tmp, 'fail.ts');
+  fs.writeFileSync(file, "interface Unused {\n  a: number;\n}\nconst n: number = 1;\nthrow new Error(`boom ${n}`);\n");
+  const run = spawnSync(process.execPath, ['-r', register, file], { encoding: 'utf8' });
+  expect(run.status).toBe(1);
+  expect(run.stderr).toContain(`${file}:5`);
+});
