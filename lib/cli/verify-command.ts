@@ -7,7 +7,9 @@ import { verifyPath, verifyPhases, VerifyResult } from '../verify/verify';
 
 /** Where the command writes. */
 export interface CommandOutput {
+  /** Receives the report (findings, plan), in pieces that end with a newline. */
   readonly stdout: (text: string) => void;
+  /** Receives errors and usage, in pieces that end with a newline. */
   readonly stderr: (text: string) => void;
 }
 

@@ -11,55 +11,101 @@ import { diffObjects, FieldChange } from './diff';
 
 /** What a release does, phase by phase: for people (plan table) and pipelines (JSON). */
 export interface ReleasePlan {
+  /** Name of the release. */
   readonly release: string;
+  /** What was read: the folder or file, or the phase paths joined by spaces. */
   readonly path: string;
+  /**
+   * Which construct rendered the release (`canary`, `gateway`, `smoke-active`).
+   * @default - none: plain YAML without a release.json
+   */
   readonly strategy?: string;
+  /**
+   * Who splits the traffic (`service`, `istio`, `gateway-api`, `nginx`).
+   * @default - none: plain YAML without a release.json
+   */
   readonly provider?: string;
+  /**
+   * Namespace the release declares for objects that name none.
+   * @default - none: kubectl's current namespace
+   */
   readonly namespace?: string;
-  /** `-l` selector of `kubectl apply --prune`, when declared. */
+  /**
+   * `-l` selector of `kubectl apply --prune`.
+   * @default - none: nothing declared, so objects left out of a phase keep running
+   */
   readonly pruneSelector?: string;
+  /** Every phase, in the order a pipeline applies them. */
   readonly phases: readonly PhasePlan[];
 }
 
+/** One phase of a plan: what runs, who gets the requests, and what applying it does. */
 export interface PhasePlan {
+  /** Name of the phase (its folder). */
   readonly name: string;
+  /**
+   * The declared one-line summary of the phase.
+   * @default - none: plain YAML without a release.json
+   */
   readonly description?: string;
   /** Workloads that keep pods running, with their replicas and version. */
   readonly workloads: readonly WorkloadPlan[];
+  /** Per address, the share of requests each version receives; empty when nothing routes requests. */
   readonly traffic: readonly AddressPlan[];
   /** One entry per phase this one can follow (none before it for the first phase). */
   readonly applies: readonly ApplyPlan[];
 }
 
+/** A workload of a phase that runs pods. */
 export interface WorkloadPlan {
+  /** The workload, `Kind/name` (e.g. `Deployment/web-stable`). */
   readonly object: string;
+  /** Desired pods, as in the manifest (a DaemonSet counts as 1). */
   readonly replicas: number;
+  /** Version of its pods: `app.kubernetes.io/version`, else `version`, else the image tag. */
   readonly version: string;
 }
 
+/** An address (Service or router) and how it splits requests among versions. */
 export interface AddressPlan {
   /** The address object, `Service/web` or `VirtualService/web`. */
   readonly address: string;
-  /** Declared fewest ready pods, when declared. */
+  /**
+   * Declared fewest ready pods behind the address at any moment.
+   * @default - none: plain YAML declares no capacity
+   */
   readonly minAvailable?: number;
+  /**
+   * Routing tables of the address: one, with an empty `label`, except for an Ingress,
+   * which has one per host and path (`label` is `host/path`).
+   */
   readonly tables: ReadonlyArray<{ readonly label: string; readonly routes: readonly RoutePlan[] }>;
 }
 
+/** One route of an address: the requests it takes and how they spread over versions. */
 export interface RoutePlan {
   /** All must hold; empty for the route that takes every other request. */
   readonly conditions: readonly RouteCondition[];
+  /**
+   * Share of the route's requests per version: exact fraction (`1/3`) and percent
+   * rounded to 0.01; empty when the route has no backend.
+   */
   readonly versions: ReadonlyArray<{ readonly version: string; readonly share: string; readonly percent: number }>;
 }
 
+/** What the three apply commands do when a phase follows another (or comes first). */
 export interface ApplyPlan {
   /** The phase applied before; null when this phase is applied first. */
   readonly from: string | null;
+  /** Objects the apply creates, `Kind/name`. */
   readonly create: readonly string[];
+  /** Objects the apply changes, with the fields that differ. */
   readonly change: ReadonlyArray<{ readonly object: string; readonly fields: readonly FieldChange[] }>;
   /** Removed by `kubectl apply --prune` once the rollouts are done. */
   readonly prune: readonly string[];
-  /** Left out of the phase but not pruned (no prune labels or no prune selector). */
+  /** Left out of the phase but not pruned (no prune labels, no prune selector, or a kind kubectl does not prune). */
   readonly leftRunning: readonly string[];
+  /** Number of objects that are the same in both phases. */
   readonly unchanged: number;
 }
 

@@ -10,9 +10,13 @@ import { checkWiring } from './wiring';
 
 /** The outcome of verifying one release. */
 export interface VerifyResult {
+  /** Name of the release verified. */
   readonly release: string;
+  /** What was read: the folder or file, or the phase paths joined by spaces. */
   readonly path: string;
+  /** Names of the phases checked, in order. */
   readonly phases: readonly string[];
+  /** The `[from, to]` pairs of phases whose transition was checked. */
   readonly transitions: ReadonlyArray<readonly [string, string]>;
   /** Empty when the release is safe to apply. */
   readonly findings: readonly Finding[];
