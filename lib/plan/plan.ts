@@ -1,10 +1,11 @@
 import { RouteCondition } from '../model/release';
 import { LoadedRelease, loadPhases, loadRelease } from '../verify/loader';
-import { apiGroup, K8sObject, labelsOf, objectRef } from '../verify/manifest';
+import { K8sObject, labelsOf, objectRef } from '../verify/manifest';
 import { PhaseIndex } from '../verify/phase-index';
 import { findAddress, routersOf, routingOf } from '../verify/routes';
 import { effectiveRoutes, orderedShares } from '../verify/traffic';
-import { DEFAULT_PRUNE_KINDS, parsePruneSelector } from '../verify/transitions';
+import { allowlistCovers } from '../model/prune-allowlist';
+import { DeclaredPrune, declaredPrune } from '../verify/transitions';
 import { indexPhases } from '../verify/verify';
 import { mapMatches } from '../verify/selectors';
 import { diffObjects, FieldChange } from './diff';
@@ -35,6 +36,11 @@ export interface ReleasePlan {
    * @default - none: nothing declared, so objects left out of a phase keep running
    */
   readonly pruneSelector?: string;
+  /**
+   * `--prune-allowlist` entries (`group/version/Kind`) of `kubectl apply --prune`.
+   * @default - none: plain YAML without a release.json
+   */
+  readonly pruneAllowlist?: readonly string[];
   /** Every phase, in the order a pipeline applies them. */
   readonly phases: readonly PhasePlan[];
 }
@@ -114,7 +120,7 @@ export function planRelease(release: LoadedRelease): ReleasePlan {
   const decl = release.declaration;
   const indexes = indexPhases(release);
   const byName = new Map(indexes.map((i) => [i.name, i]));
-  const prune = decl?.pruneSelector ? parsePruneSelector(decl.pruneSelector) : undefined;
+  const prune = declaredPrune(decl);
   const phases = indexes.map((index): PhasePlan => {
     const declared = decl?.phases.find((p) => p.name === index.name);
     const incoming = release.transitions.filter(([, to]) => to === index.name).map(([from]) => from);
@@ -133,6 +139,7 @@ export function planRelease(release: LoadedRelease): ReleasePlan {
     provider: decl?.provider,
     namespace: decl?.namespace,
     pruneSelector: decl?.pruneSelector,
+    pruneAllowlist: decl?.pruneAllowlist,
     phases,
   };
 }
@@ -176,7 +183,7 @@ function addresses(index: PhaseIndex, declared: Array<{ name: string; minAvailab
   }));
 }
 
-function applyPlan(from: PhaseIndex | undefined, to: PhaseIndex, prune: { [key: string]: string } | undefined): ApplyPlan {
+function applyPlan(from: PhaseIndex | undefined, to: PhaseIndex, prune: DeclaredPrune | undefined): ApplyPlan {
   const create: string[] = [];
   const change: Array<{ object: string; fields: FieldChange[] }> = [];
   let unchanged = 0;
@@ -194,7 +201,11 @@ function applyPlan(from: PhaseIndex | undefined, to: PhaseIndex, prune: { [key: 
   for (const o of from?.objects ?? []) {
     if (to.has(from!.key(o))) continue;
     const prunable =
-      prune !== undefined && Object.keys(prune).length > 0 && o.kind !== 'Namespace' && mapMatches(prune, labelsOf(o)) && DEFAULT_PRUNE_KINDS.has(`${apiGroup(o.apiVersion)}/${o.kind}`);
+      prune !== undefined &&
+      Object.keys(prune.labels).length > 0 &&
+      o.kind !== 'Namespace' &&
+      mapMatches(prune.labels, labelsOf(o)) &&
+      allowlistCovers(prune.allowlist, o.apiVersion, o.kind);
     (prunable ? pruned : leftRunning).push(objectRef(o));
   }
   return { from: from?.name ?? null, create, change, prune: pruned, leftRunning, unchanged };

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { DEFAULT_PRUNE_ALLOWLIST, isAllowlistEntry } from '../model/prune-allowlist';
 import { DeclaredRelease } from '../model/release';
 import { isRecord, K8sObject } from './manifest';
 
@@ -198,6 +199,14 @@ function readDeclaration(file: string): DeclaredRelease {
     if (!Array.isArray(t) || t.length !== 2 || !names.has(t[0]) || !names.has(t[1])) bad(`transitions[${i}] must be a pair of declared phase names`);
   });
   if (value.pruneSelector !== undefined && typeof value.pruneSelector !== 'string') bad('"pruneSelector" must be a string');
+  if (value.pruneAllowlist === undefined) {
+    // Written before releases declared their allowlist: pruned with kubectl's default list.
+    return { ...value, pruneAllowlist: DEFAULT_PRUNE_ALLOWLIST } as unknown as DeclaredRelease;
+  }
+  if (!Array.isArray(value.pruneAllowlist)) bad('"pruneAllowlist" must be a list');
+  (value.pruneAllowlist as unknown[]).forEach((entry, i) => {
+    if (!isAllowlistEntry(entry)) bad(`pruneAllowlist[${i}] must be a group/version/Kind, e.g. apps/v1/Deployment or core/v1/Service`);
+  });
   return value as unknown as DeclaredRelease;
 }
 
