@@ -1,29 +1,47 @@
 import { parseArgs } from 'util';
+import { pruneFlags } from '../model/prune-allowlist';
+import { renderPlanMarkdown } from '../plan/markdown';
+import { renderPlanMermaid } from '../plan/mermaid';
 import { planPath, planPhases, ReleasePlan } from '../plan/plan';
 import { renderPlanJson, renderPlanTable } from '../plan/table';
 import { formatFinding } from '../verify/finding';
-import { ManifestReadError } from '../verify/loader';
+import { loadRelease, ManifestReadError } from '../verify/loader';
 import { verifyPath, verifyPhases, VerifyResult } from '../verify/verify';
 
 /** Where the command writes. */
 export interface CommandOutput {
+  /** Receives the report (findings, plan), in pieces that end with a newline. */
   readonly stdout: (text: string) => void;
+  /** Receives errors and usage, in pieces that end with a newline. */
   readonly stderr: (text: string) => void;
 }
 
 export const USAGE = `Usage:
   cdk8s-canary verify [--format text|json] <release...>
   cdk8s-canary verify --phases [--name <release>] [--format text|json] <phase...>
-  cdk8s-canary plan [--format table|json] <release>
-  cdk8s-canary plan --phases [--name <release>] [--format table|json] <phase...>
+  cdk8s-canary plan [--format table|json|mermaid|markdown] <release>
+  cdk8s-canary plan --phases [--name <release>] [--format table|json|mermaid|markdown] <phase...>
+  cdk8s-canary prune-flags <release>
 
 A <release> is a folder written by cdk8s-canary (release.json and one folder per
 phase), a folder whose sub-folders hold the YAML of each phase (in natural order),
 or a YAML file or folder of YAML files (one phase). With --phases, each argument
 is one phase (a YAML file or folder), applied in the given order.
 
+plan --format mermaid draws the phases as a Mermaid flowchart; markdown gives a
+heading, that diagram and the plan table. prune-flags prints what follows
+\`kubectl apply -f <phase> --prune\` for a folder with a release.json: -l <selector>
+and one --prune-allowlist=<group/version/Kind> per kind of the release.
+
 Exit codes: 0 no findings, 1 findings, 2 unreadable input or bad arguments.
 `;
+
+/** The formats of each command; the first is the default. */
+const FORMATS: { readonly [command: string]: readonly string[] } = {
+  verify: ['text', 'json'],
+  plan: ['table', 'json', 'mermaid', 'markdown'],
+  'prune-flags': ['text'],
+};
 
 /**
  * The \`cdk8s-canary\` command. Returns the exit code: 0 when every release is
@@ -37,7 +55,8 @@ export function runCommand(argv: readonly string[], out: CommandOutput): number 
       (command === undefined ? out.stderr : out.stdout)(USAGE);
       return command === undefined ? 2 : 0;
     }
-    if (command !== 'verify' && command !== 'plan') return usageError(out, `unknown command "${command}"`);
+    if (!Object.prototype.hasOwnProperty.call(FORMATS, command)) return usageError(out, `unknown command "${command}"`);
+    const formats = FORMATS[command];
     let parsed: ReturnType<typeof parse>;
     try {
       parsed = parse(rest);
@@ -46,10 +65,11 @@ export function runCommand(argv: readonly string[], out: CommandOutput): number 
     }
     const { values, positionals } = parsed;
     if (!positionals.length) return usageError(out, `${command}: no release or phase given`);
-    const format = values.format ?? (command === 'plan' ? 'table' : 'text');
-    const formats = command === 'plan' ? ['table', 'json'] : ['text', 'json'];
-    if (!formats.includes(format)) return usageError(out, `${command}: --format must be ${formats.join(' or ')}, not "${format}"`);
+    const format = values.format ?? formats[0];
+    if (formats.length === 1 && values.format !== undefined) return usageError(out, `${command}: takes no --format`);
+    if (!formats.includes(format)) return usageError(out, `${command}: --format must be ${formats.slice(0, -1).join(', ')} or ${formats[formats.length - 1]}, not "${format}"`);
     if (values.name !== undefined && !values.phases) return usageError(out, `${command}: --name goes with --phases`);
+    if (command === 'prune-flags') return printPruneFlags(positionals, values.phases === true, out);
     return command === 'verify' ? verify(positionals, values.phases === true, values.name, format, out) : plan(positionals, values.phases === true, values.name, format, out);
   } catch (e) {
     out.stderr(`unexpected error: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -110,6 +130,25 @@ function plan(paths: readonly string[], phases: boolean, name: string | undefine
     out.stderr(`error: cannot read ${e.message}\n`);
     return 2;
   }
-  out.stdout(format === 'json' ? renderPlanJson(result) : renderPlanTable(result));
+  const render = { json: renderPlanJson, mermaid: renderPlanMermaid, markdown: renderPlanMarkdown }[format] ?? renderPlanTable;
+  out.stdout(render(result));
+  return 0;
+}
+
+function printPruneFlags(paths: readonly string[], phases: boolean, out: CommandOutput): number {
+  if (phases || paths.length !== 1) return usageError(out, 'prune-flags: give one release folder written by cdk8s-canary');
+  let decl;
+  try {
+    decl = loadRelease(paths[0]).declaration;
+  } catch (e) {
+    if (!(e instanceof ManifestReadError)) throw e;
+    out.stderr(`error: cannot read ${e.message}\n`);
+    return 2;
+  }
+  if (!decl) {
+    out.stderr(`error: ${paths[0]}: no release.json: the prune selector and the kinds to prune are declared there; give a folder written by cdk8s-canary\n`);
+    return 2;
+  }
+  out.stdout(`${pruneFlags(decl.pruneSelector, decl.pruneAllowlist).join(' ')}\n`);
   return 0;
 }

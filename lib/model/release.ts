@@ -17,6 +17,13 @@ export interface DeclaredRelease {
   /** `-l` selector for `kubectl apply --prune` and `kubectl rollout status`. */
   readonly pruneSelector: string;
   /**
+   * `group/version/Kind` of every kind in any phase but Namespace (`apps/v1/Deployment`,
+   * `core/v1/Service`, `networking.istio.io/v1/VirtualService`), sorted: pass each as
+   * `--prune-allowlist` to `kubectl apply --prune`, since kubectl's default list has no
+   * routes, DestinationRules or PodDisruptionBudgets. Computed from the rendered phases.
+   */
+  readonly pruneAllowlist: readonly string[];
+  /**
    * The ApplySet the release is written as (`PruneMode.applySet()`).
    * @default - none: the release is pruned by its labels
    */

@@ -4,9 +4,15 @@ import { isRecord, jsonEqual } from '../verify/manifest';
 export interface FieldChange {
   /** Dotted path, list indexes in brackets: `spec.template.spec.containers[0].image`. */
   readonly path: string;
-  /** Absent when the field is added. */
+  /**
+   * Value before, as in the manifest.
+   * @default - none: the field is added
+   */
   readonly from?: unknown;
-  /** Absent when the field is removed. */
+  /**
+   * Value after, as in the manifest.
+   * @default - none: the field is removed
+   */
   readonly to?: unknown;
 }
 

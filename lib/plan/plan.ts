@@ -1,65 +1,117 @@
 import { RouteCondition } from '../model/release';
 import { LoadedRelease, loadPhases, loadRelease } from '../verify/loader';
-import { apiGroup, K8sObject, labelsOf, objectRef } from '../verify/manifest';
+import { K8sObject, labelsOf, objectRef } from '../verify/manifest';
 import { PhaseIndex } from '../verify/phase-index';
 import { findAddress, routersOf, routingOf } from '../verify/routes';
 import { effectiveRoutes, orderedShares } from '../verify/traffic';
-import { DEFAULT_PRUNE_KINDS, parsePruneSelector } from '../verify/transitions';
+import { allowlistCovers } from '../model/prune-allowlist';
+import { DeclaredPrune, declaredPrune } from '../verify/transitions';
 import { indexPhases } from '../verify/verify';
 import { mapMatches } from '../verify/selectors';
 import { diffObjects, FieldChange } from './diff';
 
 /** What a release does, phase by phase: for people (plan table) and pipelines (JSON). */
 export interface ReleasePlan {
+  /** Name of the release. */
   readonly release: string;
+  /** What was read: the folder or file, or the phase paths joined by spaces. */
   readonly path: string;
+  /**
+   * Which construct rendered the release (`canary`, `gateway`, `smoke-active`).
+   * @default - none: plain YAML without a release.json
+   */
   readonly strategy?: string;
+  /**
+   * Who splits the traffic (`service`, `istio`, `gateway-api`, `nginx`).
+   * @default - none: plain YAML without a release.json
+   */
   readonly provider?: string;
+  /**
+   * Namespace the release declares for objects that name none.
+   * @default - none: kubectl's current namespace
+   */
   readonly namespace?: string;
-  /** `-l` selector of `kubectl apply --prune`, when declared. */
+  /**
+   * `-l` selector of `kubectl apply --prune`.
+   * @default - none: nothing declared, so objects left out of a phase keep running
+   */
   readonly pruneSelector?: string;
+  /**
+   * `--prune-allowlist` entries (`group/version/Kind`) of `kubectl apply --prune`.
+   * @default - none: plain YAML without a release.json
+   */
+  readonly pruneAllowlist?: readonly string[];
+  /** Every phase, in the order a pipeline applies them. */
   readonly phases: readonly PhasePlan[];
 }
 
+/** One phase of a plan: what runs, who gets the requests, and what applying it does. */
 export interface PhasePlan {
+  /** Name of the phase (its folder). */
   readonly name: string;
+  /**
+   * The declared one-line summary of the phase.
+   * @default - none: plain YAML without a release.json
+   */
   readonly description?: string;
   /** Workloads that keep pods running, with their replicas and version. */
   readonly workloads: readonly WorkloadPlan[];
+  /** Per address, the share of requests each version receives; empty when nothing routes requests. */
   readonly traffic: readonly AddressPlan[];
   /** One entry per phase this one can follow (none before it for the first phase). */
   readonly applies: readonly ApplyPlan[];
 }
 
+/** A workload of a phase that runs pods. */
 export interface WorkloadPlan {
+  /** The workload, `Kind/name` (e.g. `Deployment/web-stable`). */
   readonly object: string;
+  /** Desired pods, as in the manifest (a DaemonSet counts as 1). */
   readonly replicas: number;
+  /** Version of its pods: `app.kubernetes.io/version`, else `version`, else the image tag. */
   readonly version: string;
 }
 
+/** An address (Service or router) and how it splits requests among versions. */
 export interface AddressPlan {
   /** The address object, `Service/web` or `VirtualService/web`. */
   readonly address: string;
-  /** Declared fewest ready pods, when declared. */
+  /**
+   * Declared fewest ready pods behind the address at any moment.
+   * @default - none: plain YAML declares no capacity
+   */
   readonly minAvailable?: number;
+  /**
+   * Routing tables of the address: one, with an empty `label`, except for an Ingress,
+   * which has one per host and path (`label` is `host/path`).
+   */
   readonly tables: ReadonlyArray<{ readonly label: string; readonly routes: readonly RoutePlan[] }>;
 }
 
+/** One route of an address: the requests it takes and how they spread over versions. */
 export interface RoutePlan {
   /** All must hold; empty for the route that takes every other request. */
   readonly conditions: readonly RouteCondition[];
+  /**
+   * Share of the route's requests per version: exact fraction (`1/3`) and percent
+   * rounded to 0.01; empty when the route has no backend.
+   */
   readonly versions: ReadonlyArray<{ readonly version: string; readonly share: string; readonly percent: number }>;
 }
 
+/** What the three apply commands do when a phase follows another (or comes first). */
 export interface ApplyPlan {
   /** The phase applied before; null when this phase is applied first. */
   readonly from: string | null;
+  /** Objects the apply creates, `Kind/name`. */
   readonly create: readonly string[];
+  /** Objects the apply changes, with the fields that differ. */
   readonly change: ReadonlyArray<{ readonly object: string; readonly fields: readonly FieldChange[] }>;
   /** Removed by `kubectl apply --prune` once the rollouts are done. */
   readonly prune: readonly string[];
-  /** Left out of the phase but not pruned (no prune labels or no prune selector). */
+  /** Left out of the phase but not pruned (no prune labels, no prune selector, or a kind kubectl does not prune). */
   readonly leftRunning: readonly string[];
+  /** Number of objects that are the same in both phases. */
   readonly unchanged: number;
 }
 
@@ -68,7 +120,7 @@ export function planRelease(release: LoadedRelease): ReleasePlan {
   const decl = release.declaration;
   const indexes = indexPhases(release);
   const byName = new Map(indexes.map((i) => [i.name, i]));
-  const prune = decl?.pruneSelector ? parsePruneSelector(decl.pruneSelector) : undefined;
+  const prune = declaredPrune(decl);
   const phases = indexes.map((index): PhasePlan => {
     const declared = decl?.phases.find((p) => p.name === index.name);
     const incoming = release.transitions.filter(([, to]) => to === index.name).map(([from]) => from);
@@ -87,6 +139,7 @@ export function planRelease(release: LoadedRelease): ReleasePlan {
     provider: decl?.provider,
     namespace: decl?.namespace,
     pruneSelector: decl?.pruneSelector,
+    pruneAllowlist: decl?.pruneAllowlist,
     phases,
   };
 }
@@ -130,7 +183,7 @@ function addresses(index: PhaseIndex, declared: Array<{ name: string; minAvailab
   }));
 }
 
-function applyPlan(from: PhaseIndex | undefined, to: PhaseIndex, prune: { [key: string]: string } | undefined): ApplyPlan {
+function applyPlan(from: PhaseIndex | undefined, to: PhaseIndex, prune: DeclaredPrune | undefined): ApplyPlan {
   const create: string[] = [];
   const change: Array<{ object: string; fields: FieldChange[] }> = [];
   let unchanged = 0;
@@ -148,7 +201,11 @@ function applyPlan(from: PhaseIndex | undefined, to: PhaseIndex, prune: { [key: 
   for (const o of from?.objects ?? []) {
     if (to.has(from!.key(o))) continue;
     const prunable =
-      prune !== undefined && Object.keys(prune).length > 0 && o.kind !== 'Namespace' && mapMatches(prune, labelsOf(o)) && DEFAULT_PRUNE_KINDS.has(`${apiGroup(o.apiVersion)}/${o.kind}`);
+      prune !== undefined &&
+      Object.keys(prune.labels).length > 0 &&
+      o.kind !== 'Namespace' &&
+      mapMatches(prune.labels, labelsOf(o)) &&
+      allowlistCovers(prune.allowlist, o.apiVersion, o.kind);
     (prunable ? pruned : leftRunning).push(objectRef(o));
   }
   return { from: from?.name ?? null, create, change, prune: pruned, leftRunning, unchanged };

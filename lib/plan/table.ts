@@ -1,6 +1,7 @@
+import { pruneFlags } from '../model/prune-allowlist';
 import { describeConditions } from '../verify/traffic';
 import { FieldChange } from './diff';
-import { ApplyPlan, PhasePlan, ReleasePlan } from './plan';
+import { ApplyPlan, PhasePlan, ReleasePlan, RoutePlan } from './plan';
 
 /**
  * The plan as a table a person reads at a glance: one row per phase with its
@@ -11,17 +12,43 @@ import { ApplyPlan, PhasePlan, ReleasePlan } from './plan';
 export function renderPlanTable(plan: ReleasePlan): string {
   const head = [
     `Release ${plan.release}${plan.strategy ? ` (${plan.strategy}, traffic by ${plan.provider})` : ' (plain YAML)'}`,
-    plan.pruneSelector ? `Prune: kubectl apply --prune -l ${plan.pruneSelector}` : 'Prune: no prune selector declared; objects left out of a phase keep running',
+    plan.pruneSelector ? pruneCommand(plan.pruneSelector, plan.pruneAllowlist ?? [], 'Prune: kubectl apply --prune', '       ') : NO_PRUNE,
     '',
   ];
-  const rows = plan.phases.map((p) => [[p.name], workloadCell(p), trafficCell(p), applyCell(p)]);
-  const table = renderGrid(['PHASE', 'WORKLOADS', 'TRAFFIC', 'KUBECTL APPLY'], rows);
-  return [...head, table, '', '+ create   ~ change   − prune   ! left running (not pruned)   = unchanged', ''].join('\n');
+  const rows = plan.phases.map(planCells);
+  const table = renderGrid(PLAN_COLUMNS, rows);
+  return [...head, table, '', PLAN_LEGEND, ''].join('\n');
 }
 
 /** The plan as JSON for pipelines. */
 export function renderPlanJson(plan: ReleasePlan): string {
   return JSON.stringify(plan, undefined, 2) + '\n';
+}
+
+export const PLAN_COLUMNS = ['PHASE', 'WORKLOADS', 'TRAFFIC', 'KUBECTL APPLY'];
+export const PLAN_LEGEND = '+ create   ~ change   − prune   ! left running (not pruned)   = unchanged';
+export const NO_PRUNE = 'Prune: no prune selector declared; objects left out of a phase keep running';
+
+/** The cells of a phase's row, each a list of lines: name, workloads, traffic, what kubectl apply does. */
+export function planCells(p: PhasePlan): string[][] {
+  return [[p.name], workloadCell(p), trafficCell(p), applyCell(p)];
+}
+
+/**
+ * `<start> -l … --prune-allowlist=…`, continued with `\` on lines of at most 120
+ * characters that begin with `indent`.
+ */
+export function pruneCommand(selector: string, allowlist: readonly string[], start: string, indent: string): string {
+  const [, , ...allowFlags] = pruneFlags(selector, allowlist);
+  const lines: string[] = [];
+  let line = start;
+  for (const word of [`-l ${selector}`, ...allowFlags]) {
+    if (line.length + 1 + word.length > 120) {
+      lines.push(line);
+      line = `${indent}${word}`;
+    } else line += ` ${word}`;
+  }
+  return [...lines, line].join(' \\\n');
 }
 
 function workloadCell(p: PhasePlan): string[] {
@@ -38,13 +65,16 @@ function trafficCell(p: PhasePlan): string[] {
     for (const t of a.tables) {
       const indent = t.label ? '    ' : '  ';
       if (t.label) lines.push(`  ${t.label}`);
-      for (const r of t.routes) {
-        const shares = r.versions.length ? r.versions.map((v) => `${v.version} ${formatPercent(v.percent)}`).join(', ') : 'no backend';
-        lines.push(r.conditions.length ? `${indent}${describeConditions(r.conditions).replace(/^requests with /, 'if ')}: ${shares}` : `${indent}${shares}`);
-      }
+      for (const r of t.routes) lines.push(`${indent}${describeRoute(r)}`);
     }
   }
   return lines;
+}
+
+/** `if cookie ~ ".*x.*": v2 100%` for a conditional route, `v1 90%, v2 10%` for the others. */
+export function describeRoute(r: RoutePlan): string {
+  const shares = r.versions.length ? r.versions.map((v) => `${v.version} ${formatPercent(v.percent)}`).join(', ') : 'no backend';
+  return r.conditions.length ? `${describeConditions(r.conditions).replace(/^requests with /, 'if ')}: ${shares}` : shares;
 }
 
 function applyCell(p: PhasePlan): string[] {
@@ -118,7 +148,8 @@ function shortRef(ref: string): string {
   return ref.replace(/^Deployment\//, '');
 }
 
-function formatPercent(p: number): string {
+/** `100%`, `66.7%`. */
+export function formatPercent(p: number): string {
   return Number.isInteger(p) ? `${p}%` : `${p.toFixed(1)}%`;
 }
 

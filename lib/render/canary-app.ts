@@ -193,7 +193,7 @@ export class CanaryApp extends PhasedRelease {
     }
   }
 
-  public get declaration(): DeclaredRelease {
+  protected declare(): Omit<DeclaredRelease, 'pruneAllowlist'> {
     return {
       apiVersion: 'cdk8s-canary/v1',
       release: this.appName,

@@ -147,7 +147,7 @@ export class Gateway extends PhasedRelease {
     }
   }
 
-  public get declaration(): DeclaredRelease {
+  protected declare(): Omit<DeclaredRelease, 'pruneAllowlist'> {
     return {
       apiVersion: 'cdk8s-canary/v1',
       release: this.releaseName,

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Checks } from '../model/checks';
+import { pruneAllowlistOf } from '../model/prune-allowlist';
 import { DeclaredRelease } from '../model/release';
 import { PhaseChart } from './phase-chart';
 
@@ -26,8 +27,14 @@ export abstract class PhasedRelease extends Construct {
     this.node.addValidation({ validate: () => this.sharedObjects() });
   }
 
-  /** What the author declared: phases, their order, traffic shares and capacity. */
-  public abstract get declaration(): DeclaredRelease;
+  /**
+   * What the author declared (phases, their order, traffic shares and capacity), with
+   * the prune allowlist of every kind the phases hold.
+   */
+  public get declaration(): DeclaredRelease {
+    const { apiVersion, release, strategy, provider, namespace, pruneSelector, ...rest } = this.declare();
+    return { apiVersion, release, strategy, provider, namespace, pruneSelector, pruneAllowlist: this.pruneAllowlist(), ...rest };
+  }
 
   /** Names of the phases, in the order a pipeline applies them. */
   public get phaseNames(): string[] {
@@ -58,10 +65,20 @@ export abstract class PhasedRelease extends Construct {
     return [...problems];
   }
 
+  /** What the author declared; the prune allowlist is added from the rendered phases. */
+  protected abstract declare(): Omit<DeclaredRelease, 'pruneAllowlist'>;
+
   protected addPhase(release: string, name: string, namespace?: string): PhaseChart {
     const chart = new PhaseChart(this, release, name, namespace);
     this.charts.set(name, chart);
     return chart;
+  }
+
+  // From the objects, not from each construct's idea of what it renders: objects added
+  // to a phase by hand (`release.phase('dark')`) are pruned too.
+  private pruneAllowlist(): string[] {
+    const objects = [...this.charts.values()].flatMap((chart) => chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject));
+    return pruneAllowlistOf(objects);
   }
 }
 

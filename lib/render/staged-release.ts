@@ -171,7 +171,7 @@ export class StagedRelease extends PhasedRelease {
    * One production address, `frontend-active`, whose ready pods never drop below its
    * full replica count: rolling updates add a pod before removing one.
    */
-  public get declaration(): DeclaredRelease {
+  protected declare(): Omit<DeclaredRelease, 'pruneAllowlist'> {
     return {
       apiVersion: 'cdk8s-canary/v1',
       release: this.releaseName,

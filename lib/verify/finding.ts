@@ -6,6 +6,7 @@ export type CheckName = 'schema' | 'wiring' | 'transition' | 'capacity' | 'traff
  * `from → to` for a transition), the object, the field and what is wrong.
  */
 export interface Finding {
+  /** The family of checks that raised it. */
   readonly check: CheckName;
   /** Release the phase belongs to. */
   readonly release: string;
@@ -17,7 +18,10 @@ export interface Finding {
   readonly field: string;
   /** What is wrong, phrased to follow the field. */
   readonly message: string;
-  /** Later phases where the same object has the same problem (reported once). */
+  /**
+   * Later phases where the same object has the same problem (reported once).
+   * @default - none: the problem is only in `phase`
+   */
   readonly alsoIn?: readonly string[];
 }
 

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { DEFAULT_PRUNE_ALLOWLIST, isAllowlistEntry } from '../model/prune-allowlist';
 import { DeclaredRelease } from '../model/release';
 import { isRecord, K8sObject } from './manifest';
 
@@ -17,15 +18,19 @@ export class ManifestReadError extends Error {
 
 /** One YAML document as read, valid object or not (the schema check reports the invalid ones). */
 export interface LoadedDocument {
+  /** Path of the YAML file the document was read from, as given or found. */
   readonly file: string;
   /** Position of the document in its file, from 1. */
   readonly index: number;
+  /** The parsed document: usually a Kubernetes object, but any YAML value as written. */
   readonly value: unknown;
 }
 
 /** The documents of one phase: what one `kubectl apply -f` sends. */
 export interface LoadedPhase {
+  /** Name of the phase: declared in `release.json`, else the name of its folder or file without extension. */
   readonly name: string;
+  /** Every document of the phase, in file order (files in natural order of their names). */
   readonly documents: readonly LoadedDocument[];
   /** The documents that are Kubernetes objects (apiVersion, kind and metadata.name set). */
   readonly objects: readonly K8sObject[];
@@ -33,10 +38,16 @@ export interface LoadedPhase {
 
 /** A release read from disk: its phases in order, and the declaration when there is one. */
 export interface LoadedRelease {
+  /** Name of the release: `release` of its `release.json`, else the name of its folder. */
   readonly name: string;
+  /** What was read: the folder or file, or the phase paths joined by spaces. */
   readonly path: string;
-  /** Present for a folder written by cdk8s-canary (it has a `release.json`). */
+  /**
+   * The declaration of a folder written by cdk8s-canary (it has a `release.json`).
+   * @default - none: plain YAML, checked without declared shares, capacity or prune selector
+   */
   readonly declaration?: DeclaredRelease;
+  /** The phases, in the order a pipeline applies them. */
   readonly phases: readonly LoadedPhase[];
   /** Pairs of phases applied one after the other: declared, or consecutive ones for plain YAML. */
   readonly transitions: ReadonlyArray<readonly [string, string]>;
@@ -188,6 +199,14 @@ function readDeclaration(file: string): DeclaredRelease {
     if (!Array.isArray(t) || t.length !== 2 || !names.has(t[0]) || !names.has(t[1])) bad(`transitions[${i}] must be a pair of declared phase names`);
   });
   if (value.pruneSelector !== undefined && typeof value.pruneSelector !== 'string') bad('"pruneSelector" must be a string');
+  if (value.pruneAllowlist === undefined) {
+    // Written before releases declared their allowlist: pruned with kubectl's default list.
+    return { ...value, pruneAllowlist: DEFAULT_PRUNE_ALLOWLIST } as unknown as DeclaredRelease;
+  }
+  if (!Array.isArray(value.pruneAllowlist)) bad('"pruneAllowlist" must be a list');
+  (value.pruneAllowlist as unknown[]).forEach((entry, i) => {
+    if (!isAllowlistEntry(entry)) bad(`pruneAllowlist[${i}] must be a group/version/Kind, e.g. apps/v1/Deployment or core/v1/Service`);
+  });
   return value as unknown as DeclaredRelease;
 }
 

@@ -1,5 +1,7 @@
+import { allowlistCovers, allowlistEntry } from '../model/prune-allowlist';
+import { DeclaredRelease } from '../model/release';
 import { Finding, FindingSink, transitionName } from './finding';
-import { apiGroup, get, isRecord, jsonEqual, K8sObject, labelsOf, objectRef } from './manifest';
+import { get, isRecord, jsonEqual, K8sObject, labelsOf, objectRef } from './manifest';
 import { PhaseIndex, serviceSelector } from './phase-index';
 import { steadyCapacity, transitionCapacity, PodPredicate } from './capacity';
 import { describeSelector, mapMatches, readLabelSelector } from './selectors';
@@ -7,11 +9,11 @@ import { describeSelector, mapMatches, readLabelSelector } from './selectors';
 /**
  * Transitions between two phases a pipeline applies one after the other:
  * - no immutable field changes (the API server would reject the apply half-way);
- * - every object the second phase drops is pruned by `kubectl apply --prune -l <selector>`:
- *   it carries the prune labels and its kind is in kubectl's default prune allowlist;
+ * - every object the second phase drops is pruned by `kubectl apply --prune -l <selector>
+ *   --prune-allowlist=...`: it carries the prune labels and its kind is in the declared allowlist;
  * - no Service goes from serving pods to serving none, at any moment of the transition.
  */
-export function checkTransition(release: string, from: PhaseIndex, to: PhaseIndex, pruneSelector: string | undefined): Finding[] {
+export function checkTransition(release: string, from: PhaseIndex, to: PhaseIndex, prune: DeclaredPrune | undefined): Finding[] {
   const sink = new FindingSink(release, 'transition');
   const phase = transitionName(from.name, to.name);
   const add = (o: K8sObject, field: string, message: string) => sink.add(phase, objectRef(o), field, message);
@@ -20,10 +22,9 @@ export function checkTransition(release: string, from: PhaseIndex, to: PhaseInde
     const before = from.get(to.key(after));
     if (before) immutableFields(before, after, add);
   }
-  const prune = pruneSelector === undefined ? undefined : parsePruneSelector(pruneSelector);
   for (const gone of from.objects) {
     if (to.has(from.key(gone)) || gone.kind === 'Namespace') continue;
-    removal(gone, pruneSelector, prune, add);
+    removal(gone, prune, add);
   }
   for (const service of to.ofKind('Service', '')) {
     const before = from.get(to.key(service));
@@ -109,44 +110,37 @@ function selectorChange(before: K8sObject, after: K8sObject): string {
   return `changes from ${show(before)} to ${show(after)}`;
 }
 
-/**
- * kubectl's default prune allowlist (kubectl apply --prune without --prune-allowlist):
- * only these kinds are ever pruned.
- */
-export const DEFAULT_PRUNE_KINDS = new Set([
-  '/ConfigMap',
-  '/Endpoints',
-  '/Namespace',
-  '/PersistentVolumeClaim',
-  '/PersistentVolume',
-  '/Pod',
-  '/ReplicationController',
-  '/Secret',
-  '/Service',
-  'batch/Job',
-  'batch/CronJob',
-  'networking.k8s.io/Ingress',
-  'apps/DaemonSet',
-  'apps/Deployment',
-  'apps/ReplicaSet',
-  'apps/StatefulSet',
-]);
-
-function removal(gone: K8sObject, selector: string | undefined, prune: { [key: string]: string } | undefined, add: Add): void {
-  if (!prune || Object.keys(prune).length === 0) {
+function removal(gone: K8sObject, prune: DeclaredPrune | undefined, add: Add): void {
+  if (!prune || Object.keys(prune.labels).length === 0) {
     add(gone, '', 'is left out of this phase, but the release declares no prune selector: `kubectl apply` leaves it running (delete it, or verify a release folder with a release.json)');
     return;
   }
   const labels = labelsOf(gone);
-  if (!mapMatches(prune, labels)) {
-    const missing = Object.entries(prune).filter(([k, v]) => labels[k] !== v).map(([k, v]) => `${k}=${v}`);
-    add(gone, 'metadata.labels', `is left out of this phase but lacks ${missing.join(', ')}: \`kubectl apply --prune -l ${selector}\` leaves it running`);
+  if (!mapMatches(prune.labels, labels)) {
+    const missing = Object.entries(prune.labels).filter(([k, v]) => labels[k] !== v).map(([k, v]) => `${k}=${v}`);
+    add(gone, 'metadata.labels', `is left out of this phase but lacks ${missing.join(', ')}: \`kubectl apply --prune -l ${prune.selector}\` leaves it running`);
     return;
   }
-  const group = apiGroup(gone.apiVersion);
-  if (!DEFAULT_PRUNE_KINDS.has(`${group}/${gone.kind}`)) {
-    add(gone, 'kind', `is left out of this phase, but \`kubectl apply --prune\` prunes ${gone.kind} only when the pipeline passes --prune-allowlist=${group || 'core'}/${gone.apiVersion.split('/').pop()}/${gone.kind}`);
+  if (!allowlistCovers(prune.allowlist, gone.apiVersion, gone.kind)) {
+    const entry = allowlistEntry(gone.apiVersion, gone.kind);
+    add(gone, 'kind', `is left out of this phase, but ${entry} is not in the release's pruneAllowlist: \`kubectl apply --prune\` prunes ${gone.kind} only when the pipeline passes --prune-allowlist=${entry}`);
   }
+}
+
+/** What a release declares about pruning: the selector, its labels, and the kinds kubectl looks at. */
+export interface DeclaredPrune {
+  /** `-l` of `kubectl apply --prune`, as declared. */
+  readonly selector: string;
+  /** Its label equalities. */
+  readonly labels: { readonly [key: string]: string };
+  /** `group/version/Kind` of the kinds kubectl looks at. */
+  readonly allowlist: readonly string[];
+}
+
+/** The prune declaration of a release.json; undefined when it declares no selector. */
+export function declaredPrune(decl: Pick<DeclaredRelease, 'pruneSelector' | 'pruneAllowlist'> | undefined): DeclaredPrune | undefined {
+  if (decl?.pruneSelector === undefined) return undefined;
+  return { selector: decl.pruneSelector, labels: parsePruneSelector(decl.pruneSelector), allowlist: decl.pruneAllowlist };
 }
 
 /** `a=b,c=d` (or `a==b`) into a map; other requirements are not label equalities and are ignored. */

@@ -5,14 +5,18 @@ import { PhaseIndex } from './phase-index';
 import { checkPolicy } from './policy';
 import { checkSchema } from './schema-findings';
 import { checkTraffic } from './traffic';
-import { checkTransition, parsePruneSelector } from './transitions';
+import { checkTransition, declaredPrune } from './transitions';
 import { checkWiring } from './wiring';
 
 /** The outcome of verifying one release. */
 export interface VerifyResult {
+  /** Name of the release verified. */
   readonly release: string;
+  /** What was read: the folder or file, or the phase paths joined by spaces. */
   readonly path: string;
+  /** Names of the phases checked, in order. */
   readonly phases: readonly string[];
+  /** The `[from, to]` pairs of phases whose transition was checked. */
   readonly transitions: ReadonlyArray<readonly [string, string]>;
   /** Empty when the release is safe to apply. */
   readonly findings: readonly Finding[];
@@ -34,19 +38,19 @@ export function verifyRelease(release: LoadedRelease): VerifyResult {
   const decl = release.declaration;
   const indexes = indexPhases(release);
   const byName = new Map(indexes.map((i) => [i.name, i]));
-  const prune = decl?.pruneSelector === undefined ? undefined : parsePruneSelector(decl.pruneSelector);
+  const prune = declaredPrune(decl);
   const perPhase: Finding[] = [];
   const findings: Finding[] = [];
   for (const index of indexes) {
     const declared = decl?.phases.find((p) => p.name === index.name);
-    perPhase.push(...checkSchema(release.name, index.phase), ...checkWiring(release.name, index, prune), ...checkPolicy(release.name, index));
+    perPhase.push(...checkSchema(release.name, index.phase), ...checkWiring(release.name, index, prune?.labels), ...checkPolicy(release.name, index));
     findings.push(...checkTraffic(release.name, index, declared, decl?.provider), ...checkCapacity(release.name, undefined, index, declared, decl?.provider));
   }
   for (const [fromName, toName] of release.transitions) {
     const from = byName.get(fromName)!;
     const to = byName.get(toName)!;
     const declared = decl?.phases.find((p) => p.name === toName);
-    findings.push(...checkTransition(release.name, from, to, decl?.pruneSelector), ...checkCapacity(release.name, from, to, declared, decl?.provider));
+    findings.push(...checkTransition(release.name, from, to, prune), ...checkCapacity(release.name, from, to, declared, decl?.provider));
   }
   return {
     release: release.name,

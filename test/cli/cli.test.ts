@@ -2,6 +2,8 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { runCommand } from '../../lib/cli/verify-command';
 import { planPath } from '../../lib/plan/plan';
+import { renderPlanMarkdown } from '../../lib/plan/markdown';
+import { renderPlanMermaid } from '../../lib/plan/mermaid';
 import { renderPlanTable } from '../../lib/plan/table';
 
 const root = path.join(__dirname, '..', '..');
@@ -69,6 +71,30 @@ describe('cdk8s-canary command', () => {
     expect([plan.release, plan.provider, plan.phases.map((p: { name: string }) => p.name)]).toEqual(['addressbook', 'service', ['stable', 'dark', 'canary-33', 'promote', 'rollback']]);
   });
 
+  test('plan --format mermaid and markdown', () => {
+    const plan = { ...planPath(path.join(root, 'dist', 'sockshop-istio')), path: 'dist/sockshop-istio' };
+    const mermaid = spawn('plan', '--format', 'mermaid', 'dist/sockshop-istio');
+    expect([mermaid.code, mermaid.stderr, mermaid.stdout]).toEqual([0, '', renderPlanMermaid(plan)]);
+    const markdown = run('plan', '--format', 'markdown', 'dist/sockshop-istio');
+    expect([markdown.code, markdown.stdout]).toEqual([0, renderPlanMarkdown(plan)]);
+    expect(run('plan', '--phases', '--format', 'mermaid', 'dist/addressbook/stable', 'dist/addressbook/dark').stdout).toContain('  p0 --> p1\n');
+  });
+
+  test('prune-flags: the selector and one --prune-allowlist per kind of the release, for kubectl apply --prune', () => {
+    const r = spawn('prune-flags', 'dist/sockshop-istio');
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toBe(
+      '-l app.kubernetes.io/instance=sockshop-istio,app.kubernetes.io/managed-by=cdk8s-canary --prune-allowlist=apps/v1/Deployment --prune-allowlist=core/v1/Service ' +
+        '--prune-allowlist=networking.istio.io/v1/DestinationRule --prune-allowlist=networking.istio.io/v1/Gateway --prune-allowlist=networking.istio.io/v1/VirtualService\n',
+    );
+    const plainYaml = run('prune-flags', 'test/fixtures/seeds/vamp-sava');
+    expect([plainYaml.code, plainYaml.stdout]).toEqual([2, '']);
+    expect(plainYaml.stderr).toMatch(/^error: test\/fixtures\/seeds\/vamp-sava: no release\.json: /);
+    expect(run('prune-flags', 'dist/addressbook', 'dist/appinfo').stderr).toMatch(/^error: prune-flags: give one release folder/);
+    expect(run('prune-flags', '--format', 'json', 'dist/addressbook').stderr).toMatch(/^error: prune-flags: takes no --format/);
+    expect(run('prune-flags', 'dist/nothing-here')).toEqual({ code: 2, stdout: '', stderr: 'error: cannot read dist/nothing-here: no such file or folder\n' });
+  });
+
   test('verify --format json: structured findings', () => {
     const r = run('verify', '--format', 'json', 'test/fixtures/seeds/semaphore-addressbook');
     expect(r.code).toBe(1);
@@ -95,6 +121,7 @@ describe('cdk8s-canary command', () => {
     const r = run('verify', '--format', 'xml', 'dist/addressbook');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: verify: --format must be text or json, not "xml"\n\nUsage:/);
+    expect(run('plan', '--format', 'svg', 'dist/addressbook').stderr).toMatch(/^error: plan: --format must be table, json, mermaid or markdown, not "svg"/);
     expect(run('deploy').stderr).toMatch(/^error: unknown command "deploy"/);
     expect(run('verify', '--bogus', 'x').code).toBe(2);
     expect(run('plan', 'dist/addressbook', 'dist/appinfo').stderr).toMatch(/^error: plan: give one release/);

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { ReleaseInputs } from '../../lib';
+import { runCommand } from '../../lib/cli/verify-command';
 import { CLI, CLI_SUBCOMMANDS } from '../support/cli';
 
 const repo = path.resolve(__dirname, '../..');
@@ -88,8 +89,9 @@ describe.each(files.map((f) => [path.relative(folder, f), f]))('%s', (_name, fil
     }
   });
 
-  test('every dist/ path it names exists', () => {
-    for (const [p] of text.matchAll(/\bdist\/[a-z0-9-]+(\/[a-z0-9.-]+)*/g)) expect(fs.existsSync(path.join(repo, p))).toBe(true);
+  test('every dist/ path it names exists, or a pipeline of the folder writes it', () => {
+    const written = new Set(files.flatMap((f) => commands(parseAllDocuments(fs.readFileSync(f, 'utf8'))[0].toJS())).flatMap((l) => [...l.matchAll(/> (dist\/\S+)/g)].map((m) => m[1])));
+    for (const [p] of text.matchAll(/\bdist\/[a-z0-9-]+(\/[a-z0-9.-]+)*/g)) if (!written.has(p)) expect(fs.existsSync(path.join(repo, p))).toBe(true);
   });
 
   test('passes images through the variables the release reads', () => {
@@ -99,22 +101,41 @@ describe.each(files.map((f) => [path.relative(folder, f), f]))('%s', (_name, fil
     }
   });
 
-  test('prunes only with the release selector, after the rollout of what it applied', () => {
+  test('prunes only with the release selector and allowlist, after the rollout of what it applied', () => {
     const values = variableValues(doc, 'SELECTOR');
     if (lines.some((l) => l.startsWith('kubectl apply'))) expect(values.length).toBeGreaterThan(0);
     for (const v of values) expect(v).toBe(release('addressbook').pruneSelector);
     lines.forEach((l, i) => {
       if (/--prune\b/.test(l)) {
-        expect(l).toMatch(/--prune -l "\$SELECTOR"$/);
+        expect(l).toMatch(/ --prune \$\(cat dist\/addressbook\/prune-flags\)$/);
         expect(l).not.toMatch(/--all\b/);
       }
       const apply = l.match(/^kubectl apply -f (dist\/\S+?)\/?$/);
       if (apply) {
         expect(lines[i + 1]).toMatch(/^kubectl rollout status deployment -l "\$SELECTOR" --timeout=\w+$/);
-        expect(lines[i + 2]).toBe(`kubectl apply -f ${apply[1]}/ --prune -l "$SELECTOR"`);
+        expect(lines[i + 2]).toBe(`kubectl apply -f ${apply[1]}/ --prune $(cat ${PRUNE_FLAGS_FILE})`);
       }
     });
   });
+});
+
+const PRUNE_FLAGS_FILE = 'dist/addressbook/prune-flags';
+
+test('the pipelines write the prune flags after synthesis, with the command whose output holds the selector and every allowlisted kind', () => {
+  const all = files.flatMap((f) => commands(parseAllDocuments(fs.readFileSync(f, 'utf8'))[0].toJS()));
+  const write = `npx ${CLI} prune-flags dist/addressbook > ${PRUNE_FLAGS_FILE}`;
+  for (const tool of ['github-actions.yml', 'gitlab-ci.yml', 'semaphore/deploy-canary.yml']) {
+    const lines = commands(parseAllDocuments(fs.readFileSync(path.join(folder, tool), 'utf8'))[0].toJS());
+    const at = lines.indexOf(write);
+    expect({ tool, at: at > lines.findIndex((l) => l.includes('npm run synth')) }).toEqual({ tool, at: true });
+    expect(lines.findIndex((l) => l.includes(PRUNE_FLAGS_FILE) && l.startsWith('kubectl'))).toBeGreaterThan(at);
+  }
+  expect(all.filter((l) => l.includes('prune-flags') && !l.startsWith('kubectl')).every((l) => l === write)).toBe(true);
+  let stdout = '';
+  expect(runCommand(CLI_SUBCOMMANDS['prune-flags']('dist/addressbook'), { stdout: (t) => (stdout += t), stderr: () => undefined })).toBe(0);
+  const decl = release('addressbook');
+  expect(stdout).toBe(`-l ${decl.pruneSelector} ${decl.pruneAllowlist.map((k: string) => `--prune-allowlist=${k}`).join(' ')}\n`);
+  expect(decl.pruneAllowlist).toEqual(['apps/v1/Deployment', 'core/v1/Service', 'policy/v1/PodDisruptionBudget']);
 });
 
 test('the pipelines apply the phases along the transitions of release.json: dark, canary-33, promote, or rollback', () => {

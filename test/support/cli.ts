@@ -8,6 +8,9 @@ export const CLI = 'cdk8s-canary';
 export const CLI_SUBCOMMANDS: { readonly [name: string]: (releaseDir: string) => string[] } = {
   verify: (dir) => ['verify', dir],
   plan: (dir) => ['plan', dir],
+  'plan --format mermaid': (dir) => ['plan', '--format', 'mermaid', dir],
+  'plan --format markdown': (dir) => ['plan', '--format', 'markdown', dir],
+  'prune-flags': (dir) => ['prune-flags', dir],
 };
 
 /** Whether the package (its package.json) ships the command. */

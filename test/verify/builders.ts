@@ -1,3 +1,4 @@
+import { pruneAllowlistOf } from '../../lib/model/prune-allowlist';
 import { DeclaredAddress, DeclaredRelease, TrafficProvider } from '../../lib/model/release';
 import { Finding } from '../../lib/verify/finding';
 import { isObject, LoadedPhase, LoadedRelease, loadRelease } from '../../lib/verify/loader';
@@ -10,7 +11,7 @@ export type Doc = { [key: string]: any }; // eslint-disable-line @typescript-esl
 
 export const RELEASE = 'shop';
 export const PRUNE = 'app.kubernetes.io/instance=shop,app.kubernetes.io/managed-by=cdk8s-canary';
-const RELEASE_LABELS = { 'app.kubernetes.io/instance': RELEASE, 'app.kubernetes.io/managed-by': 'cdk8s-canary' };
+export const RELEASE_LABELS = { 'app.kubernetes.io/instance': RELEASE, 'app.kubernetes.io/managed-by': 'cdk8s-canary' };
 
 export function clone<T>(x: T): T {
   return JSON.parse(JSON.stringify(x)) as T;
@@ -111,7 +112,12 @@ export interface DeclaredPhaseInput {
 }
 
 /** A release with a declaration; phases follow one another in the given order. */
-export function release(provider: TrafficProvider, phases: ReadonlyArray<readonly [LoadedPhase, readonly DeclaredAddress[]]>, transitions?: Array<[string, string]>): LoadedRelease {
+export function release(
+  provider: TrafficProvider,
+  phases: ReadonlyArray<readonly [LoadedPhase, readonly DeclaredAddress[]]>,
+  transitions?: Array<[string, string]>,
+  pruneAllowlist?: string[],
+): LoadedRelease {
   const names = phases.map(([p]) => p.name);
   const declaration: DeclaredRelease = {
     apiVersion: 'cdk8s-canary/v1',
@@ -119,6 +125,8 @@ export function release(provider: TrafficProvider, phases: ReadonlyArray<readonl
     strategy: 'canary',
     provider,
     pruneSelector: PRUNE,
+    // As the writer computes it, unless a test declares another.
+    pruneAllowlist: pruneAllowlist ?? pruneAllowlistOf(phases.flatMap(([p]) => p.objects)),
     phases: phases.map(([p, addresses]) => ({ name: p.name, description: p.name, addresses })),
     transitions: transitions ?? names.slice(1).map((n, i) => [names[i], n] as const),
   };

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { DEFAULT_PRUNE_ALLOWLIST } from '../../lib/model/prune-allowlist';
 import { loadPhases, loadRelease, ManifestReadError } from '../../lib/verify/loader';
 
 const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  a: "1"\n`;
@@ -68,5 +69,18 @@ describe('loading releases', () => {
     expect(readError(() => loadRelease(wrong))).toBe(`${path.join(wrong, 'release.json')}: not a release declaration: transitions[0] must be a pair of declared phase names`);
     const ok = tree({ 'release.json': decl({}), 'stable/manifest.yaml': cm('a') });
     expect(loadRelease(ok).declaration?.pruneSelector).toBe('a=b');
+  });
+
+  test('release.json: pruneAllowlist entries are group/version/Kind; written before it existed, kubectl default list', () => {
+    const decl = (extra: object) =>
+      JSON.stringify({ apiVersion: 'cdk8s-canary/v1', release: 'shop', pruneSelector: 'a=b', phases: [{ name: 'stable', addresses: [] }], transitions: [], ...extra });
+    const older = tree({ 'release.json': decl({}), 'stable/manifest.yaml': cm('a') });
+    expect(loadRelease(older).declaration?.pruneAllowlist).toEqual(DEFAULT_PRUNE_ALLOWLIST);
+    const listed = tree({ 'release.json': decl({ pruneAllowlist: ['core/v1/ConfigMap', 'gateway.networking.k8s.io/v1/HTTPRoute'] }), 'stable/manifest.yaml': cm('a') });
+    expect(loadRelease(listed).declaration?.pruneAllowlist).toEqual(['core/v1/ConfigMap', 'gateway.networking.k8s.io/v1/HTTPRoute']);
+    const wrong = tree({ 'release.json': decl({ pruneAllowlist: ['core/v1/ConfigMap', 'Deployment.apps'] }), 'stable/manifest.yaml': cm('a') });
+    expect(readError(() => loadRelease(wrong))).toBe(
+      `${path.join(wrong, 'release.json')}: not a release declaration: pruneAllowlist[1] must be a group/version/Kind, e.g. apps/v1/Deployment or core/v1/Service`,
+    );
   });
 });

@@ -1,4 +1,5 @@
-import { brief, deployment, distRelease, editObject, findings, phase, plain, PRUNE, release, service, virtualService } from './builders';
+import { DEFAULT_PRUNE_ALLOWLIST } from '../../lib/model/prune-allowlist';
+import { brief, deployment, distRelease, editObject, findings, phase, plain, PRUNE, release, RELEASE_LABELS, service, virtualService } from './builders';
 
 const IMMUTABLE = 'is immutable, so `kubectl apply` of this phase fails; keep it as it is, or give the object a new name';
 
@@ -37,22 +38,52 @@ describe('transitions between consecutive phases', () => {
   const app = { app: 'shop' };
   const shop = deployment('shop', { podLabels: app, replicas: 2 });
 
-  test('a removed kind that kubectl prunes only when allow-listed', () => {
+  test('a removed kind that kubectl prunes only when allow-listed: covered by the allowlist the writer computes', () => {
     const vs = virtualService('shop', [{ route: [{ destination: { host: 'shop' } }] }]);
     const r = release('service', [
       [phase('one', service('shop', app), shop, vs), []],
       [phase('two', service('shop', app), shop), []],
     ]);
+    expect(r.declaration?.pruneAllowlist).toEqual(['apps/v1/Deployment', 'core/v1/Service', 'networking.istio.io/v1/VirtualService']);
+    expect(findings(r, 'transition')).toEqual([]);
+    expect(PRUNE).toContain('app.kubernetes.io/instance=shop');
+  });
+
+  test('a removed kind missing from a broken declaration of the allowlist', () => {
+    const vs = virtualService('shop', [{ route: [{ destination: { host: 'shop' } }] }]);
+    const pdb = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'shop', labels: { ...RELEASE_LABELS } }, spec: { minAvailable: 1, selector: { matchLabels: app } } };
+    const r = release(
+      'service',
+      [
+        [phase('one', service('shop', app), shop, vs, pdb), []],
+        [phase('two', service('shop', app), shop), []],
+      ],
+      undefined,
+      ['apps/v1/Deployment', 'core/v1/Service', 'networking.istio.io/v1beta1/VirtualService'],
+    );
     expect(findings(r, 'transition').map(brief)).toEqual([
       {
         check: 'transition',
         phase: 'one → two',
-        object: 'VirtualService/shop',
+        object: 'PodDisruptionBudget/shop',
         field: 'kind',
-        message: 'is left out of this phase, but `kubectl apply --prune` prunes VirtualService only when the pipeline passes --prune-allowlist=networking.istio.io/v1/VirtualService',
+        message: "is left out of this phase, but policy/v1/PodDisruptionBudget is not in the release's pruneAllowlist: `kubectl apply --prune` prunes PodDisruptionBudget only when the pipeline passes --prune-allowlist=policy/v1/PodDisruptionBudget",
       },
     ]);
-    expect(PRUNE).toContain('app.kubernetes.io/instance=shop');
+  });
+
+  test('a release.json without pruneAllowlist is pruned with kubectl default list, which has no VirtualService', () => {
+    const vs = virtualService('shop', [{ route: [{ destination: { host: 'shop' } }] }]);
+    const r = release(
+      'service',
+      [
+        [phase('one', service('shop', app), shop, vs), []],
+        [phase('two', service('shop', app), shop), []],
+      ],
+      undefined,
+      [...DEFAULT_PRUNE_ALLOWLIST],
+    );
+    expect(findings(r, 'transition').map((f) => `${f.object}: ${f.field}`)).toEqual(['VirtualService/shop: kind']);
   });
 
   test('a removed object in plain YAML, which declares no prune selector', () => {

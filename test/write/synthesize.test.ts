@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
 import { CanaryApp, CanaryStep, EnvValue, renderApp, synthesize, SynthesisValidationError, writeAtomically } from '../../lib';
@@ -38,6 +38,16 @@ test('one folder per phase with its manifest, and the release declaration beside
     'shop/rollback/manifest.yaml',
     'shop/stable/manifest.yaml',
   ]);
+});
+
+test('release.json lists every kind of every phase for --prune-allowlist, objects added to a phase by hand too', () => {
+  const app = Testing.app();
+  const release = new CanaryApp(app, 'shop', { stableImage: 'acme/shop:1.0.0', canaryImage: 'acme/shop:1.1.0' });
+  const declared = () => JSON.parse(renderApp(app).find((f) => f.path === 'shop/release.json')!.content);
+  expect(declared().pruneAllowlist).toEqual(['apps/v1/Deployment', 'core/v1/Service', 'policy/v1/PodDisruptionBudget']);
+  new ApiObject(release.phase('dark'), 'config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shop-canary' } });
+  expect(declared().pruneAllowlist).toEqual(['apps/v1/Deployment', 'core/v1/ConfigMap', 'core/v1/Service', 'policy/v1/PodDisruptionBudget']);
+  expect(Object.keys(declared()).slice(0, 7)).toEqual(['apiVersion', 'release', 'strategy', 'provider', 'pruneSelector', 'pruneAllowlist', 'phases']);
 });
 
 test('documents are ordered disruption budgets, Services, Deployments, then by name', () => {
