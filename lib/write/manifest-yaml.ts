@@ -130,8 +130,24 @@ const NOT_A_STRING = [
 const isNotAString = (s: string) => NOT_A_STRING.some((re) => re.test(s));
 const QUOTE_OR_ESCAPE = /["'\\]/;
 
+/**
+ * Strings already written: most recur in every manifest (keys, label keys and values,
+ * images), and the rules below are a dozen regular expressions. Bounded by a reset.
+ */
+const writtenStrings = new Map<string, string>();
+
 /** A string as `yaml` writes it: plain when it reads back as itself, else in double quotes. */
 function scalarString(s: string): string {
+  let out = writtenStrings.get(s);
+  if (out === undefined) {
+    out = plainOrQuoted(s);
+    if (writtenStrings.size >= 100_000) writtenStrings.clear();
+    writtenStrings.set(s, out);
+  }
+  return out;
+}
+
+function plainOrQuoted(s: string): string {
   // Keys longer than 1024 characters become explicit keys.
   if (s.length > 1000 || !PRINTABLE_ASCII.test(s) || DOCUMENT_MARKER.test(s)) throw UNSUPPORTED;
   if (!NOT_PLAIN.test(s) && !isNotAString(s)) return s;
