@@ -2,11 +2,20 @@ import { ApiObject, ApiObjectMetadata, JsonPatch } from 'cdk8s';
 import { k8s } from '../render/k8s';
 import { Construct } from 'constructs';
 import * as istio from '../../imports/networking.istio.io';
-import { GatewayPlanPhase } from '../model/gateway-plan';
+import { GatewayPlanPhase, routedVersions } from '../model/gateway-plan';
 import { DeclaredRoute } from '../model/release';
 import { ResolvedMatch } from '../model/route-match';
 import { renderService } from '../render/workload';
-import { checkCapabilities, releasedWeights, slugOf, TrafficCapabilities, TrafficProviderSpec, TrafficRouter, TrafficTarget } from './provider';
+import {
+  addressSelector,
+  checkCapabilities,
+  releasedWeights,
+  slugOf,
+  TrafficCapabilities,
+  TrafficProviderSpec,
+  TrafficRouter,
+  TrafficTarget,
+} from './provider';
 
 /** API version of the Istio networking objects. */
 export enum IstioApiVersion {
@@ -62,11 +71,30 @@ const KINDS: { [v in IstioApiVersion]: { destinationRule: IstioKind; virtualServ
 };
 
 /**
- * Istio: the address Service selects every version, a DestinationRule names one subset
- * per deployed version (by its version label) and the VirtualService sends requests to
- * subsets: the conditional routes first, in order, then the weighted route (integer
- * weights summing to 100). Requests that bypass the sidecars (a NodePort reached from
- * outside the mesh) are spread by the Service over every version's pods.
+ * Istio: a DestinationRule names one subset per deployed version (by its version label)
+ * and the VirtualService sends requests to subsets: the conditional routes first, in
+ * order, then the weighted route (integer weights summing to 100).
+ *
+ * The endpoints of a subset are the pods of the address Service that carry its labels,
+ * so the Service selects every version the VirtualService may send requests to, and no
+ * other: a client that bypasses the VirtualService (no sidecar, through the ClusterIP or
+ * the NodePort; or, with `ingress`, any client not coming through the ingress gateway)
+ * is spread by kube-proxy over the pods the Service selects, in the ratio of their
+ * replicas. The Service selects the versions that receive requests in the phase or in
+ * the phase before it: `kubectl apply` writes Services before VirtualServices, so a
+ * version being released joins the Service before the routes reach it, and a version
+ * being drained stays in it for one more phase while the routers catch up. A version
+ * deployed dark is not selected.
+ *
+ * A Service selector is a plain label match: one version (name and version labels) or
+ * every version (name label alone). A phase that must select several versions but not
+ * all, because it also runs a dark one, is refused, as with `Traffic.service()`: the
+ * dark version would receive the requests of clients outside the mesh.
+ *
+ * Going back from the phase that first routes to a version to the phase where it was
+ * dark takes it out of the Service in the same apply that takes it out of the routes:
+ * for the moment Istio needs to push the routes, requests still sent to it find no
+ * endpoint (503).
  */
 export class IstioTraffic implements TrafficProviderSpec {
   public readonly kind = 'istio' as const;
@@ -90,11 +118,28 @@ export class IstioTraffic implements TrafficProviderSpec {
 
     const destination = (phase: GatewayPlanPhase, version: string) => ({ host, subset: slugOf(phase, version), port: { number: target.port.servicePort } });
 
+    // The versions that receive requests, and those still draining from the phase before.
+    const selected = (phase: GatewayPlanPhase) => {
+      const routed = routedVersions(phase);
+      return phase.deployed.map((d) => d.version).filter((v) => routed.has(v) || phase.draining.includes(v));
+    };
+
     return {
       address: target.name,
 
       realise(phase: GatewayPlanPhase): DeclaredRoute[] {
         checkCapabilities(check, 'istio', caps, phase);
+        const versions = selected(phase);
+        if (!addressSelector(target, phase, versions)) {
+          const dark = phase.deployed.map((d) => d.version).filter((v) => !versions.includes(v));
+          check.fail(
+            phase.field,
+            dark,
+            `no version deployed without requests while the address Service selects several (${versions.join(', ')}: they receive requests in this phase or the one before): ` +
+              'a Service selects one version by its label or all of them, and clients that bypass the VirtualService would reach the dark version ' +
+              '(deploy it in a later phase; Traffic.gatewayApi() and Traffic.nginx() give each version a Service of its own)',
+          );
+        }
         return [
           ...phase.routes.map((r) => ({ conditions: r.conditions.map(plain), backends: [{ version: r.version, weight: 100 }] })),
           { conditions: [], backends: releasedWeights(phase).map((w) => ({ version: w.version, weight: w.weight })) },
@@ -111,7 +156,7 @@ export class IstioTraffic implements TrafficProviderSpec {
           name: target.name,
           namespace: target.namespace,
           labels: target.labels,
-          selector: { ...target.appSelector },
+          selector: addressSelector(target, phase, selected(phase))!,
           type: target.serviceType,
           ports: [target.port],
         });

@@ -118,6 +118,19 @@ describe('sava-product (Vamp gateway)', () => {
     expect(pod.spec.containers[0]).toMatchObject({ image: 'vampio/sava-product:1.1.0', ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }] });
   });
 
+  test('the address Service selects the versions routed to in the phase or the one before: 1.1.0 only once released, 1.0.3 until drained', () => {
+    const selectors = [...sava].map(([p, docs]) => [p, find(docs, 'Service', 'sava-product').spec.selector]);
+    const name = { 'app.kubernetes.io/name': 'sava-product' };
+    expect(selectors).toEqual([
+      ['1-0-3', { ...name, version: '1.0.3' }],
+      ['1-1-0-dark', { ...name, version: '1.0.3' }],
+      ['split-50-50', name],
+      ['1-1-0-v1-clients-on-1-0-3', name],
+      ['1-1-0', name],
+      ['1-0-3-removed', { ...name, version: '1.1.0' }],
+    ]);
+  });
+
   test('Istio v1 objects: one subset per deployed version, the media-type route before the default one', () => {
     const docs = sava.get('1-1-0-v1-clients-on-1-0-3')!;
     const dr = find(docs, 'DestinationRule', 'sava-product');
@@ -197,8 +210,23 @@ describe('sockshop front-end with Istio (production deployments use case)', () =
     expect(gw.spec).toEqual({ selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] });
   });
 
-  test('cleanup routes to v1 only, as the use case does, and is the dark phase again', () => {
-    expect(manifest('sockshop-istio', 'cleanup')).toBe(manifest('sockshop-istio', 'v2-dark'));
+  test('the front-end Service selects v1 alone until v2 is released, then both: v2 drains in cleanup', () => {
+    const selectors = [...shop].map(([p, docs]) => [p, find(docs, 'Service', 'front-end').spec.selector]);
+    const name = { 'app.kubernetes.io/name': 'front-end' };
+    expect(selectors).toEqual([
+      ['v1', { ...name, version: 'v1' }],
+      ['v2-dark', { ...name, version: 'v1' }],
+      ['canary-10', name],
+      ['v2-logged-in', name],
+      ['v2-chrome', name],
+      ['cleanup', name],
+    ]);
+  });
+
+  test('cleanup routes to v1 only, as the use case does, and is the dark phase again but for the Service, which keeps the draining v2', () => {
+    const pinned = '    app.kubernetes.io/name: front-end\n    version: v1\n';
+    expect(manifest('sockshop-istio', 'v2-dark')).toContain(pinned);
+    expect(manifest('sockshop-istio', 'cleanup')).toBe(manifest('sockshop-istio', 'v2-dark').replace(pinned, '    app.kubernetes.io/name: front-end\n'));
   });
 });
 

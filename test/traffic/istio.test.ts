@@ -65,6 +65,39 @@ describe('istio provider', () => {
     expect(problemsOf(gw)).toEqual([]);
   });
 
+  test('the address Service selects a dark version only once it receives requests, and a drained one one phase longer', () => {
+    const versions = { v1: { image: 'acme/fe:1' }, v2: { image: 'acme/fe:2' }, v3: { image: 'acme/fe:3' } };
+    const phases = [
+      Release.to('v1').withDark('v2', 'v3'),
+      Release.split({ v1: 50, v2: 25, v3: 25 }),
+      Release.to('v2').withDark('v1', 'v3'),
+      Release.to('v2').withDark('v3').named('v2-only'),
+      Release.to('v2').named('v2-alone'),
+    ];
+    const gw = shop(Traffic.istio(), Release.split({}), { versions, phases });
+    expect(problemsOf(gw)).toEqual([]);
+    const name = { 'app.kubernetes.io/name': 'front-end' };
+    expect([...phasesOf(gw)].map(([p, docs]) => [p, find(docs, 'Service', 'front-end').spec.selector])).toEqual([
+      ['v1-dark-v2-v3', { ...name, version: 'v1' }],
+      ['split-50-25-25', name],
+      ['v2-dark-v1-v3', name], // v1 and v3 drain
+      ['v2-only', { ...name, version: 'v2' }], // v3 is dark again
+      ['v2-alone', { ...name, version: 'v2' }],
+    ]);
+  });
+
+  test('a phase that selects several versions but not a dark one is refused: a Service selects one version or all', () => {
+    const versions = { v1: { image: 'acme/fe:1' }, v2: { image: 'acme/fe:2' }, v3: { image: 'acme/fe:3' } };
+    const split = configError(() => shop(Traffic.istio(), Release.split({}), { versions, phases: [Release.to('v1').withDark('v2', 'v3'), Release.split({ v1: 90, v2: 10 }).withDark('v3')] }));
+    expect(split.field).toBe('phases[1]');
+    expect(split.message).toContain('["v3"]');
+    expect(split.message).toContain('no version deployed without requests while the address Service selects several (v1, v2: they receive requests in this phase or the one before)');
+    expect(split.message).toContain('clients that bypass the VirtualService would reach the dark version');
+    // v1 still drains in the phase that releases v2, so v3 cannot be deployed dark yet.
+    const draining = configError(() => shop(Traffic.istio(), Release.split({}), { versions, phases: [Release.to('v1').withDark('v2'), Release.to('v2').withDark('v1', 'v3')] }));
+    expect([draining.field, draining.message]).toEqual(['phases[1]', expect.stringContaining('several (v1, v2: they receive requests in this phase or the one before)')]);
+  });
+
   test('weights that do not sum to 100 are refused', () => {
     const e = configError(() => shop(Traffic.istio(), Release.split({ v1: 90, v2: 20 })));
     expect(e.field).toBe('phases[2].weights');
