@@ -10,6 +10,7 @@ import {
   HOSTNAME,
   releasedWeights,
   renderVersionServices,
+  routeNameOf,
   slugOf,
   TrafficCapabilities,
   TrafficProviderSpec,
@@ -39,6 +40,8 @@ export interface GatewayApiOptions {
   readonly parentRefs: ParentReference[];
   /** @default - every hostname of the parent's listeners */
   readonly hostnames?: string[];
+  /** Name of the HTTPRoute, the address in release.json. @default - the Gateway's name */
+  readonly routeName?: string;
 }
 
 const MAX_RULES = 16;
@@ -71,6 +74,7 @@ export class GatewayApiTraffic implements TrafficProviderSpec {
       });
       check.unique('provider.hostnames', hostnames);
     }
+    const routeName = routeNameOf(target, this.options?.routeName);
     const caps = this.capabilities;
     const backend = (phase: GatewayPlanPhase, version: string, weight?: number) => ({
       name: backendName(target, slugOf(phase, version)),
@@ -79,7 +83,7 @@ export class GatewayApiTraffic implements TrafficProviderSpec {
     });
 
     return {
-      address: target.name,
+      address: routeName,
 
       realise(phase: GatewayPlanPhase): DeclaredRoute[] {
         checkCapabilities(check, 'gateway-api', caps, phase);
@@ -106,7 +110,7 @@ export class GatewayApiTraffic implements TrafficProviderSpec {
         renderVersionServices(scope, target, phase);
         const released = releasedWeights(phase);
         new gw.HttpRoute(scope, 'http-route', {
-          metadata: { name: target.name, namespace: target.namespace, labels: { ...target.labels } },
+          metadata: { name: routeName, namespace: target.namespace, labels: { ...target.labels } },
           spec: {
             parentRefs,
             hostnames,

@@ -10,6 +10,7 @@ import {
   addressSelector,
   checkCapabilities,
   releasedWeights,
+  routeNameOf,
   slugOf,
   TrafficCapabilities,
   TrafficProviderSpec,
@@ -58,6 +59,12 @@ export interface IstioOptions {
    * @default - true when the Gateway has a namespace
    */
   readonly injectNamespace?: boolean;
+  /**
+   * Name of the VirtualService, the address in release.json (e.g. `sockshop` for the
+   * front-end of the sockshop use case). The DestinationRule keeps the Gateway's name.
+   * @default - the Gateway's name
+   */
+  readonly routeName?: string;
 }
 
 // HTTP routes only apply to ports Istio knows to carry HTTP: https://istio.io/latest/docs/ops/configuration/traffic-management/protocol-selection/
@@ -113,6 +120,7 @@ export class IstioTraffic implements TrafficProviderSpec {
     if (inject && target.namespace === undefined) check.fail('provider.injectNamespace', true, 'a namespace on the Gateway (namespace: "production"): the injection label goes on it');
     const ingress = o.ingress === undefined ? undefined : resolveIngress(target, o.ingress);
     const host = target.namespace ? `${target.name}.${target.namespace}.svc.cluster.local` : target.name;
+    const routeName = routeNameOf(target, o.routeName);
     const caps = this.capabilities;
     const meta = (name: string) => ({ name, namespace: target.namespace, labels: { ...target.labels } });
 
@@ -125,7 +133,7 @@ export class IstioTraffic implements TrafficProviderSpec {
     };
 
     return {
-      address: target.name,
+      address: routeName,
 
       realise(phase: GatewayPlanPhase): DeclaredRoute[] {
         checkCapabilities(check, 'istio', caps, phase);
@@ -166,7 +174,7 @@ export class IstioTraffic implements TrafficProviderSpec {
         });
         const released = releasedWeights(phase);
         new kinds.virtualService(scope, 'virtual-service', {
-          metadata: meta(target.name),
+          metadata: meta(routeName),
           spec: {
             hosts: ingress ? ingress.hosts : [host],
             gateways: ingress ? [ingress.name] : undefined,

@@ -9,6 +9,7 @@ import {
   HOSTNAME,
   releasedWeights,
   renderVersionServices,
+  routeNameOf,
   slugOf,
   TrafficCapabilities,
   TrafficProviderSpec,
@@ -24,6 +25,12 @@ export interface NginxOptions {
   readonly host?: string;
   /** Path prefix. @default '/' */
   readonly path?: string;
+  /**
+   * Name of the primary Ingress, the address in release.json; the canary Ingress is
+   * `<routeName>-canary`.
+   * @default - the Gateway's name
+   */
+  readonly routeName?: string;
 }
 
 const ANNOTATION = 'nginx.ingress.kubernetes.io';
@@ -64,8 +71,9 @@ export class NginxTraffic implements TrafficProviderSpec {
     const path = o.path ?? '/';
     if (typeof path !== 'string' || !path.startsWith('/') || /\s/.test(path)) check.fail('provider.path', path, "an absolute path prefix such as '/' or '/api'");
     const caps = this.capabilities;
-    const canaryName = `${target.name}-canary`;
-    check.dnsLabel('name', canaryName); // the canary Ingress
+    const routeName = routeNameOf(target, o.routeName);
+    const canaryName = `${routeName}-canary`;
+    if (canaryName.length > 253) check.fail('provider.routeName', routeName, `at most ${253 - '-canary'.length} characters: the canary Ingress is named <routeName>-canary`);
 
     const split = (phase: GatewayPlanPhase): NginxSplit => {
       checkCapabilities(check, 'nginx', caps, phase);
@@ -107,7 +115,7 @@ export class NginxTraffic implements TrafficProviderSpec {
       });
 
     return {
-      address: target.name,
+      address: routeName,
 
       realise(phase: GatewayPlanPhase): DeclaredRoute[] {
         const s = split(phase);
@@ -127,7 +135,7 @@ export class NginxTraffic implements TrafficProviderSpec {
       render(scope: Construct, phase: GatewayPlanPhase): void {
         const s = split(phase);
         renderVersionServices(scope, target, phase);
-        ingress(scope, 'ingress', target.name, backendName(target, slugOf(phase, s.primary)));
+        ingress(scope, 'ingress', routeName, backendName(target, slugOf(phase, s.primary)));
         if (!s.canary) return;
         const annotations: { [k: string]: string } = {
           [`${ANNOTATION}/canary`]: 'true',

@@ -183,8 +183,8 @@ describe('sockshop front-end with Istio (production deployments use case)', () =
     expect(summary('sockshop-istio')).toEqual(steps);
   });
 
-  test('the VirtualService is the use case\'s: bound to sockshop-gateway for every host, to front-end.production.svc.cluster.local', () => {
-    const vs = find(shop.get('v2-logged-in')!, 'VirtualService', 'front-end');
+  test('the VirtualService is the use case\'s: sockshop, bound to sockshop-gateway for every host, to front-end.production.svc.cluster.local', () => {
+    const vs = find(shop.get('v2-logged-in')!, 'VirtualService', 'sockshop');
     expect(vs.spec.gateways).toEqual(['sockshop-gateway']);
     expect(vs.spec.hosts).toEqual(['*']);
     expect(vs.spec.http).toEqual([
@@ -194,7 +194,7 @@ describe('sockshop front-end with Istio (production deployments use case)', () =
       },
       { route: [{ destination: { host: 'front-end.production.svc.cluster.local', subset: 'v1', port: { number: 8080 } } }] },
     ]);
-    expect(find(shop.get('canary-10')!, 'VirtualService', 'front-end').spec.http).toEqual([
+    expect(find(shop.get('canary-10')!, 'VirtualService', 'sockshop').spec.http).toEqual([
       {
         route: [
           { destination: { host: 'front-end.production.svc.cluster.local', subset: 'v1', port: { number: 8080 } }, weight: 90 },
