@@ -6,7 +6,7 @@ import { defineReleases } from '../../main';
 import { DeclaredRelease, ReleaseInputs, renderApp } from '../../lib';
 import { validateSchema } from '../../lib/verify/schema';
 import { normalised, realisedRoutes, wiringProblems } from '../support/gateway-wiring';
-import { Doc, find, maybeFind } from '../support/manifests';
+import { Doc, find, maybeFind, serviceSelectors } from '../support/manifests';
 
 // The Gateway examples exactly as `npm run synth` writes them.
 const app = Testing.app();
@@ -119,15 +119,13 @@ describe('sava-product (Vamp gateway)', () => {
   });
 
   test('the address Service selects the versions routed to in the phase or the one before: 1.1.0 only once released, 1.0.3 until drained', () => {
-    const selectors = [...sava].map(([p, docs]) => [p, find(docs, 'Service', 'sava-product').spec.selector]);
-    const name = { 'app.kubernetes.io/name': 'sava-product' };
-    expect(selectors).toEqual([
-      ['1-0-3', { ...name, version: '1.0.3' }],
-      ['1-1-0-dark', { ...name, version: '1.0.3' }],
-      ['split-50-50', name],
-      ['1-1-0-v1-clients-on-1-0-3', name],
-      ['1-1-0', name],
-      ['1-0-3-removed', { ...name, version: '1.1.0' }],
+    expect(serviceSelectors(sava, 'sava-product')).toEqual([
+      '1-0-3: app.kubernetes.io/name=sava-product,version=1.0.3',
+      '1-1-0-dark: app.kubernetes.io/name=sava-product,version=1.0.3',
+      'split-50-50: app.kubernetes.io/name=sava-product',
+      '1-1-0-v1-clients-on-1-0-3: app.kubernetes.io/name=sava-product',
+      '1-1-0: app.kubernetes.io/name=sava-product',
+      '1-0-3-removed: app.kubernetes.io/name=sava-product,version=1.1.0',
     ]);
   });
 
@@ -211,15 +209,13 @@ describe('sockshop front-end with Istio (production deployments use case)', () =
   });
 
   test('the front-end Service selects v1 alone until v2 is released, then both: v2 drains in cleanup', () => {
-    const selectors = [...shop].map(([p, docs]) => [p, find(docs, 'Service', 'front-end').spec.selector]);
-    const name = { 'app.kubernetes.io/name': 'front-end' };
-    expect(selectors).toEqual([
-      ['v1', { ...name, version: 'v1' }],
-      ['v2-dark', { ...name, version: 'v1' }],
-      ['canary-10', name],
-      ['v2-logged-in', name],
-      ['v2-chrome', name],
-      ['cleanup', name],
+    expect(serviceSelectors(shop, 'front-end')).toEqual([
+      'v1: app.kubernetes.io/name=front-end,version=v1',
+      'v2-dark: app.kubernetes.io/name=front-end,version=v1',
+      'canary-10: app.kubernetes.io/name=front-end',
+      'v2-logged-in: app.kubernetes.io/name=front-end',
+      'v2-chrome: app.kubernetes.io/name=front-end',
+      'cleanup: app.kubernetes.io/name=front-end',
     ]);
   });
 
