@@ -76,12 +76,17 @@ function amountOf(check: Checks, field: string, pods: unknown): { count?: number
   return { count: pods as number };
 }
 
+/** What {@link renderDisruptionBudget} writes. */
 export interface DisruptionBudgetInput {
+  /** Name of the PodDisruptionBudget. */
   readonly name: string;
+  /** @default - no namespace in the manifest (kubectl's current one) */
   readonly namespace?: string;
+  /** Labels of the PodDisruptionBudget itself. */
   readonly labels: { [key: string]: string };
   /** The selector of the Deployment whose pods the budget protects. */
   readonly selector: { [key: string]: string };
+  /** The spec's `maxUnavailable` or `minAvailable`, as `DisruptionBudget` resolved it. */
   readonly budget: { maxUnavailable?: number | string; minAvailable?: number | string };
 }
 

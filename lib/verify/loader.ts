@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import type * as YAML from 'yaml';
 import { DEFAULT_PRUNE_ALLOWLIST, isAllowlistEntry } from '../model/prune-allowlist';
 import { DeclaredRelease } from '../model/release';
 import { isRecord, K8sObject } from './manifest';
@@ -101,7 +101,7 @@ export function loadPhases(inputs: readonly string[], name?: string): LoadedRele
 /** Parses the documents of a YAML text; `kind: List` documents are expanded into their items. */
 export function parseDocuments(file: string, text: string): LoadedDocument[] {
   const out: LoadedDocument[] = [];
-  const docs = parseAllDocuments(text);
+  const docs = yamlPackage().parseAllDocuments(text);
   if (!Array.isArray(docs)) throw new ManifestReadError(file, 'not a YAML stream');
   docs.forEach((doc, i) => {
     const error = doc.errors[0];
@@ -119,6 +119,13 @@ export function parseDocuments(file: string, text: string): LoadedDocument[] {
     }
   });
   return out;
+}
+
+let yaml: typeof YAML | undefined;
+
+/** The `yaml` package, loaded on the first read: a synthesis, which imports this module through the index, never parses YAML. */
+function yamlPackage(): typeof YAML {
+  return (yaml ??= require('yaml') as typeof YAML);
 }
 
 /** Whether a document can be indexed as an object (the schema check explains why not). */

@@ -132,10 +132,18 @@ test('npx cdk8s synth writes the same files again', () => {
   expect(tree(path.join(app, 'dist'))).toEqual(firstSynth);
 });
 
-// The command-line tool, when the package ships it: every subcommand on every release of the app.
+// The command-line tool, when the package ships it: npx finds it, and every subcommand
+// succeeds on every release of the app (run through the link npx resolves to, which
+// spares npm's start-up on each of them).
 const withCli = shipsCli(pkg) ? test : test.skip;
-withCli.each(Object.keys(CLI_SUBCOMMANDS))(`npx ${CLI} %s succeeds on every release of the app`, (sub) => {
+withCli(`npx ${CLI} is the command the package installs`, () => {
+  const [release] = declaredReleases(mainTs);
+  const viaNpx = sh(['npx', CLI, ...CLI_SUBCOMMANDS.verify(`dist/${release}`)].join(' '), app);
+  expect(viaNpx).toBe(sh([`node_modules/.bin/${CLI}`, ...CLI_SUBCOMMANDS.verify(`dist/${release}`)].join(' '), app));
+  expect(fs.realpathSync(path.join(app, 'node_modules/.bin', CLI))).toBe(path.join(fs.realpathSync(app), 'node_modules/cdk8s-canary', pkg.bin[CLI]));
+});
+withCli.each(Object.keys(CLI_SUBCOMMANDS))(`${CLI} %s succeeds on every release of the app`, (sub) => {
   for (const release of declaredReleases(mainTs)) {
-    sh(['npx', CLI, ...CLI_SUBCOMMANDS[sub](`dist/${release}`)].join(' '), app);
+    sh([`node_modules/.bin/${CLI}`, ...CLI_SUBCOMMANDS[sub](`dist/${release}`)].join(' '), app);
   }
 });

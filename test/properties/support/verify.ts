@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'util';
 import { App } from 'cdk8s';
-import { parseDocument } from 'yaml';
+import { Composer, Parser } from 'yaml';
 import { DeclaredRelease, OutputFile, renderApp } from '../../../lib';
 import { validateSchema } from '../../../lib/verify/schema';
 
@@ -55,8 +55,11 @@ function parseManifest(where: string, text: string, issues: Issue[], cache = new
   return text.split(/^---\n/m).map((part) => {
     let parsed = cache.get(part);
     if (!parsed) {
-      const as11 = parseDocument(part, { version: '1.1' }).toJS();
-      const as12 = parseDocument(part, { version: '1.2' }).toJS();
+      // Lexed and parsed once; only the schema that resolves the scalars differs.
+      const tokens = [...new Parser().parse(part)];
+      const read = (version: '1.1' | '1.2') => [...new Composer({ version }).compose(tokens, true, part.length)][0].toJS();
+      const as11 = read('1.1');
+      const as12 = read('1.2');
       cache.set(part, (parsed = { doc: as11, ambiguous: !isDeepStrictEqual(as11, as12) }));
     }
     if (parsed.ambiguous) issues.push({ where, what: 'YAML 1.1 (kubectl) and YAML 1.2 read the manifest differently: an ambiguous scalar is not quoted' });
