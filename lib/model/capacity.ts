@@ -2,8 +2,11 @@ import { CanaryPhase, CanaryPlan } from './canary-plan';
 
 /** The fewest ready pods behind the production Service during one transition, and why. */
 export interface TransitionFloor {
+  /** The phase the transition starts from. */
   readonly from: string;
+  /** The phase the transition applies. */
   readonly to: string;
+  /** The fewest ready pods behind the production Service at any moment of the transition. */
   readonly least: number;
   /** What takes the pods away, for an error message. */
   readonly why: string;
