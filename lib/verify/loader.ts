@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import type * as YAML from 'yaml';
 import { DEFAULT_PRUNE_ALLOWLIST, isAllowlistEntry } from '../model/prune-allowlist';
 import { DeclaredRelease } from '../model/release';
 import { isRecord, K8sObject } from './manifest';
@@ -101,7 +101,7 @@ export function loadPhases(inputs: readonly string[], name?: string): LoadedRele
 /** Parses the documents of a YAML text; `kind: List` documents are expanded into their items. */
 export function parseDocuments(file: string, text: string): LoadedDocument[] {
   const out: LoadedDocument[] = [];
-  const docs = parseAllDocuments(text);
+  const docs = yaml().parseAllDocuments(text);
   if (!Array.isArray(docs)) throw new ManifestReadError(file, 'not a YAML stream');
   docs.forEach((doc, i) => {
     const error = doc.errors[0];
@@ -245,4 +245,11 @@ function phaseName(input: string): string {
 /** `2-canary` before `10-promote`. */
 export function naturalCompare(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
+}
+
+let loadedYaml: typeof YAML | undefined;
+
+/** The yaml package, loaded when a manifest is first read: synthesis loads this module but reads none. */
+function yaml(): typeof YAML {
+  return (loadedYaml ??= require('yaml') as typeof YAML);
 }

@@ -65,7 +65,7 @@ function mapLines(map: Record<string, unknown>, indent: string, inline: boolean,
     } else if (isPlainObject(value)) {
       out += Object.keys(value).length === 0 ? `${head} {}\n` : `${head}\n${mapLines(value, indent + '  ', false, seen)}`;
     } else {
-      out += `${head} ${scalar(value)}\n`;
+      out += `${head} ${scalar(value, indent)}\n`;
     }
   }
   return out;
@@ -81,7 +81,7 @@ function seqLines(seq: readonly unknown[], indent: string, seen: Set<object>): s
     } else if (typeof item === 'object' && item !== null) {
       throw UNSUPPORTED;
     } else {
-      out += `${indent}- ${scalar(item)}\n`;
+      out += `${indent}- ${scalar(item, indent)}\n`;
     }
   }
   return out;
@@ -93,10 +93,11 @@ function enter(x: object, seen: Set<object>): void {
   seen.add(x);
 }
 
-function scalar(value: unknown): string {
+/** A value of a mapping or an item of a sequence whose line starts at `indent`. */
+function scalar(value: unknown, indent: string): string {
   switch (typeof value) {
     case 'string':
-      return scalarString(value);
+      return value.includes('\n') ? literalBlock(value, indent) : scalarString(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
@@ -128,6 +129,19 @@ const NOT_A_STRING = [
 ];
 const isNotAString = (s: string) => NOT_A_STRING.some((re) => re.test(s));
 const QUOTE_OR_ESCAPE = /["'\\]/;
+
+/**
+ * A multi-line value as `yaml` writes it with lineWidth 0: a literal block, stripped of
+ * its final newline, indented two spaces deeper than its line. Only the common case is
+ * written here (printable ASCII lines, no leading space or newline, no trailing
+ * whitespace), which is every script of a manifest; `yaml` has the rest.
+ */
+function literalBlock(s: string, indent: string): string {
+  if (!MULTI_LINE_ASCII.test(s) || /^[ \n]|[ \n]$/.test(s)) throw UNSUPPORTED;
+  const inner = `${indent}  `;
+  return `|-\n${inner}${s.replace(/\n+/g, `$&${inner}`)}`;
+}
+const MULTI_LINE_ASCII = /^[\x20-\x7e\n]*$/;
 
 /** A string as `yaml` writes it: plain when it reads back as itself, else in double quotes. */
 function scalarString(s: string): string {
