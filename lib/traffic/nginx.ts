@@ -2,7 +2,7 @@ import { k8s } from '../render/k8s';
 import { Construct } from 'constructs';
 import { GatewayPlanPhase, PlannedRoute } from '../model/gateway-plan';
 import { DeclaredRoute, RouteCondition } from '../model/release';
-import { anchoredRegex, ResolvedMatch } from '../model/route-match';
+import { anchoredRegex, escapeRegex, ResolvedMatch } from '../model/route-match';
 import {
   backendName,
   checkCapabilities,
@@ -115,7 +115,12 @@ export class NginxTraffic implements TrafficProviderSpec {
         const routes: DeclaredRoute[] = [];
         // ingress-nginx tries the header, then the cookie, then the weight.
         if (s.header) routes.push({ conditions: [headerCondition(s.header)], backends: [{ version: s.canary, weight: 100 }] });
-        if (s.cookie) routes.push({ conditions: [{ header: 'cookie', match: 'regex', value: s.cookie.value }], backends: [{ version: s.canary, weight: 100 }] });
+        if (s.cookie?.cookie) {
+          // canary-by-cookie also sends the value `never` to the primary version, whatever the weight.
+          const cookieIs = (value: string) => [{ header: 'cookie', match: 'regex' as const, value: `(.*;\\s*)?${escapeRegex(s.cookie!.cookie!.name)}=${value}(;.*)?` }];
+          routes.push({ conditions: cookieIs('always'), backends: [{ version: s.canary, weight: 100 }] });
+          routes.push({ conditions: cookieIs('never'), backends: [{ version: s.primary, weight: 100 }] });
+        }
         const backends = [
           { version: s.primary, weight: 100 - s.canaryWeight },
           { version: s.canary, weight: s.canaryWeight },
