@@ -1,5 +1,6 @@
 import { k8s } from '../render/k8s';
 import { Construct } from 'constructs';
+import { keysOf, orDefault } from '../model/checks';
 import { GatewayPlanPhase, PlannedRoute } from '../model/gateway-plan';
 import { DeclaredRoute, RouteCondition } from '../model/release';
 import { anchoredRegex, escapeRegex, ResolvedMatch } from '../model/route-match';
@@ -7,6 +8,7 @@ import {
   backendName,
   checkCapabilities,
   HOSTNAME,
+  IP_ADDRESS,
   releasedWeights,
   renderVersionServices,
   slugOf,
@@ -27,6 +29,10 @@ export interface NginxOptions {
 }
 
 const ANNOTATION = 'nginx.ingress.kubernetes.io';
+const OPTION_KEYS = keysOf<NginxOptions>({ ingressClassName: true, host: true, path: true });
+// What ingress-nginx accepts in a Prefix path when it validates paths (strict-validate-path-type), without '//'.
+const PATH = /^\/[A-Za-z0-9\/_-]*$/;
+const PATH_SEQUENCES = /\/\//;
 
 /** What the canary Ingress of a phase does. */
 interface NginxSplit {
@@ -55,14 +61,17 @@ export class NginxTraffic implements TrafficProviderSpec {
 
   public bind(target: TrafficTarget): TrafficRouter {
     const { check } = target;
-    const o = this.options;
-    const ingressClassName = check.dnsSubdomain('provider.ingressClassName', o.ingressClassName ?? 'nginx');
-    const host = o.host === undefined ? undefined : o.host;
-    if (host !== undefined && (typeof host !== 'string' || host.length > 253 || !HOSTNAME.test(host))) {
-      check.fail('provider.host', host, 'a DNS name such as "shop.example.com", or "*." and one');
+    const o: NginxOptions = check.object('provider', this.options, 'NginxOptions, an object such as { host: "shop.example.com" } ({} for the defaults)');
+    check.knownKeys('provider', o, OPTION_KEYS, 'NginxOptions');
+    const ingressClassName = check.dnsSubdomain('provider.ingressClassName', orDefault(o.ingressClassName, 'nginx'));
+    const host = o.host;
+    if (host !== undefined && (typeof host !== 'string' || host.length > 253 || !HOSTNAME.test(host) || IP_ADDRESS.test(host))) {
+      check.fail('provider.host', host, 'a DNS name such as "shop.example.com", or "*." and one (not an IP address)');
     }
-    const path = o.path ?? '/';
-    if (typeof path !== 'string' || !path.startsWith('/') || /\s/.test(path)) check.fail('provider.path', path, "an absolute path prefix such as '/' or '/api'");
+    const path = orDefault(o.path, '/');
+    if (typeof path !== 'string' || !PATH.test(path) || PATH_SEQUENCES.test(path)) {
+      check.fail('provider.path', path, "an absolute path prefix such as '/' or '/api': letters, digits, '/', '_' and '-' (what ingress-nginx accepts when it validates paths), without '//'");
+    }
     const caps = this.capabilities;
     const canaryName = `${target.name}-canary`;
     check.dnsLabel('name', canaryName); // the canary Ingress
