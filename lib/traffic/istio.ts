@@ -2,6 +2,7 @@ import { ApiObject, ApiObjectMetadata, JsonPatch } from 'cdk8s';
 import { k8s } from '../render/k8s';
 import { Construct } from 'constructs';
 import * as istio from '../../imports/networking.istio.io';
+import { keysOf, orDefault } from '../model/checks';
 import { GatewayPlanPhase, routedVersions } from '../model/gateway-plan';
 import { DeclaredRoute } from '../model/release';
 import { ResolvedMatch } from '../model/route-match';
@@ -70,6 +71,10 @@ export interface IstioOptions {
 // HTTP routes only apply to ports Istio knows to carry HTTP: https://istio.io/latest/docs/ops/configuration/traffic-management/protocol-selection/
 const HTTP_PORT_NAME = /^(http|http2|grpc|grpc-web)(-.*)?$/;
 const ISTIO_HOST = /^(\*|(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/;
+// Istio ignores header conditions on these keys: https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMatchRequest
+const IGNORED_HEADERS = ['uri', 'scheme', 'method', 'authority'];
+const OPTION_KEYS = keysOf<IstioOptions>({ apiVersion: true, ingress: true, injectNamespace: true, routeName: true });
+const INGRESS_KEYS = keysOf<IstioIngressOptions>({ gatewayName: true, hosts: true, port: true, selector: true });
 
 type IstioKind = new (scope: Construct, id: string, props: { metadata?: ApiObjectMetadata; spec?: any }) => ApiObject;
 const KINDS: { [v in IstioApiVersion]: { destinationRule: IstioKind; virtualService: IstioKind; gateway: IstioKind } } = {
@@ -111,12 +116,13 @@ export class IstioTraffic implements TrafficProviderSpec {
 
   public bind(target: TrafficTarget): TrafficRouter {
     const { check } = target;
-    const o = this.options;
-    const kinds = KINDS[check.oneOf('provider.apiVersion', o.apiVersion ?? IstioApiVersion.V1, Object.values(IstioApiVersion))];
+    const o: IstioOptions = check.object('provider', this.options, 'IstioOptions, an object such as { ingress: { hosts: ["shop.example.com"] } }');
+    check.knownKeys('provider', o, OPTION_KEYS, 'IstioOptions');
+    const kinds = KINDS[check.oneOf('provider.apiVersion', orDefault(o.apiVersion, IstioApiVersion.V1), Object.values(IstioApiVersion))];
     if (!HTTP_PORT_NAME.test(target.port.name)) {
       check.fail('ports[0].name', target.port.name, 'a port name that tells Istio the port carries HTTP ("http" or "http-<suffix>", "http2", "grpc"), so that it routes requests by header and weight');
     }
-    const inject = o.injectNamespace ?? target.namespace !== undefined;
+    const inject = o.injectNamespace === undefined ? target.namespace !== undefined : check.boolean('provider.injectNamespace', o.injectNamespace);
     if (inject && target.namespace === undefined) check.fail('provider.injectNamespace', true, 'a namespace on the Gateway (namespace: "production"): the injection label goes on it');
     const ingress = o.ingress === undefined ? undefined : resolveIngress(target, o.ingress);
     const host = target.namespace ? `${target.name}.${target.namespace}.svc.cluster.local` : target.name;
@@ -137,6 +143,13 @@ export class IstioTraffic implements TrafficProviderSpec {
 
       realise(phase: GatewayPlanPhase): DeclaredRoute[] {
         checkCapabilities(check, 'istio', caps, phase);
+        for (const r of phase.routes) {
+          r.conditions.forEach((c, k) => {
+            if (IGNORED_HEADERS.includes(c.header)) {
+              check.fail(`${r.field}.conditions[${k}].header`, c.header, `a header other than ${IGNORED_HEADERS.join(', ')}: Istio ignores conditions on those, so the route would take every request`);
+            }
+          });
+        }
         const versions = selected(phase);
         if (!addressSelector(target, phase, versions)) {
           const dark = phase.deployed.map((d) => d.version).filter((v) => !versions.includes(v));
@@ -201,17 +214,19 @@ export class IstioTraffic implements TrafficProviderSpec {
   }
 }
 
-function resolveIngress(target: TrafficTarget, o: IstioIngressOptions) {
+function resolveIngress(target: TrafficTarget, given: IstioIngressOptions) {
   const { check } = target;
-  const name = check.dnsSubdomain('provider.ingress.gatewayName', o.gatewayName ?? `${target.name}-gateway`);
-  const hosts = o.hosts ?? ['*'];
+  const o: IstioIngressOptions = check.object('provider.ingress', given, 'IstioIngressOptions, an object such as { hosts: ["shop.example.com"] } ({} for the defaults)');
+  check.knownKeys('provider.ingress', o, INGRESS_KEYS, 'IstioIngressOptions');
+  const name = check.dnsSubdomain('provider.ingress.gatewayName', orDefault(o.gatewayName, `${target.name}-gateway`));
+  const hosts = orDefault(o.hosts, ['*']);
   if (!Array.isArray(hosts) || hosts.length === 0) check.fail('provider.ingress.hosts', hosts, 'at least one host, e.g. ["*"] or ["shop.example.com"]');
   hosts.forEach((h, i) => {
     if (typeof h !== 'string' || h.length > 253 || !ISTIO_HOST.test(h)) check.fail(`provider.ingress.hosts[${i}]`, h, 'a DNS name, "*" or "*." and a DNS name');
   });
   check.unique('provider.ingress.hosts', hosts);
-  const port = check.integer('provider.ingress.port', o.port ?? 80, 1, 65535);
-  const selector = check.labels('provider.ingress.selector', o.selector ?? { istio: 'ingressgateway' });
+  const port = check.integer('provider.ingress.port', orDefault(o.port, 80), 1, 65535);
+  const selector = check.labels('provider.ingress.selector', orDefault(o.selector, { istio: 'ingressgateway' }));
   if (Object.keys(selector).length === 0) check.fail('provider.ingress.selector', o.selector, 'the labels of the ingress gateway pods, e.g. { istio: "ingressgateway" }');
   return { name, hosts, port, selector };
 }

@@ -129,3 +129,6 @@ export function renderVersionServices(scope: Construct, target: TrafficTarget, p
 
 /** Hostnames as Kubernetes Ingress and the Gateway API accept them: a DNS name, or `*.` and one. */
 export const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Neither an Ingress host nor an HTTPRoute hostname may be an IP address. */
+export const IP_ADDRESS = /^[0-9]+(\.[0-9]+){3}$/;

@@ -20,6 +20,19 @@ describe('wiring inside a phase', () => {
     ]);
   });
 
+  test('a PodDisruptionBudget selecting nothing', () => {
+    const broken = editObject(addressbook, ['stable'], 'PodDisruptionBudget', 'addressbook-stable', (b) => (b.spec.selector.matchLabels.track = 'stabel'));
+    expect(findings(broken, 'wiring').map(brief)).toEqual([
+      {
+        check: 'wiring',
+        phase: 'stable',
+        object: 'PodDisruptionBudget/addressbook-stable',
+        field: 'spec.selector.matchLabels',
+        message: 'app.kubernetes.io/name=addressbook,track=stabel selects no pods in this phase: the budget protects nothing',
+      },
+    ]);
+  });
+
   test('a Service whose targetPort names no port of the pods', () => {
     const broken = editObject(addressbook, ['stable'], 'Service', 'addressbook-lb', (s) => (s.spec.ports[0].targetPort = 'web'));
     expect(findings(broken, 'wiring').map(brief)).toEqual([
