@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
+import { DeclaredApplySet } from '../model/release';
 import { PhaseChart } from '../render/phase-chart';
 import { PhasedRelease } from '../render/phased-release';
 import { addApplySets, ApplySetKeys, PhaseManifests, PruneMode } from './applyset';
@@ -40,21 +41,28 @@ export function renderApp(app: App, options: RenderOptions = {}): OutputFile[] {
   const problems = PhasedRelease._validatingTree(app, () => all.flatMap((c) => c.node.validate().map((m) => `${c.node.path}: ${m}`)));
   if (problems.length) throw new SynthesisValidationError(problems);
 
-  const byChart = new Map<Chart, Manifest[]>();
+  const objectsByChart = new Map<Chart, ApiObject[]>();
   for (const c of all) {
     if (!(c instanceof ApiObject)) continue;
     const chart = Chart.of(c);
-    let list = byChart.get(chart);
-    if (!list) byChart.set(chart, (list = []));
-    list.push(c.toJson() as Manifest);
+    let list = objectsByChart.get(chart);
+    if (!list) objectsByChart.set(chart, (list = []));
+    list.push(c);
   }
-
-  const applySets = options.prune?.kind === 'applyset' ? addApplySets(phaseManifests(byChart), options.prune.options) : undefined;
+  const render = (objects: readonly ApiObject[]) => objects.map((o) => o.toJson() as Manifest);
+  const chartYaml = (chart: Chart, manifests: Manifest[]): OutputFile => ({ path: chartFile(chart), content: toYaml(manifests.sort(compareManifests)) });
 
   const files: OutputFile[] = [];
-  for (const [chart, manifests] of byChart) {
-    manifests.sort(compareManifests);
-    files.push({ path: chartFile(chart), content: toYaml(manifests) });
+  let applySets: Map<string, DeclaredApplySet> | undefined;
+  if (options.prune?.kind === 'applyset') {
+    // An ApplySet lists the kinds of every phase of its release: all documents first.
+    const byChart = new Map([...objectsByChart].map(([chart, objects]) => [chart, render(objects)]));
+    applySets = addApplySets(phaseManifests(byChart), options.prune.options);
+    for (const [chart, manifests] of byChart) files.push(chartYaml(chart, manifests));
+  } else {
+    // Each phase's documents are written as soon as they are rendered, and are garbage
+    // before the next phase's: holding them all doubled the peak heap at thousands of releases.
+    for (const [chart, objects] of objectsByChart) files.push(chartYaml(chart, render(objects)));
   }
   for (const c of all) {
     if (PhasedRelease.isPhasedRelease(c)) {
