@@ -1,36 +1,22 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { App } from 'cdk8s';
-import { renderApp, writeAtomically } from '../lib';
+import { EnvValue, Gateway, Probe, Release, renderApp, Traffic, writeAtomically } from '../lib';
 import { Written } from './output';
 import { AppSpec } from './workload';
 
-/** The module of the Gateway construct (Istio provider); the gateway workload runs once it exists. */
-export const GATEWAY_MODULE = path.resolve(__dirname, '../lib/render/gateway');
+// The gateway workload: one Istio gateway release per application, every phase. Its (c)
+// and (d) replay the objects (a) renders (bench/variants/replay.ts), so nothing else in
+// the benchmark depends on the Gateway's props.
 
-export function gatewayAvailable(): boolean {
-  return fs.existsSync(`${GATEWAY_MODULE}.ts`) || fs.existsSync(`${GATEWAY_MODULE}.js`);
-}
-
-// ───────────────────────────────────────────────────────────────────────────────
-// THE GATEWAY WORKLOAD: one Istio gateway release per application, every phase.
-// Written against the Gateway construct of main (versions + phases, Traffic.istio());
-// if its props change, adapt this function only: (c) and (d) of this workload replay
-// the objects it renders, so nothing else in the benchmark depends on them.
-// ───────────────────────────────────────────────────────────────────────────────
 /** Phases of each release of the gateway workload. */
 export const GATEWAY_PHASES = 6;
 
 export function defineGatewayRelease(app: App, spec: AppSpec): void {
-  // Loaded at run time so that the benchmark compiles before the construct exists.
-  const lib = require('../lib');
-  const { Gateway, Release, Traffic, EnvValue, Probe } = lib;
   const [stable, canary] = [spec.stableVersion, spec.canaryVersion];
   new Gateway(app, spec.name, {
     provider: Traffic.istio(),
     ports: spec.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, servicePort: p.servicePort })),
     readinessProbe: Probe.httpGet(spec.readinessPath),
-    env: Object.fromEntries(spec.env.map((e) => [e.name, e.secret ? EnvValue.fromSecret(e.secret.name, e.secret.key) : EnvValue.fromValue(e.value)])),
+    env: Object.fromEntries(spec.env.map((e) => [e.name, e.secret ? EnvValue.fromSecret(e.secret.name, e.secret.key) : EnvValue.fromValue(e.value!)])),
     versions: {
       [stable]: { image: spec.stableImage, replicas: spec.replicas },
       [canary]: { image: spec.canaryImage, replicas: spec.replicas },

@@ -16,11 +16,21 @@ export function phaseManifests(spec: AppSpec, phase: PhasePlan): Manifest[] {
     deployments.push(deployment(spec, 'canary', phase.canary));
   }
   deployments.push(deployment(spec, 'stable', phase.stable));
-  return [...services, ...deployments];
+  return [disruptionBudget(spec), ...services, ...deployments];
 }
 
 function appLabels(spec: AppSpec): Record<string, string> {
   return { 'app.kubernetes.io/instance': spec.name, 'app.kubernetes.io/managed-by': 'cdk8s-canary', 'app.kubernetes.io/name': spec.name };
+}
+
+/** The stable track's PodDisruptionBudget: the same in every phase. */
+function disruptionBudget(spec: AppSpec): Manifest {
+  return {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { labels: { ...appLabels(spec), track: 'stable' }, name: `${spec.name}-stable` },
+    spec: { maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': spec.name, track: 'stable' } }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+  };
 }
 
 function servicePorts(spec: AppSpec) {

@@ -7,7 +7,8 @@ import { AppSpec, phasesOf, TrackPlan } from '../workload';
 /**
  * (b) the same Deployments and Services hand-written with cdk8s-plus-27 L2
  * constructs, one chart per application and phase (under one construct per
- * application, as in (a) and (c)), as a user of cdk8s-plus would.
+ * application, as in (a) and (c)), as a user of cdk8s-plus would; the
+ * PodDisruptionBudget with its L1 class, cdk8s-plus-27 having no L2 one.
  */
 export function runCdk8sPlus(specs: readonly AppSpec[], outdir: string): Written {
   const app = new App({ outdir });
@@ -18,6 +19,7 @@ export function runCdk8sPlus(specs: readonly AppSpec[], outdir: string): Written
       const chart = new Chart(release, phase.name, { disableResourceNameHashes: true });
       charts.set(chart, `${spec.name}/${phase.name}`);
       const pinned = phase.canary && !phase.canaryReleased;
+      disruptionBudget(chart, spec);
       service(chart, 'service', spec, spec.name, spec.serviceType, appLabels(spec), pinned ? { 'app.kubernetes.io/name': spec.name, track: 'stable' } : { 'app.kubernetes.io/name': spec.name });
       deployment(chart, spec, 'stable', phase.stable);
       if (phase.canary) {
@@ -32,6 +34,17 @@ export function runCdk8sPlus(specs: readonly AppSpec[], outdir: string): Written
 
 function appLabels(spec: AppSpec): Record<string, string> {
   return { 'app.kubernetes.io/instance': spec.name, 'app.kubernetes.io/managed-by': 'cdk8s-canary', 'app.kubernetes.io/name': spec.name };
+}
+
+function disruptionBudget(scope: Construct, spec: AppSpec): kplus.k8s.KubePodDisruptionBudget {
+  return new kplus.k8s.KubePodDisruptionBudget(scope, 'stable-disruption-budget', {
+    metadata: { name: `${spec.name}-stable`, labels: { ...appLabels(spec), track: 'stable' } },
+    spec: {
+      maxUnavailable: kplus.k8s.IntOrString.fromNumber(1),
+      selector: { matchLabels: { 'app.kubernetes.io/name': spec.name, track: 'stable' } },
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    },
+  });
 }
 
 function service(scope: Construct, id: string, spec: AppSpec, name: string, type: string, labels: Record<string, string>, selector: Record<string, string>): kplus.Service {

@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { CanaryApp, CanaryStep, CapacityMode, DisruptionBudget, EnvValue, Probe, renderApp, ServiceType, writeAtomically } from '../../lib';
+import { CanaryApp, CanaryStep, CapacityMode, EnvValue, Probe, renderApp, ServiceType, writeAtomically } from '../../lib';
 import { Written } from '../output';
 import { AppSpec } from '../workload';
 
@@ -15,8 +15,6 @@ export function defineCanaryApp(app: App, spec: AppSpec): CanaryApp {
     service: { type: spec.serviceType === 'NodePort' ? ServiceType.NODE_PORT : ServiceType.CLUSTER_IP },
     readinessProbe: Probe.httpGet(spec.readinessPath),
     env: Object.fromEntries(spec.env.map((e) => [e.name, e.secret ? EnvValue.fromSecret(e.secret.name, e.secret.key) : EnvValue.fromValue(e.value!)])),
-    // The hand-written variants write the objects of the benchmark as first measured, without a disruption budget.
-    disruptionBudget: DisruptionBudget.none(),
   });
 }
 

@@ -46,6 +46,12 @@ export interface GatewayPlanPhase {
   readonly routes: readonly PlannedRoute[];
   /** The default route, in the order of `versions`; weight 0 for deployed versions it does not reach. */
   readonly weights: readonly PlannedWeight[];
+  /**
+   * Versions that received requests in the phase before and receive none in this one,
+   * in the order of `versions`: still deployed (the plan requires it), since routers may
+   * send them requests for a moment after the phase is applied.
+   */
+  readonly draining: readonly string[];
 }
 
 export interface GatewayPlan {
@@ -114,7 +120,9 @@ export function planGateway(check: Checks, versions: readonly PlanVersion[], pha
     if (typeof description !== 'string' || description.trim().length === 0 || /[\u0000-\u001f\u007f]/.test(description) || !isWellFormed(description)) {
       check.fail(`${field}.description`, description, 'a non-empty sentence on one line, without control characters');
     }
-    planned.push({ name, description, field, deployed, routes, weights: defaultWeights });
+    const before = planned.length ? routedVersions(planned[planned.length - 1]) : new Set<string>();
+    const draining = deployed.map((d) => d.version).filter((v) => before.has(v) && !routed.has(v));
+    planned.push({ name, description, field, deployed, routes, weights: defaultWeights, draining });
   });
 
   const transitions: Array<readonly [string, string]> = [];

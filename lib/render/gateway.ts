@@ -23,9 +23,10 @@ export interface GatewayVersionOptions extends ContainerOptions {
 
 export interface GatewayProps extends ContainerOptions {
   /**
-   * Name of the stable address (the Service, VirtualService, HTTPRoute or Ingress) and of
-   * the application: value of `app.kubernetes.io/name` and prefix of the Deployments.
-   * The release (folder in dist/, `app.kubernetes.io/instance`) is the construct id.
+   * Name of the application and of its address: value of `app.kubernetes.io/name`, prefix
+   * of the Deployments, name of the Services and, unless the provider's `routeName` says
+   * otherwise, of the VirtualService, HTTPRoute or Ingress. The release (folder in dist/,
+   * `app.kubernetes.io/instance`) is the construct id.
    * @default - the construct id
    */
   readonly name?: string;

@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Checks } from '../model/checks';
 import { pruneAllowlistOf } from '../model/prune-allowlist';
 import { DeclaredRelease } from '../model/release';
@@ -54,15 +54,28 @@ export abstract class PhasedRelease extends Construct {
    * once every release is defined, so checked at synthesis.
    */
   private sharedObjects(): string[] {
-    const releases = this.node.root.node.findAll().filter(PhasedRelease.isPhasedRelease);
-    const owner = new Map<string, string>();
-    for (const r of releases.slice(0, releases.indexOf(this))) for (const key of objectKeys(r)) owner.set(key, r.node.path);
+    const index = objectIndexes.get(this.node.root) ?? new ObjectIndex(this.node.root);
     const problems = new Set<string>();
-    for (const key of objectKeys(this)) {
-      const other = owner.get(key);
+    for (const key of index.keysOf(this)) {
+      const other = index.earlierOwner(key, this);
       if (other !== undefined) problems.add(`${key} is also rendered by the release at "${other}": applying one would overwrite the other's and pruning would delete it; give one of them another name`);
     }
     return [...problems];
+  }
+
+  /**
+   * Runs `validate` (which validates every construct under `root`, as `renderApp` does)
+   * with one index of the objects of every release, instead of one per release: the check
+   * of shared objects then costs one walk of the tree, not one per release.
+   * @internal
+   */
+  public static _validatingTree<T>(root: IConstruct, validate: () => T): T {
+    objectIndexes.set(root, new ObjectIndex(root));
+    try {
+      return validate();
+    } finally {
+      objectIndexes.delete(root);
+    }
   }
 
   /** What the author declared; the prune allowlist is added from the rendered phases. */
@@ -79,6 +92,43 @@ export abstract class PhasedRelease extends Construct {
   private pruneAllowlist(): string[] {
     const objects = [...this.charts.values()].flatMap((chart) => chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject));
     return pruneAllowlistOf(objects);
+  }
+}
+
+/** The indexes of the trees being validated by `PhasedRelease._validatingTree`. */
+const objectIndexes = new WeakMap<IConstruct, ObjectIndex>();
+
+/** The releases under a root, in tree order, and the objects each renders; worked out on first use. */
+class ObjectIndex {
+  private releases?: Map<PhasedRelease, number>;
+  private readonly keys = new Map<PhasedRelease, Set<string>>();
+  /** Per object key, the releases that render it, in tree order. */
+  private owners?: Map<string, PhasedRelease[]>;
+
+  constructor(private readonly root: IConstruct) {}
+
+  public keysOf(release: PhasedRelease): Set<string> {
+    let keys = this.keys.get(release);
+    if (!keys) this.keys.set(release, (keys = objectKeys(release)));
+    return keys;
+  }
+
+  /** Path of the last release before `release` in tree order that renders `key`, if any. */
+  public earlierOwner(key: string, release: PhasedRelease): string | undefined {
+    if (!this.owners) {
+      this.releases = new Map(this.root.node.findAll().filter(PhasedRelease.isPhasedRelease).map((r, i) => [r, i]));
+      this.owners = new Map();
+      for (const r of this.releases.keys()) {
+        for (const k of this.keysOf(r)) {
+          const list = this.owners.get(k);
+          if (list) list.push(r);
+          else this.owners.set(k, [r]);
+        }
+      }
+    }
+    const at = this.releases!.get(release)!;
+    const earlier = (this.owners.get(key) ?? []).filter((r) => this.releases!.get(r)! < at);
+    return earlier[earlier.length - 1]?.node.path;
   }
 }
 

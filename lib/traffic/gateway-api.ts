@@ -11,6 +11,7 @@ import {
   IP_ADDRESS,
   releasedWeights,
   renderVersionServices,
+  routeNameOf,
   slugOf,
   TrafficCapabilities,
   TrafficProviderSpec,
@@ -40,6 +41,8 @@ export interface GatewayApiOptions {
   readonly parentRefs: ParentReference[];
   /** @default - every hostname of the parent's listeners */
   readonly hostnames?: string[];
+  /** Name of the HTTPRoute, the address in release.json. @default - the Gateway's name */
+  readonly routeName?: string;
 }
 
 const MAX_RULES = 16;
@@ -48,7 +51,7 @@ const MAX_HEADER_MATCHES = 16;
 const MAX_BACKENDS = 16;
 const MAX_WEIGHT = 1000000;
 const MAX_HEADER_VALUE = 4096;
-const OPTION_KEYS = keysOf<GatewayApiOptions>({ parentRefs: true, hostnames: true });
+const OPTION_KEYS = keysOf<GatewayApiOptions>({ parentRefs: true, hostnames: true, routeName: true });
 const PARENT_KEYS = keysOf<ParentReference>({ name: true, namespace: true, sectionName: true, port: true, kind: true, group: true });
 const SECTION_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const KIND = /^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
@@ -83,6 +86,7 @@ export class GatewayApiTraffic implements TrafficProviderSpec {
       });
       check.unique('provider.hostnames', hostnames);
     }
+    const routeName = routeNameOf(target, this.options?.routeName);
     const caps = this.capabilities;
     const backend = (phase: GatewayPlanPhase, version: string, weight?: number) => ({
       name: backendName(target, slugOf(phase, version)),
@@ -91,7 +95,7 @@ export class GatewayApiTraffic implements TrafficProviderSpec {
     });
 
     return {
-      address: target.name,
+      address: routeName,
 
       realise(phase: GatewayPlanPhase): DeclaredRoute[] {
         checkCapabilities(check, 'gateway-api', caps, phase);
@@ -133,7 +137,7 @@ export class GatewayApiTraffic implements TrafficProviderSpec {
         renderVersionServices(scope, target, phase);
         const released = releasedWeights(phase);
         new gw.HttpRoute(scope, 'http-route', {
-          metadata: { name: target.name, namespace: target.namespace, labels: { ...target.labels } },
+          metadata: { name: routeName, namespace: target.namespace, labels: { ...target.labels } },
           spec: {
             parentRefs,
             hostnames,

@@ -11,6 +11,7 @@ import {
   IP_ADDRESS,
   releasedWeights,
   renderVersionServices,
+  routeNameOf,
   slugOf,
   TrafficCapabilities,
   TrafficProviderSpec,
@@ -26,10 +27,16 @@ export interface NginxOptions {
   readonly host?: string;
   /** Path prefix. @default '/' */
   readonly path?: string;
+  /**
+   * Name of the primary Ingress, the address in release.json; the canary Ingress is
+   * `<routeName>-canary`.
+   * @default - the Gateway's name
+   */
+  readonly routeName?: string;
 }
 
 const ANNOTATION = 'nginx.ingress.kubernetes.io';
-const OPTION_KEYS = keysOf<NginxOptions>({ ingressClassName: true, host: true, path: true });
+const OPTION_KEYS = keysOf<NginxOptions>({ ingressClassName: true, host: true, path: true, routeName: true });
 // What ingress-nginx accepts in a Prefix path when it validates paths (strict-validate-path-type), without '//'.
 const PATH = /^\/[A-Za-z0-9\/_-]*$/;
 const PATH_SEQUENCES = /\/\//;
@@ -73,8 +80,9 @@ export class NginxTraffic implements TrafficProviderSpec {
       check.fail('provider.path', path, "an absolute path prefix such as '/' or '/api': letters, digits, '/', '_' and '-' (what ingress-nginx accepts when it validates paths), without '//'");
     }
     const caps = this.capabilities;
-    const canaryName = `${target.name}-canary`;
-    check.dnsLabel('name', canaryName); // the canary Ingress
+    const routeName = routeNameOf(target, o.routeName);
+    const canaryName = `${routeName}-canary`;
+    if (canaryName.length > 253) check.fail('provider.routeName', routeName, `at most ${253 - '-canary'.length} characters: the canary Ingress is named <routeName>-canary`);
 
     const split = (phase: GatewayPlanPhase): NginxSplit => {
       checkCapabilities(check, 'nginx', caps, phase);
@@ -116,7 +124,7 @@ export class NginxTraffic implements TrafficProviderSpec {
       });
 
     return {
-      address: target.name,
+      address: routeName,
 
       realise(phase: GatewayPlanPhase): DeclaredRoute[] {
         const s = split(phase);
@@ -141,7 +149,7 @@ export class NginxTraffic implements TrafficProviderSpec {
       render(scope: Construct, phase: GatewayPlanPhase): void {
         const s = split(phase);
         renderVersionServices(scope, target, phase);
-        ingress(scope, 'ingress', target.name, backendName(target, slugOf(phase, s.primary)));
+        ingress(scope, 'ingress', routeName, backendName(target, slugOf(phase, s.primary)));
         if (!s.canary) return;
         const annotations: { [k: string]: string } = {
           [`${ANNOTATION}/canary`]: 'true',

@@ -1,5 +1,6 @@
 import { isIPv4, isIPv6 } from 'net';
-import Ajv, { ErrorObject, SchemaValidateFunction } from 'ajv';
+import type Ajv from 'ajv';
+import type { ErrorObject, SchemaValidateFunction } from 'ajv';
 
 /**
  * The ajv instance that validates custom resources against their CRD
@@ -23,7 +24,10 @@ import Ajv, { ErrorObject, SchemaValidateFunction } from 'ajv';
  *   {@link allowFormat}).
  */
 export function createCrdAjv(): Ajv {
-  const ajv = new Ajv({
+  // Loaded here, on the first custom resource validated: a synthesis, which imports the
+  // verifier through the index, never compiles a schema.
+  const AjvClass = (require('ajv') as typeof import('ajv')).default;
+  const ajv = new AjvClass({
     allErrors: true,
     verbose: true,
     strict: true,

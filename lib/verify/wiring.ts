@@ -171,6 +171,12 @@ function destinationWiring(index: PhaseIndex, d: Destination, receivesRequests: 
   if (!receivesRequests || index.podsOfService(d.service).filter((w) => w.replicas > 0).length === 0) return; // the Service itself is reported
   if (d.subset?.rule && podsOfDestination(index, d).filter((w) => w.replicas > 0).length === 0) {
     const i = ((get(d.subset.rule, 'spec', 'subsets') as unknown[]) ?? []).findIndex((s) => get(s, 'name') === d.subset!.name);
-    add(d.subset.rule, `spec.subsets[${i}].labels`, `subset "${d.subset.name}" (${describeLabels(d.subset.labels ?? {})}) selects none of the pods of ${objectRef(d.service)}, yet ${describeDestination(d)} receives requests from ${objectRef(d.router)}`);
+    const labels = d.subset.labels ?? {};
+    // A subset's endpoints are the Service's: pods with the subset's labels that the Service does not select get no requests.
+    const unselected = index.podsMatching(index.namespaceOf(d.service), labels).filter((w) => w.replicas > 0);
+    const why = unselected.length
+      ? `: the pods of ${unselected.map((w) => w.ref).join(', ')} carry its labels, but the Service's selector ${describeLabels(serviceSelector(d.service) ?? {})} leaves them out, so the subset has no endpoints and its requests fail (503)`
+      : '';
+    add(d.subset.rule, `spec.subsets[${i}].labels`, `subset "${d.subset.name}" (${describeLabels(labels)}) selects none of the pods of ${objectRef(d.service)}, yet ${describeDestination(d)} receives requests from ${objectRef(d.router)}${why}`);
   }
 }

@@ -19,10 +19,10 @@ export const YAML_OPTIONS: YAML.DocumentOptions & YAML.SchemaOptions & YAML.ToSt
 /**
  * The YAML of one manifest, byte for byte what `stringify(doc, YAML_OPTIONS)` of the
  * `yaml` package writes. Manifests are JSON data of a few shapes (maps, lists of maps or
- * scalars, short one-line strings, integers, booleans) that this writes directly, many
- * times faster than building a YAML document tree; anything else (multi-line or unusual
- * strings, fractions, null, lists of lists, an object met twice, which `yaml` would
- * anchor) goes to the `yaml` package itself, loaded only then.
+ * scalars, short one-line strings, multi-line scripts as literal blocks, integers,
+ * booleans) that this writes directly, many times faster than building a YAML document
+ * tree; anything else (unusual strings, fractions, null, lists of lists, an object met
+ * twice, which `yaml` would anchor) goes to the `yaml` package itself, loaded only then.
  * test/write/manifest-yaml.test.ts checks the equivalence on generated documents.
  */
 export function manifestYaml(doc: object): string {
@@ -65,7 +65,7 @@ function mapLines(map: Record<string, unknown>, indent: string, inline: boolean,
     } else if (isPlainObject(value)) {
       out += Object.keys(value).length === 0 ? `${head} {}\n` : `${head}\n${mapLines(value, indent + '  ', false, seen)}`;
     } else {
-      out += `${head} ${scalar(value, indent)}\n`;
+      out += `${head} ${scalar(value, indent + '  ')}\n`;
     }
   }
   return out;
@@ -81,7 +81,7 @@ function seqLines(seq: readonly unknown[], indent: string, seen: Set<object>): s
     } else if (typeof item === 'object' && item !== null) {
       throw UNSUPPORTED;
     } else {
-      out += `${indent}- ${scalar(item, indent)}\n`;
+      out += `${indent}- ${scalar(item, indent + '  ')}\n`;
     }
   }
   return out;
@@ -93,11 +93,11 @@ function enter(x: object, seen: Set<object>): void {
   seen.add(x);
 }
 
-/** A value of a mapping or an item of a sequence whose line starts at `indent`. */
-function scalar(value: unknown, indent: string): string {
+/** A value; a multi-line string becomes a literal block whose lines are at `blockIndent`. */
+function scalar(value: unknown, blockIndent: string): string {
   switch (typeof value) {
     case 'string':
-      return value.includes('\n') ? literalBlock(value, indent) : scalarString(value);
+      return value.includes('\n') ? literalBlock(value, blockIndent) : scalarString(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
@@ -131,23 +131,46 @@ const isNotAString = (s: string) => NOT_A_STRING.some((re) => re.test(s));
 const QUOTE_OR_ESCAPE = /["'\\]/;
 
 /**
- * A multi-line value as `yaml` writes it with lineWidth 0: a literal block, stripped of
- * its final newline, indented two spaces deeper than its line. Only the common case is
- * written here (printable ASCII lines, no leading space or newline, no trailing
- * whitespace), which is every script of a manifest; `yaml` has the rest.
+ * Strings already written: most recur in every manifest (keys, label keys and values,
+ * images), and the rules below are a dozen regular expressions. Bounded by a reset.
  */
-function literalBlock(s: string, indent: string): string {
-  if (!MULTI_LINE_ASCII.test(s) || /^[ \n]|[ \n]$/.test(s)) throw UNSUPPORTED;
-  const inner = `${indent}  `;
-  return `|-\n${inner}${s.replace(/\n+/g, `$&${inner}`)}`;
-}
-const MULTI_LINE_ASCII = /^[\x20-\x7e\n]*$/;
+const writtenStrings = new Map<string, string>();
 
 /** A string as `yaml` writes it: plain when it reads back as itself, else in double quotes. */
 function scalarString(s: string): string {
+  let out = writtenStrings.get(s);
+  if (out === undefined) {
+    out = plainOrQuoted(s);
+    if (writtenStrings.size >= 100_000) writtenStrings.clear();
+    writtenStrings.set(s, out);
+  }
+  return out;
+}
+
+function plainOrQuoted(s: string): string {
   // Keys longer than 1024 characters become explicit keys.
   if (s.length > 1000 || !PRINTABLE_ASCII.test(s) || DOCUMENT_MARKER.test(s)) throw UNSUPPORTED;
   if (!NOT_PLAIN.test(s) && !isNotAString(s)) return s;
   if (QUOTE_OR_ESCAPE.test(s)) throw UNSUPPORTED;
   return `"${s}"`;
+}
+
+/**
+ * Lines of printable ASCII that start with neither a space nor a newline and end with a
+ * visible character, then at most one newline: those `yaml` writes as a plain literal
+ * block, with no indentation indicator and no trailing spaces or blank lines to keep.
+ */
+const BLOCK_TEXT = /^[\x21-\x7e](?:[\x20-\x7e\n]*[\x21-\x7e])?\n?$/;
+
+/**
+ * A multi-line value as `yaml` writes it in block context: a literal block, `|-` without
+ * a final newline, `|` with one. Other multi-line strings (see BLOCK_TEXT; tabs, control
+ * characters) are left to `yaml`. Blank lines inside carry no indentation, as `yaml`
+ * writes them.
+ */
+function literalBlock(s: string, indent: string): string {
+  if (!BLOCK_TEXT.test(s)) throw UNSUPPORTED;
+  const clip = s.endsWith('\n');
+  const body = clip ? s.slice(0, -1) : s;
+  return `|${clip ? '' : '-'}\n${indent}${body.replace(/\n+/g, (nl) => nl + indent)}`;
 }

@@ -37,7 +37,7 @@ export interface RenderOptions {
  */
 export function renderApp(app: App, options: RenderOptions = {}): OutputFile[] {
   const all = app.node.findAll();
-  const problems = all.flatMap((c) => c.node.validate().map((m) => `${c.node.path}: ${m}`));
+  const problems = PhasedRelease._validatingTree(app, () => all.flatMap((c) => c.node.validate().map((m) => `${c.node.path}: ${m}`)));
   if (problems.length) throw new SynthesisValidationError(problems);
 
   const byChart = new Map<Chart, Manifest[]>();

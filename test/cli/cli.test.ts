@@ -8,9 +8,9 @@ import { renderPlanTable } from '../../lib/plan/table';
 
 const root = path.join(__dirname, '..', '..');
 
-/** Runs the command as a user would (through ts-node, as `npm run verify` does). */
+/** Runs the command as a user would, in a process of its own (through the runner of `npm run verify`). */
 function spawn(...args: string[]) {
-  const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'lib/cli/main.ts', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, CDK8S_CANARY_DEBUG: '' } });
+  const r = spawnSync(process.execPath, ['-r', './tools/ts-register.js', 'lib/cli/main.ts', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, CDK8S_CANARY_DEBUG: '' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -12,6 +12,7 @@ import { parseAllDocuments } from 'yaml';
 import { ReleaseInputs } from '../../lib';
 import { CLI, CLI_SUBCOMMANDS, shipsCli } from '../support/cli';
 import { declaredReleases, readmeMainTs, readmeShellBlock } from '../support/readme';
+import { tree } from '../support/tree';
 
 const repo = path.resolve(__dirname, '../..');
 const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
@@ -30,19 +31,6 @@ function sh(script: string, cwd: string): string {
   const res = spawnSync('bash', ['-euo', 'pipefail', '-c', script], { cwd, env: userEnv(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (res.status !== 0) throw new Error(`in ${cwd}:\n${script}\nexited ${res.status}\n--- stdout\n${res.stdout}\n--- stderr\n${res.stderr}`);
   return res.stdout;
-}
-
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 let work: string;
@@ -132,10 +120,18 @@ test('npx cdk8s synth writes the same files again', () => {
   expect(tree(path.join(app, 'dist'))).toEqual(firstSynth);
 });
 
-// The command-line tool, when the package ships it: every subcommand on every release of the app.
+// The command-line tool, when the package ships it: npx finds it, and every subcommand
+// succeeds on every release of the app (run through the link npx resolves to, which
+// spares npm's start-up on each of them).
 const withCli = shipsCli(pkg) ? test : test.skip;
-withCli.each(Object.keys(CLI_SUBCOMMANDS))(`npx ${CLI} %s succeeds on every release of the app`, (sub) => {
+withCli(`npx ${CLI} is the command the package installs`, () => {
+  const [release] = declaredReleases(mainTs);
+  const viaNpx = sh(['npx', CLI, ...CLI_SUBCOMMANDS.verify(`dist/${release}`)].join(' '), app);
+  expect(viaNpx).toBe(sh([`node_modules/.bin/${CLI}`, ...CLI_SUBCOMMANDS.verify(`dist/${release}`)].join(' '), app));
+  expect(fs.realpathSync(path.join(app, 'node_modules/.bin', CLI))).toBe(path.join(fs.realpathSync(app), 'node_modules/cdk8s-canary', pkg.bin[CLI]));
+});
+withCli.each(Object.keys(CLI_SUBCOMMANDS))(`${CLI} %s succeeds on every release of the app`, (sub) => {
   for (const release of declaredReleases(mainTs)) {
-    sh(['npx', CLI, ...CLI_SUBCOMMANDS[sub](`dist/${release}`)].join(' '), app);
+    sh([`node_modules/.bin/${CLI}`, ...CLI_SUBCOMMANDS[sub](`dist/${release}`)].join(' '), app);
   }
 });

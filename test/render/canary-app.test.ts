@@ -257,6 +257,23 @@ describe('releases that would render the same object', () => {
     expect(() => renderApp(app)).toThrow('shop: Service "cart" is also rendered by the release at "cart": applying one would overwrite the other\'s and pruning would delete it; give one of them another name');
   });
 
+  test('each release is told of the last release before it that renders the object, whichever way synthesis validates', () => {
+    const app = Testing.app();
+    for (const id of ['cart', 'shop', 'till']) new CanaryApp(app, id, { ...base, service: { name: 'front' } });
+    const clash = (release: string, earlier: string) => `${release}: Service "front" is also rendered by the release at "${earlier}"`;
+    const problems = (() => {
+      try {
+        renderApp(app);
+      } catch (e) {
+        return (e as SynthesisValidationError).problems.filter((p) => p.includes('Service "front"'));
+      }
+      return [];
+    })();
+    expect(problems).toEqual([expect.stringMatching(new RegExp(`^${clash('shop', 'cart')}`)), expect.stringMatching(new RegExp(`^${clash('till', 'shop')}`))]);
+    // cdk8s' own synthesis validates each release on its own, and finds the same.
+    expect(() => app.synth()).toThrow(`[till] Service "front" is also rendered by the release at "shop"`);
+  });
+
   test('in different namespaces do not clash', () => {
     const app = Testing.app();
     new CanaryApp(app, 'cart', { ...base, namespace: 'a' });

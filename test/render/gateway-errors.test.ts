@@ -102,11 +102,8 @@ test('a bad Gateway in a main.ts: one line naming it and the route, exit 1, noth
         `  versions: { v1: { image: 'acme/shop:1' }, v2: { image: 'acme/shop:2' } },\n` +
         `  phases: [Release.to('v1').withDark('v2'), Release.to('v1').when(Match.userAgentRegex('.*Chrome.*'), 'v2')] }));\n`,
     );
-    const res = spawnSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), 'main.ts'], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { ...process.env, CDK8S_OUTDIR: '', TS_NODE_PROJECT: path.join(repo, 'tsconfig.json') },
-    });
+    // Through the runner of `npm run synth`.
+    const res = spawnSync(process.execPath, ['-r', path.join(repo, 'tools/ts-register.js'), 'main.ts'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: '' } });
     expect(res.status).toBe(1);
     expect(res.stderr).toBe(
       'error: shop: phases[1].when[0]: "user-agent ~ .*Chrome.*" is invalid; expected a phase without conditions: ' +

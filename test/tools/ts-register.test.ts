@@ -3,25 +3,13 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { tree } from '../support/tree';
 
 // `npm run synth` runs main.ts through tools/ts-register.js (sucrase, no type checking,
 // a cache of the transpiled files): it must write exactly what the type-checked build
 // renders, i.e. the committed dist/ (see dist-in-sync.test.ts).
 const repo = path.resolve(__dirname, '../..');
 const register = path.join(repo, 'tools/ts-register.js');
-
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 let tmp: string;
 beforeEach(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-register-'))));
@@ -54,7 +42,50 @@ test('an edited file is transpiled again, never served stale from the cache', ()
     expect(run()).toBe('second');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
-    fs.rmSync(path.join(cache, `${createHash('sha1').update(path.join(dir, 'value.ts')).update('\0').digest('hex')}.js`), { force: true });
+    const id = createHash('sha1').update(path.join(dir, 'value.ts')).update('\0').digest('hex');
+    fs.rmSync(path.join(cache, `${id}.js`), { force: true });
+    fs.rmSync(path.join(repo, 'node_modules/.cache/ts-register-v8', `${id}.bin`), { force: true });
+  }
+});
+
+test('modules compiled from the V8 code cache see require, module and import() as without it', () => {
+  // The cache is used inside the repository only: the same probe outside it is the reference.
+  fs.mkdirSync(path.join(repo, 'build'), { recursive: true });
+  const inside = fs.mkdtempSync(path.join(repo, 'build', 'ts-register-'));
+  const probe = [
+    "import * as path from 'path';",
+    "import { answer } from './helper';",
+    'const facts = {',
+    '  answer,',
+    '  main: require.main === module,',
+    "  resolved: path.basename(require.resolve('./helper')),",
+    "  paths: require.resolve.paths('some-package')!.length > 0,",
+    '  cached: require.cache[__filename] === module,',
+    '  dirname: __dirname === path.dirname(__filename),',
+    '  strict: (function (this: unknown) { return this === undefined; })(),',
+    '};',
+    "import('path').then((p) => process.stdout.write(JSON.stringify({ ...facts, imported: p.sep === path.sep })));",
+  ].join('\n');
+  const run = (dir: string) => {
+    fs.writeFileSync(path.join(dir, 'helper.ts'), 'export const answer: number = 42;\n');
+    fs.writeFileSync(path.join(dir, 'probe.ts'), probe);
+    const r = spawnSync(process.execPath, ['-r', register, path.join(dir, 'probe.ts')], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    return JSON.parse(r.stdout);
+  };
+  try {
+    const reference = run(tmp);
+    expect(reference).toMatchObject({ answer: 42, main: true, resolved: 'helper.ts', paths: true, cached: true, dirname: true, imported: true });
+    expect(run(inside)).toEqual(reference);
+    // and again, now from the cache
+    expect(run(inside)).toEqual(reference);
+  } finally {
+    fs.rmSync(inside, { recursive: true, force: true });
+    for (const name of ['helper.ts', 'probe.ts']) {
+      const id = createHash('sha1').update(path.join(inside, name)).update('\0').digest('hex');
+      fs.rmSync(path.join(repo, 'node_modules/.cache/ts-register', `${id}.js`), { force: true });
+      fs.rmSync(path.join(repo, 'node_modules/.cache/ts-register-v8', `${id}.bin`), { force: true });
+    }
   }
 });
 

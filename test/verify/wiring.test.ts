@@ -148,6 +148,25 @@ describe('wiring inside a phase', () => {
       ]);
     });
 
+    test('a subset whose pods the address Service does not select: no endpoints, a real 503', () => {
+      // The synthesized sava-product with the Service still pinned to 1.0.3 when 1.1.0 gets half the requests.
+      const sava = distRelease('sava-product');
+      const ns = 'vampio-organization-environment';
+      expect(findings(sava)).toEqual([]);
+      const broken = editObject(sava, ['split-50-50'], 'Service', 'sava-product', (s) => (s.spec.selector.version = '1.0.3'));
+      expect(findings(broken, 'wiring').map(brief)).toEqual([
+        {
+          check: 'wiring',
+          phase: 'split-50-50',
+          object: `DestinationRule/${ns}/sava-product`,
+          field: 'spec.subsets[1].labels',
+          message:
+            `subset "1-1-0" (version=1.1.0) selects none of the pods of Service/${ns}/sava-product, yet Service/${ns}/sava-product subset 1-1-0 receives requests from VirtualService/${ns}/sava-product: ` +
+            `the pods of Deployment/${ns}/sava-product-1-1-0 carry its labels, but the Service's selector app.kubernetes.io/name=sava-product,version=1.0.3 leaves them out, so the subset has no endpoints and its requests fail (503)`,
+        },
+      ]);
+    });
+
     test('a destination port the Service does not have', () => {
       const vs = virtualService('shop', [{ route: [route('v1', 90), { ...route('v2', 10), destination: { host: 'shop', subset: 'v2', port: { number: 8080 } } }] }]);
       expect(findings(plain(phase('one', ...good.slice(0, 4), vs)), 'wiring').map((f) => `${f.field}: ${f.message}`)).toEqual([

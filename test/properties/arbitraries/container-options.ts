@@ -55,6 +55,13 @@ function ports(ctx: ContainerContext): fc.Arbitrary<ContainerPort[]> {
   );
 }
 
+/**
+ * Built once, not per generated port list: `fc.webPath()` and `fc.string()` make string
+ * arbitraries whose set-up is costly, and whose values do not depend on the ports.
+ */
+const probePath = fc.oneof(fc.constantFrom('/', '/ready', '/healthz', '/v1/appinfo?x=1'), fc.webPath().map((p) => (p.startsWith('/') ? p : `/${p}`)));
+const commandLine = fc.array(fc.string(), { minLength: 1, maxLength: 3 });
+
 function probe(ps: ContainerPort[]): fc.Arbitrary<Probe> {
   const tcp = ps.map((p, i) => ({ name: p.name ?? (i === 0 ? 'http' : undefined), number: p.containerPort, tcp: (p.protocol ?? 'TCP') === 'TCP' })).filter((p) => p.tcp);
   const port = fc.oneof(fc.constant(undefined), fc.constantFrom(...tcp.map((p) => p.name!)), fc.constantFrom(...tcp.map((p) => p.number)));
@@ -67,9 +74,8 @@ function probe(ps: ContainerPort[]): fc.Arbitrary<Probe> {
     },
     { requiredKeys: [] },
   );
-  const path = fc.oneof(fc.constantFrom('/', '/ready', '/healthz', '/v1/appinfo?x=1'), fc.webPath().map((p) => (p.startsWith('/') ? p : `/${p}`)));
   return fc.oneof(
-    fc.tuple(path, options).map(([p, o]) => Probe.httpGet(p, o)),
+    fc.tuple(probePath, options).map(([p, o]) => Probe.httpGet(p, o)),
     options.map((o) => Probe.tcpSocket(o)),
   );
 }
@@ -151,8 +157,8 @@ export function containerOptions(ctx: ContainerContext): fc.Arbitrary<ContainerO
           env,
           envFromSecrets: fc.uniqueArray(dnsSubdomain(), { maxLength: 3 }),
           podLabelsFile: podLabelsFile(readOnlyRoot ?? false),
-          command: fc.array(fc.string(), { minLength: 1, maxLength: 3 }),
-          args: fc.array(fc.string(), { minLength: 1, maxLength: 3 }),
+          command: commandLine,
+          args: commandLine,
           resources,
           security: fc.record(
             { runAsUser: id, runAsGroup: id, fsGroup: id, readOnlyRootFilesystem: fc.constant(readOnlyRoot) },

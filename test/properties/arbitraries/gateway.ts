@@ -165,7 +165,14 @@ function nextPhase(kind: ProviderKind, vs: readonly VersionSpec[], prev?: PhaseS
           // ingress-nginx sends every condition to its one canary Ingress.
           const targets = kind === 'nginx' ? [conditionOnly[0] ?? canary] : routed;
           // A version that took requests stays one more phase, dark; no dark version beside a Service's split.
-          const dark = kind === 'service' && routed.length > 1 ? [] : all.filter((v) => !routed.includes(v) && (prevRouted.includes(v) || extraDark.includes(v)));
+          // Istio's address Service selects the routed and the draining versions: one of them, or all deployed.
+          const draining = all.filter((v) => !routed.includes(v) && prevRouted.includes(v));
+          const dark =
+            kind === 'service' && routed.length > 1
+              ? []
+              : kind === 'istio' && routed.length + draining.length > 1
+                ? draining
+                : all.filter((v) => !routed.includes(v) && (prevRouted.includes(v) || extraDark.includes(v)));
           const deployed = all.filter((v) => routed.includes(v) || dark.includes(v));
           return fc
             .record({

@@ -10,7 +10,17 @@ const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 const DIGITS = '0123456789';
 const UPPER = LOWER.toUpperCase();
 
-const chars = (set: string) => fc.constantFrom(...set.split(''));
+/**
+ * One arbitrary per character set, shared: `fc.string` works out, once per unit
+ * arbitrary, which of its known troublesome strings the unit can build, and `framed`
+ * builds a string arbitrary for every length it draws.
+ */
+const charSets = new Map<string, fc.Arbitrary<string>>();
+const chars = (set: string) => {
+  let unit = charSets.get(set);
+  if (!unit) charSets.set(set, (unit = fc.constantFrom(...set.split(''))));
+  return unit;
+};
 
 /** A string of `first`, then `middle` characters, then `last`, between min and max long (min ≥ 1). */
 function framed(first: string, middle: string, last: string, max: number): fc.Arbitrary<string> {
