@@ -40,7 +40,8 @@ export interface GatewayProps extends ContainerOptions {
   readonly provider?: Traffic;
   /**
    * The versions, by the value of their version label, e.g. `{ '1.0.3': { image } }`. The
-   * options of a version replace the Gateway's own (ports, env, probes...) for it.
+   * options of a version replace the Gateway's own (ports, env, probes...) for it; one
+   * set to undefined keeps the Gateway's. A node port is set on the Gateway's first port only.
    * Numeric-looking keys ('1', '2') are ordered numerically by JavaScript.
    */
   readonly versions: { [version: string]: GatewayVersionOptions };

@@ -56,13 +56,13 @@ export interface TierWorkload {
   readonly env?: k8s.EnvVar[];
 }
 
-/** Every prop of TierProps. */
+/** @internal Every prop of TierProps. */
 export const TIER_KEYS = [
   ...CONTAINER_OPTION_KEYS,
   ...keysOf<Omit<TierProps, keyof ContainerOptions>>({ name: true, replicas: true, smokeReplicas: true, serviceType: true, smokeServiceType: true }),
 ];
 
-/** `app.kubernetes.io/name` of the smoke-test Job's pod: a tier of that name would select it. */
+/** @internal `app.kubernetes.io/name` of the smoke-test Job's pod: a tier of that name would select it. */
 export const SMOKE_TEST_NAME = 'smoke-test';
 
 /** A validated tier: every stage and version of it renders the same pod with its own image. */
@@ -80,6 +80,10 @@ export class Tier {
   /**
    * @param check names the construct in errors
    * @param field the prop holding the tier (`frontend`), prefix of every field in errors
+   * @param given the tier's props, as the caller passed them
+   * @param defaultName the tier's name when the props give none
+   * @param keys the props the tier accepts: the frontend's add backendUrlVariable
+   * @param typeName the props' type, named in the error for a misspelt prop
    */
   constructor(check: Checks, field: string, given: TierProps, defaultName: string, keys: readonly string[] = TIER_KEYS, typeName = 'TierProps') {
     const props: TierProps = check.object(field, given, "the tier's options: an object ({} for the defaults)");
