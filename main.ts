@@ -132,6 +132,7 @@ export function defineReleases(app: App, inputs: ReleaseInputs = ReleaseInputs.l
   // to v2, Chrome users to v2, back to v1 only (v2 keeps running, as in the use case). Once
   // with Istio (sockshop-istio, namespace production), once with the Gateway API
   // (sockshop-gateway-api, in a namespace of its own since it renders the same objects).
+  // The Istio objects are named as in the use case: VirtualService sockshop, Gateway sockshop-gateway.
   const sockshop = (release: string) => ({
     name: 'front-end',
     namespace: 'production',
@@ -144,7 +145,7 @@ export function defineReleases(app: App, inputs: ReleaseInputs = ReleaseInputs.l
   });
   new Gateway(app, 'sockshop-istio', {
     ...sockshop('sockshop-istio'),
-    provider: Traffic.istio({ apiVersion: IstioApiVersion.V1, ingress: { gatewayName: 'sockshop-gateway', hosts: ['*'] } }),
+    provider: Traffic.istio({ apiVersion: IstioApiVersion.V1, routeName: 'sockshop', ingress: { gatewayName: 'sockshop-gateway', hosts: ['*'] } }),
   });
   new Gateway(app, 'sockshop-gateway-api', {
     ...sockshop('sockshop-gateway-api'),

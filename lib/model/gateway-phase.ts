@@ -1,3 +1,4 @@
+import { isPlainObject } from './checks';
 import { Match } from './route-match';
 
 /** A route of a phase taken by the requests that meet all of its conditions. */
@@ -26,11 +27,13 @@ export class GatewayPhase {
     public readonly replicas: { readonly [version: string]: number } = {},
     public readonly name?: string,
     public readonly description?: string,
+    /** @internal Every argument of `withReplicas`, as given: the Gateway checks them. */
+    public readonly _replicasGiven: readonly unknown[] = [],
   ) {}
 
   /** Also deploys these versions, without sending them any request. */
   public withDark(...versions: string[]): GatewayPhase {
-    return new GatewayPhase(this.weights, this.routes, [...this.dark, ...versions], this.replicas, this.name, this.description);
+    return new GatewayPhase(this.weights, this.routes, [...this.dark, ...versions], this.replicas, this.name, this.description, this._replicasGiven);
   }
 
   /**
@@ -39,12 +42,15 @@ export class GatewayPhase {
    */
   public when(conditions: Match | Match[], version: string): GatewayPhase {
     const matches = Array.isArray(conditions) ? conditions : [conditions];
-    return new GatewayPhase(this.weights, [...this.routes, { matches, version }], this.dark, this.replicas, this.name, this.description);
+    return new GatewayPhase(this.weights, [...this.routes, { matches, version }], this.dark, this.replicas, this.name, this.description, this._replicasGiven);
   }
 
-  /** Pods of some versions in this phase, instead of their `replicas`. */
+  /** Pods of some versions in this phase, instead of their `replicas`. A version set to undefined keeps its `replicas`. */
   public withReplicas(replicas: { [version: string]: number }): GatewayPhase {
-    return new GatewayPhase(this.weights, this.routes, this.dark, { ...this.replicas, ...replicas }, this.name, this.description);
+    // Anything but an object of counts is kept as given, for the Gateway to refuse with its name.
+    const merged = { ...this.replicas };
+    if (isPlainObject(replicas)) for (const [v, n] of Object.entries(replicas)) if (n === undefined) delete merged[v]; else merged[v] = n;
+    return new GatewayPhase(this.weights, this.routes, this.dark, merged, this.name, this.description, [...this._replicasGiven, replicas]);
   }
 
   /**
@@ -52,12 +58,12 @@ export class GatewayPhase {
    * @default - derived from the routes: `1-0-3`, `split-90-10`, `v1-when-v2`, `v1-dark-v2`
    */
   public named(name: string): GatewayPhase {
-    return new GatewayPhase(this.weights, this.routes, this.dark, this.replicas, name, this.description);
+    return new GatewayPhase(this.weights, this.routes, this.dark, this.replicas, name, this.description, this._replicasGiven);
   }
 
   /** A sentence for release.json. @default - derived from the routes */
   public describedAs(description: string): GatewayPhase {
-    return new GatewayPhase(this.weights, this.routes, this.dark, this.replicas, this.name, description);
+    return new GatewayPhase(this.weights, this.routes, this.dark, this.replicas, this.name, description, this._replicasGiven);
   }
 }
 

@@ -1,5 +1,6 @@
-import { Checks } from './checks';
+import { Checks, isPlainObject, isWellFormed, orDefault } from './checks';
 import { GatewayPhase } from './gateway-phase';
+import { Limits } from './limits';
 import { describeMatch, Match, ResolvedMatch } from './route-match';
 
 /** A declared version of a Gateway, as the plan needs it. */
@@ -45,6 +46,12 @@ export interface GatewayPlanPhase {
   readonly routes: readonly PlannedRoute[];
   /** The default route, in the order of `versions`; weight 0 for deployed versions it does not reach. */
   readonly weights: readonly PlannedWeight[];
+  /**
+   * Versions that received requests in the phase before and receive none in this one,
+   * in the order of `versions`: still deployed (the plan requires it), since routers may
+   * send them requests for a moment after the phase is applied.
+   */
+  readonly draining: readonly string[];
 }
 
 export interface GatewayPlan {
@@ -92,21 +99,30 @@ export function planGateway(check: Checks, versions: readonly PlanVersion[], pha
     });
 
     const deployedSet = new Set([...routed, ...dark]);
-    for (const [v, n] of Object.entries(phase.replicas)) {
-      if (!deployedSet.has(v)) check.fail(`${field}.replicas.${v}`, v, `a version this phase deploys (${[...deployedSet].map((d) => JSON.stringify(d)).join(', ')})`);
-      check.integer(`${field}.replicas.${v}`, n, 1);
-    }
-    const deployed = versions.filter((v) => deployedSet.has(v.version)).map((v) => ({ version: v.version, slug: v.slug, replicas: phase.replicas[v.version] ?? v.replicas }));
+    const replicas = resolveReplicas(check, `${field}.replicas`, phase._replicasGiven, deployedSet);
+    const deployed = versions.filter((v) => deployedSet.has(v.version)).map((v) => ({ version: v.version, slug: v.slug, replicas: replicas.get(v.version) ?? v.replicas }));
     const defaultWeights = versions
       .filter((v) => deployedSet.has(v.version))
       .map((v) => weights.find((w) => w.version === v.version) ?? { version: v.version, weight: 0, field: `${field}.weights` });
 
-    const name = check.dnsLabel(`${field}.name`, phase.name ?? defaultName(byVersion, defaultWeights, routes, dark));
+    const named = phase.name !== undefined;
+    const name = orDefault(phase.name, defaultName(byVersion, defaultWeights, routes, dark));
+    if (typeof name !== 'string' || name.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
+      check.fail(
+        `${field}.name`,
+        name,
+        `a DNS-1123 label of at most 63 characters: lower-case letters, digits and '-', starting and ending with a letter or digit${named ? '' : ' (the name derived from the routes is not one: name the phase with .named("..."))'}`,
+      );
+    }
     if (names.has(name)) check.fail(`${field}.name`, name, 'a phase name not used by an earlier phase: name the phase with .named("...")');
     names.add(name);
-    const description = phase.description ?? describe(defaultWeights, routes, dark);
-    if (typeof description !== 'string' || description.length === 0) check.fail(`${field}.description`, description, 'a non-empty sentence');
-    planned.push({ name, description, field, deployed, routes, weights: defaultWeights });
+    const description = orDefault(phase.description, describe(defaultWeights, routes, dark));
+    if (typeof description !== 'string' || description.trim().length === 0 || /[\u0000-\u001f\u007f]/.test(description) || !isWellFormed(description)) {
+      check.fail(`${field}.description`, description, 'a non-empty sentence on one line, without control characters');
+    }
+    const before = planned.length ? routedVersions(planned[planned.length - 1]) : new Set<string>();
+    const draining = deployed.map((d) => d.version).filter((v) => before.has(v) && !routed.has(v));
+    planned.push({ name, description, field, deployed, routes, weights: defaultWeights, draining });
   });
 
   const transitions: Array<readonly [string, string]> = [];
@@ -121,8 +137,53 @@ export function planGateway(check: Checks, versions: readonly PlanVersion[], pha
   return { phases: planned, transitions };
 }
 
+/** The pods of some versions in a phase: every `withReplicas` argument, later ones first. */
+function resolveReplicas(check: Checks, field: string, given: readonly unknown[], deployed: Set<string>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const arg of given) {
+    if (!isPlainObject(arg)) check.fail(field, arg, 'pods by version, e.g. .withReplicas({ "1.1.0": 3 })');
+    for (const [v, n] of Object.entries(arg)) {
+      if (n === undefined) {
+        out.delete(v);
+        continue;
+      }
+      if (!deployed.has(v)) check.fail(`${field}.${v}`, v, `a version this phase deploys (${[...deployed].map((d) => JSON.stringify(d)).join(', ')})`);
+      out.set(v, check.integer(`${field}.${v}`, n, 1, Limits.MAX_REPLICAS));
+    }
+  }
+  return out;
+}
+
+/** The routed pods of one transition that are ready all along: the pods of each routed version that both phases have. */
+export interface GatewayTransitionFloor {
+  /** The phase the transition starts from. */
+  readonly from: string;
+  /** The phase the transition applies. */
+  readonly to: string;
+  /** Fewest ready pods receiving requests while `to` is applied: new pods start unready. */
+  readonly least: number;
+}
+
+/**
+ * The fewest ready pods receiving requests in each transition. Routes switch as soon
+ * as a phase is applied, while the pods a phase adds to a version start unready (a
+ * version's pods never change template, so a scale-down takes effect at once and a
+ * scale-up counts only the pods already there).
+ */
+export function gatewayTransitionFloors(plan: GatewayPlan): GatewayTransitionFloor[] {
+  const byName = new Map(plan.phases.map((p) => [p.name, p]));
+  return plan.transitions.map(([fromName, toName]) => {
+    const from = byName.get(fromName)!;
+    const to = byName.get(toName)!;
+    const routed = routedVersions(to);
+    const pods = (p: GatewayPlanPhase, v: string) => p.deployed.find((d) => d.version === v)?.replicas ?? 0;
+    const least = [...routed].reduce((n, v) => n + Math.min(pods(from, v), pods(to, v)), 0);
+    return { from: fromName, to: toName, least };
+  });
+}
+
 function resolveWeights(check: Checks, field: string, weights: unknown, known: (f: string, v: unknown) => string): PlannedWeight[] {
-  if (typeof weights !== 'object' || weights === null || Array.isArray(weights) || Object.keys(weights).length === 0) {
+  if (!isPlainObject(weights) || Object.keys(weights).length === 0) {
     check.fail(field, weights, 'weights by version, e.g. { "1.0.3": 50, "1.1.0": 50 }');
   }
   const out = Object.entries(weights as { [v: string]: unknown }).map(([version, weight]) => {

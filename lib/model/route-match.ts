@@ -1,4 +1,4 @@
-import { Checks } from './checks';
+import { Checks, isWellFormed } from './checks';
 import { RouteCondition } from './release';
 
 /**
@@ -61,6 +61,13 @@ export class Match {
     if (typeof s.value !== 'string' || s.value.length === 0 || s.value.length > 4096) {
       check.fail(`${field}.value`, s.value, `a non-empty ${s.match === 'regex' ? 'regular expression' : 'value'} of at most 4096 characters`);
     }
+    if (CONTROL.test(s.value) || !isWellFormed(s.value)) {
+      check.fail(`${field}.value`, s.value, `a ${s.match === 'regex' ? 'regular expression' : 'header value'} without control characters (a header value has none, tabs aside)`);
+    }
+    // A server strips the spaces around a header value before any router sees it.
+    if (s.match !== 'regex' && (/^[ \t]/.test(s.value) || (s.match === 'exact' && /[ \t]$/.test(s.value)))) {
+      check.fail(`${field}.value`, s.value, `a value without ${s.match === 'exact' ? 'leading or trailing' : 'leading'} spaces: servers strip them from header values, so it would never match`);
+    }
     if (s.match === 'regex') checkRegex(check, `${field}.value`, s.value);
     return { header, match: s.match, value: s.value };
   }
@@ -105,10 +112,15 @@ function checkHeaderName(check: Checks, field: string, name: unknown): string {
   return name.toLowerCase();
 }
 
+// Control characters other than tab.
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+
 // Constructs JavaScript accepts but RE2 (Istio, Envoy and most Gateway API implementations) does not.
 const NOT_RE2 = [
   { re: /\(\?<?[=!]/, what: 'look-around ((?=, (?!, (?<=, (?<!)' },
   { re: /\\[1-9]|\\k</, what: 'back-references (\\1, \\k<name>)' },
+  // RE2 and PCRE (ingress-nginx) refuse JavaScript's \u0041 and \cA; all three read \x41.
+  { re: /(^|[^\\])(\\\\)*\\[uc]/, what: 'the escapes \\u and \\c (write \\x41 for a character code)' },
 ];
 
 /** A regular expression must compile, and in a form the routers' RE2 engines accept. */

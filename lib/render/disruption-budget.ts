@@ -76,17 +76,17 @@ function amountOf(check: Checks, field: string, pods: unknown): { count?: number
   return { count: pods as number };
 }
 
-/** What {@link renderDisruptionBudget} writes. */
+/** What renderDisruptionBudget needs: the budget of one track, resolved. */
 export interface DisruptionBudgetInput {
-  /** Name of the PodDisruptionBudget. */
+  /** Name of the PodDisruptionBudget, e.g. `shop-stable`. */
   readonly name: string;
   /** @default - no namespace in the manifest (kubectl's current one) */
   readonly namespace?: string;
-  /** Labels of the PodDisruptionBudget itself. */
+  /** Labels of the PodDisruptionBudget object (its release's prune labels among them). */
   readonly labels: { [key: string]: string };
   /** The selector of the Deployment whose pods the budget protects. */
   readonly selector: { [key: string]: string };
-  /** The spec's `maxUnavailable` or `minAvailable`, as `DisruptionBudget` resolved it. */
+  /** The budget's spec fields, as resolved by DisruptionBudget: one of maxUnavailable or minAvailable. */
   readonly budget: { maxUnavailable?: number | string; minAvailable?: number | string };
 }
 

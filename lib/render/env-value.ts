@@ -102,6 +102,11 @@ type EnvSource =
 const LITERAL_OPTION_KEYS = keysOf<LiteralOptions>({ notSecret: true });
 const REFERENCE_OPTION_KEYS = keysOf<ReferenceOptions>({ optional: true });
 const SECRET_LIKE = /(PASSWORD|PASSWD|(^|_)PASS($|_)|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+
+/** @internal Whether a variable name looks like a secret's, so that a literal value for it is refused. */
+export function looksSecret(name: string): boolean {
+  return SECRET_LIKE.test(name);
+}
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 // Keys of Secrets and ConfigMaps: https://kubernetes.io/docs/concepts/configuration/secret/
 const DATA_KEY = /^[-._a-zA-Z0-9]+$/;

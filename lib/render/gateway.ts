@@ -1,15 +1,16 @@
 import { Construct } from 'constructs';
 import { GatewayPhase } from '../model/gateway-phase';
-import { isDnsLabel } from '../model/checks';
-import { GatewayPlan, planGateway, routedVersions } from '../model/gateway-plan';
+import { Checks, isDnsLabel, isPlainObject, keysOf, orDefault } from '../model/checks';
+import { GatewayPlan, gatewayTransitionFloors, planGateway, routedVersions } from '../model/gateway-plan';
 import { parseImage } from '../model/image';
 import { Labels, pruneSelector, releaseLabels } from '../model/labels';
+import { Limits } from '../model/limits';
 import { DeclaredRelease, DeclaredRoute } from '../model/release';
 import { TrafficRouter, TrafficTarget } from '../traffic/provider';
 import { Traffic } from '../traffic/traffic';
 import { ContainerOptions } from './container-options';
 import { PhasedRelease } from './phased-release';
-import { PodBlueprint, ResolvedPort } from './pod-blueprint';
+import { CONTAINER_OPTION_KEYS, PodBlueprint, RESERVED_POD_LABELS, ResolvedPort } from './pod-blueprint';
 import { RollingUpdateOptions, renderDeployment, resolveRollingUpdate, ServiceType } from './workload';
 
 /** One version of a Gateway: a Deployment `<name>-<version>` of its own. */
@@ -22,9 +23,10 @@ export interface GatewayVersionOptions extends ContainerOptions {
 
 export interface GatewayProps extends ContainerOptions {
   /**
-   * Name of the stable address (the Service, VirtualService, HTTPRoute or Ingress) and of
-   * the application: value of `app.kubernetes.io/name` and prefix of the Deployments.
-   * The release (folder in dist/, `app.kubernetes.io/instance`) is the construct id.
+   * Name of the application and of its address: value of `app.kubernetes.io/name`, prefix
+   * of the Deployments, name of the Services and, unless the provider's `routeName` says
+   * otherwise, of the VirtualService, HTTPRoute or Ingress. The release (folder in dist/,
+   * `app.kubernetes.io/instance`) is the construct id.
    * @default - the construct id
    */
   readonly name?: string;
@@ -38,7 +40,8 @@ export interface GatewayProps extends ContainerOptions {
   readonly provider?: Traffic;
   /**
    * The versions, by the value of their version label, e.g. `{ '1.0.3': { image } }`. The
-   * options of a version replace the Gateway's own (ports, env, probes...) for it.
+   * options of a version replace the Gateway's own (ports, env, probes...) for it; one
+   * set to undefined keeps the Gateway's. A node port is set on the Gateway's first port only.
    * Numeric-looking keys ('1', '2') are ordered numerically by JavaScript.
    */
   readonly versions: { [version: string]: GatewayVersionOptions };
@@ -60,6 +63,24 @@ export interface GatewayProps extends ContainerOptions {
 }
 
 const DEFAULT_VERSION_LABEL = 'version';
+const NGINX_CANARY_SUFFIX = '-canary';
+
+const GATEWAY_KEYS = [
+  ...CONTAINER_OPTION_KEYS,
+  ...keysOf<Omit<GatewayProps, keyof ContainerOptions>>({
+    name: true,
+    namespace: true,
+    port: true,
+    serviceType: true,
+    provider: true,
+    versions: true,
+    phases: true,
+    versionLabel: true,
+    rollingUpdate: true,
+    minAvailable: true,
+  }),
+];
+const VERSION_KEYS = [...CONTAINER_OPTION_KEYS, ...keysOf<Omit<GatewayVersionOptions, keyof ContainerOptions>>({ image: true, replicas: true })];
 
 /**
  * One stable address in front of versioned backends: one Deployment per version
@@ -82,25 +103,33 @@ export class Gateway extends PhasedRelease {
   constructor(scope: Construct, id: string, props: GatewayProps) {
     super(scope, id);
     const check = this.check;
-    this.releaseName = check.dnsLabel('id', id);
-    const name = (this.appName = check.dnsLabel('name', props.name ?? id, 63 - '-canary'.length));
+    check.object('props', props, 'an object of GatewayProps');
+    check.knownKeys('', props, GATEWAY_KEYS, 'GatewayProps');
+    this.releaseName = check.dnsLabel('id', id, 63, ' (the construct id names the release)');
+    // The name begins the name of every Service (the address, or one per version): a DNS-1035 label.
+    const name = (this.appName = check.dns1035Label('name', orDefault(props.name, id), 63 - NGINX_CANARY_SUFFIX.length, ' (ingress-nginx\'s canary Ingress appends "-canary"; it defaults to the construct id)'));
     this.namespace = props.namespace === undefined ? undefined : check.dnsLabel('namespace', props.namespace);
-    const versionLabel = check.labelKey('versionLabel', props.versionLabel ?? DEFAULT_VERSION_LABEL);
-    const serviceType = check.oneOf('serviceType', props.serviceType ?? ServiceType.CLUSTER_IP, Object.values(ServiceType));
+    const versionLabel = check.labelKey('versionLabel', orDefault(props.versionLabel, DEFAULT_VERSION_LABEL));
+    if (RESERVED_POD_LABELS.includes(versionLabel)) check.fail('versionLabel', versionLabel, `a label key other than ${RESERVED_POD_LABELS.join(', ')}, which the library sets itself`);
+    const serviceType = check.oneOf('serviceType', orDefault(props.serviceType, ServiceType.CLUSTER_IP), Object.values(ServiceType));
     const rollingUpdate = resolveRollingUpdate(check, 'rollingUpdate', props.rollingUpdate);
-    const provider = (this.provider = props.provider ?? Traffic.service());
+    const provider = (this.provider = orDefault(props.provider, Traffic.service()));
     if (!(provider instanceof Traffic)) check.fail('provider', provider, 'Traffic.service(), Traffic.istio(), Traffic.gatewayApi() or Traffic.nginx()');
     if (serviceType !== ServiceType.CLUSTER_IP && (provider.kind === 'gateway-api' || provider.kind === 'nginx')) {
       check.fail('serviceType', serviceType, `ServiceType.CLUSTER_IP: with the ${provider.kind} provider the address is the ${provider.kind === 'nginx' ? 'Ingress' : 'HTTPRoute'}, and the per-version Services stay inside the cluster`);
     }
 
     // The shared options are checked once on their own, so that their errors name the shared field.
-    const shared = new PodBlueprint(check, name, props);
-    const versions = this.resolveVersions(props, name, shared.ports[0]);
+    const shared = new PodBlueprint(check, name, props, '', [versionLabel]);
+    checkNodePorts(check, 'ports', shared.ports, false);
+    const versions = this.resolveVersions(props, name, shared.ports[0], versionLabel);
     const first = versions[0];
-    const port: ResolvedPort = { ...first.blueprint.ports[0], servicePort: check.integer('port', props.port ?? first.blueprint.ports[0].servicePort, 1, 65535) };
+    const port: ResolvedPort = { ...first.blueprint.ports[0], servicePort: check.integer('port', orDefault(props.port, first.blueprint.ports[0].servicePort), 1, 65535) };
     if (serviceType === ServiceType.CLUSTER_IP && port.nodePort !== undefined) {
       check.fail('ports[0].nodePort', port.nodePort, 'no nodePort on a ClusterIP Service (set serviceType to NODE_PORT or LOAD_BALANCER)');
+    }
+    if (provider.kind !== 'service' && port.protocol !== 'TCP') {
+      check.fail('ports[0].protocol', port.protocol, `"TCP": the ${provider.kind} provider routes HTTP requests, which the address's port must carry`);
     }
 
     const objectLabels = { [Labels.NAME]: name, ...releaseLabels(this.releaseName) };
@@ -118,11 +147,20 @@ export class Gateway extends PhasedRelease {
     this.plan = planGateway(check, versions, props.phases);
     for (const phase of this.plan.phases) this.routes.set(phase.name, this.router.realise(phase));
 
-    this.minAvailable = check.integer('minAvailable', props.minAvailable ?? 1, 1);
+    this.minAvailable = check.integer('minAvailable', orDefault(props.minAvailable, 1), 1, Limits.MAX_REPLICAS);
     for (const phase of this.plan.phases) {
       const routed = routedVersions(phase);
       const pods = phase.deployed.filter((d) => routed.has(d.version)).reduce((n, d) => n + d.replicas, 0);
       if (pods < this.minAvailable) check.fail('minAvailable', this.minAvailable, `at most ${pods}, the pods that receive requests in phase "${phase.name}"`);
+    }
+    for (const t of gatewayTransitionFloors(this.plan)) {
+      if (t.least < this.minAvailable) {
+        check.fail(
+          'minAvailable',
+          this.minAvailable,
+          `at most ${t.least}, the ready pods receiving requests during ${t.from} → ${t.to}: routes switch at once, while the pods "${t.to}" adds start unready (raise those versions' pods one phase earlier with .withReplicas)`,
+        );
+      }
     }
 
     const byVersion = new Map(versions.map((v) => [v.version, v]));
@@ -164,19 +202,20 @@ export class Gateway extends PhasedRelease {
     };
   }
 
-  private resolveVersions(props: GatewayProps, name: string, sharedPort: ResolvedPort) {
+  private resolveVersions(props: GatewayProps, name: string, sharedPort: ResolvedPort, versionLabel: string) {
     const check = this.check;
     const given = props.versions;
-    if (typeof given !== 'object' || given === null || Array.isArray(given) || Object.keys(given).length === 0) {
+    if (!isPlainObject(given) || Object.keys(given).length === 0) {
       check.fail('versions', given, 'at least one version, e.g. { "1.0.3": { image: "vampio/sava-product:1.0.3" } }');
     }
     const bySlug = new Map<string, string>();
     const byImage = new Map<string, string>();
-    return Object.entries(given).map(([version, options]) => {
+    return Object.entries(given).map(([version, raw]) => {
       const field = `versions.${version}`;
       if (version === '') check.fail('versions key', version, 'a non-empty version name');
       check.labelValue('versions key', version);
-      if (typeof options !== 'object' || options === null) check.fail(field, options, 'the options of the version, at least { image }');
+      const options = check.object(field, raw, 'the options of the version, at least { image }') as unknown as GatewayVersionOptions;
+      check.knownKeys(field, options, VERSION_KEYS, 'GatewayVersionOptions');
       const slug = version.toLowerCase().replace(/[._]/g, '-');
       if (!isDnsLabel(`${name}-${slug}`)) {
         check.fail('versions key', version, `a version that gives a valid object name ${name}-<version> (at most 63 characters; letters, digits, '-', '.' or '_', starting and ending with a letter or digit)`);
@@ -188,14 +227,37 @@ export class Gateway extends PhasedRelease {
       const sameImage = byImage.get(image.reference);
       if (sameImage !== undefined) check.fail(`${field}.image`, options.image, `an image other than that of version ${JSON.stringify(sameImage)}`);
       byImage.set(image.reference, version);
-      const replicas = check.integer(`${field}.replicas`, options.replicas ?? 2, 1);
-      const merged: ContainerOptions = { ...props, ...options };
-      const blueprint = new PodBlueprint(check, name, merged, field);
-      if (blueprint.ports[0].name !== sharedPort.name) {
-        check.fail(`${field}.ports[0].name`, blueprint.ports[0].name, `${JSON.stringify(sharedPort.name)}, the name of the Gateway's first port: the address targets its port by name in every version`);
+      const replicas = check.integer(`${field}.replicas`, orDefault(options.replicas, 2), 1, Limits.MAX_REPLICAS);
+      // A version's options replace the Gateway's; one left undefined keeps the Gateway's.
+      const merged: ContainerOptions = { ...props, ...definedOnly(options) };
+      const blueprint = new PodBlueprint(check, name, merged, field, [versionLabel]);
+      const own = blueprint.ports[0];
+      if (own.name !== sharedPort.name) {
+        check.fail(`${field}.ports[0].name`, own.name, `${JSON.stringify(sharedPort.name)}, the name of the Gateway's first port: the address targets its port by name in every version`);
       }
-      const podLabels = check.labels(`${field}.podLabels`, merged.podLabels);
-      return { version, slug, replicas, image: image.reference, blueprint, podLabels };
+      if (own.protocol !== sharedPort.protocol) {
+        check.fail(`${field}.ports[0].protocol`, own.protocol, `${JSON.stringify(sharedPort.protocol)}, the protocol of the Gateway's first port: the address has one port for every version`);
+      }
+      if (options.ports !== undefined) checkNodePorts(check, `${field}.ports`, blueprint.ports, true);
+      return { version, slug, replicas, image: image.reference, blueprint, podLabels: blueprint.podLabels };
     });
+  }
+}
+
+/** The props without those set to undefined, which mean "left out". */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * The address exposes the first port, with one node port for every version: a node
+ * port anywhere else would be dropped without a word.
+ */
+function checkNodePorts(check: Checks, field: string, ports: readonly ResolvedPort[], ofVersion: boolean): void {
+  ports.forEach((p, k) => {
+    if (k > 0 && p.nodePort !== undefined) check.fail(`${field}[${k}].nodePort`, p.nodePort, 'no nodePort on a port after the first: the address exposes the first port only');
+  });
+  if (ofVersion && ports[0].nodePort !== undefined) {
+    check.fail(`${field}[0].nodePort`, ports[0].nodePort, "no nodePort on a version's port: the address has one port for every version, set it in the Gateway's ports");
   }
 }

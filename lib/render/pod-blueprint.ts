@@ -38,7 +38,7 @@ export const SYSTEM_DIRECTORIES: readonly string[] = [
 ];
 
 const DEFAULT_REQUESTS: ResourceAmounts = { cpu: '100m', memory: '128Mi' };
-const DEFAULT_MEMORY_LIMIT = { text: '256Mi', value: 256 * 2 ** 20 };
+const DEFAULT_MEMORY_LIMIT = { text: '256Mi' };
 const QUANTITY = /^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$/;
 const SUFFIXES: { [suffix: string]: number } = {
   '': 1, 'n': 1e-9, 'u': 1e-6, 'm': 1e-3, 'k': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12, 'P': 1e15, 'E': 1e18,
@@ -105,22 +105,7 @@ export class PodBlueprint {
       mounts.push({ name: 'tmp', mountPath: '/tmp' });
       this.volumes.push({ name: 'tmp', emptyDir: {} });
     }
-    const resources: ResourceOptions = options.resources === undefined ? {} : check.object(at('resources'), options.resources);
-    check.knownKeys(at('resources'), resources, RESOURCE_KEYS, 'ResourceOptions');
-    const requests = amounts(check, at('resources.requests'), resources.requests, DEFAULT_REQUESTS);
-    // A memory request above the default limit raises the default limit with it.
-    const memoryLimit = requests.memory && requests.memory.value > DEFAULT_MEMORY_LIMIT.value ? requests.memory : DEFAULT_MEMORY_LIMIT;
-    const limits = amounts(check, at('resources.limits'), resources.limits, { memory: memoryLimit.text });
-    for (const key of AMOUNT_KEYS as Array<keyof ResourceAmounts>) {
-      const limit = limits[key];
-      const request = requests[key];
-      if (limit === undefined) continue;
-      if (limit.value === 0) check.fail(at(`resources.limits.${key}`), limit.text, `a quantity above 0: a zero limit leaves the container no ${key}`);
-      if (request && limit.value < request.value) {
-        const whose = request.given ? '' : `, the default; lower resources.requests.${key} too`;
-        check.fail(at(`resources.limits.${key}`), limit.text, `a limit at least the request (${request.text}${whose}): Kubernetes rejects a ${key} limit below its request`);
-      }
-    }
+    const resources = resolveResources(check, at('resources'), options.resources, { requests: DEFAULT_REQUESTS, memoryLimit: DEFAULT_MEMORY_LIMIT.text });
 
     this.container = {
       name: check.dnsLabel(at('containerName'), orDefault(options.containerName, appName)),
@@ -131,7 +116,7 @@ export class PodBlueprint {
       envFrom: envFrom.length ? envFrom : undefined,
       readinessProbe: readiness,
       livenessProbe: liveness,
-      resources: { requests: quantities(requests), limits: quantities(limits) },
+      resources,
       securityContext: {
         allowPrivilegeEscalation: false,
         capabilities: { drop: ['ALL'] },
@@ -212,6 +197,33 @@ function labelsFile(check: Checks, field: string, value: unknown, readOnlyRoot: 
   if (SYSTEM_DIRECTORIES.includes(dir)) check.fail(field, value, `a file in a directory of its own: ${dir} is mounted over, which would hide the image's ${dir}`);
   if (readOnlyRoot && dir === '/tmp') check.fail(field, value, 'a file outside /tmp: with readOnlyRootFilesystem, /tmp is the writable emptyDir');
   return { dir, file: segments[segments.length - 1] };
+}
+
+/**
+ * Requests and limits of a container: the given amounts over `defaults`, key by key,
+ * a memory limit always (the default one, raised to a larger memory request), and
+ * no limit of zero or below its request.
+ */
+export function resolveResources(check: Checks, field: string, given: unknown, defaults: { requests: ResourceAmounts; memoryLimit: string }): k8s.ResourceRequirements {
+  const at = (f: string) => join(field, f);
+  const resources: ResourceOptions = given === undefined ? {} : check.object(field, given);
+  check.knownKeys(field, resources, RESOURCE_KEYS, 'ResourceOptions');
+  const requests = amounts(check, at('requests'), resources.requests, defaults.requests);
+  const defaultLimit = quantity(check, at('limits.memory'), defaults.memoryLimit);
+  // A memory request above the default limit raises the default limit with it.
+  const memoryLimit = requests.memory && requests.memory.value > defaultLimit.value ? requests.memory : defaultLimit;
+  const limits = amounts(check, at('limits'), resources.limits, { memory: memoryLimit.text });
+  for (const key of AMOUNT_KEYS as Array<keyof ResourceAmounts>) {
+    const limit = limits[key];
+    const request = requests[key];
+    if (limit === undefined) continue;
+    if (limit.value === 0) check.fail(at(`limits.${key}`), limit.text, `a quantity above 0: a zero limit leaves the container no ${key}`);
+    if (request && limit.value < request.value) {
+      const whose = request.given ? '' : `, the default; lower ${at(`requests.${key}`)} too`;
+      check.fail(at(`limits.${key}`), limit.text, `a limit at least the request (${request.text}${whose}): Kubernetes rejects a ${key} limit below its request`);
+    }
+  }
+  return { requests: quantities(requests), limits: quantities(limits) };
 }
 
 interface Amount {

@@ -1,9 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from './k8s';
 import { Construct } from 'constructs';
-import { Checks } from '../model/checks';
+import { Checks, isWellFormed, keysOf, orDefault } from '../model/checks';
 import { parseImage } from '../model/image';
 import { ResourceOptions } from './container-options';
+import { resolveResources } from './pod-blueprint';
 
 /**
  * The smoke test: a Job that requests the smoke frontend until its answer contains
@@ -84,36 +85,49 @@ export interface ResolvedSmokeTest {
 const DEFAULT_EXPECT = '{frontend}:{frontendVersion} - {backend}:{backendVersion}';
 const PLACEHOLDERS = ['frontend', 'frontendVersion', 'backend', 'backendVersion'] as const;
 const URL_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/;
-const QUANTITY = /^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$/;
+const OPTION_KEYS = keysOf<SmokeTestOptions>({
+  path: true,
+  expect: true,
+  image: true,
+  runAsUser: true,
+  attempts: true,
+  intervalSeconds: true,
+  requestTimeoutSeconds: true,
+  backoffLimit: true,
+  activeDeadlineSeconds: true,
+  resources: true,
+});
+/** Bounds that keep a test's worst case within a day; more is certainly a typo. */
+const MAX_ATTEMPTS = 1000;
+const MAX_SECONDS = 3600;
 
-export function resolveSmokeTest(check: Checks, field: string, o: SmokeTestOptions = {}): ResolvedSmokeTest {
-  const path = o.path ?? '/';
+export function resolveSmokeTest(check: Checks, field: string, given?: SmokeTestOptions): ResolvedSmokeTest {
+  const o: SmokeTestOptions = given === undefined ? {} : check.object(field, given, "an object of SmokeTestOptions such as { path: '/version' } ({} for the defaults)");
+  check.knownKeys(field, o, OPTION_KEYS, 'SmokeTestOptions');
+  const path = orDefault(o.path, '/');
   if (typeof path !== 'string' || !URL_PATH.test(path)) check.fail(`${field}.path`, path, "an absolute URL path such as '/' or '/version'");
-  const expect = o.expect ?? DEFAULT_EXPECT;
-  if (typeof expect !== 'string' || expect.trim() === '') check.fail(`${field}.expect`, expect, 'a non-empty text the answer must contain');
+  const expect = orDefault(o.expect, DEFAULT_EXPECT);
+  if (typeof expect !== 'string' || expect.trim() === '' || !isWellFormed(expect)) check.fail(`${field}.expect`, expect, 'a non-empty text of well-formed Unicode the answer must contain');
   for (const [, name] of expect.matchAll(/\{([^}]*)\}/g)) {
     if (!(PLACEHOLDERS as readonly string[]).includes(name)) check.fail(`${field}.expect`, expect, `placeholders among ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')} (not {${name}})`);
   }
-  const image = parseImage(check, `${field}.image`, o.image ?? 'curlimages/curl:8.11.1').reference;
-  const attempts = check.integer(`${field}.attempts`, o.attempts ?? 24, 1);
-  const intervalSeconds = check.integer(`${field}.intervalSeconds`, o.intervalSeconds ?? 5, 0);
-  const requestTimeoutSeconds = check.integer(`${field}.requestTimeoutSeconds`, o.requestTimeoutSeconds ?? 5, 1);
+  const image = parseImage(check, `${field}.image`, orDefault(o.image, 'curlimages/curl:8.11.1')).reference;
+  const attempts = check.integer(`${field}.attempts`, orDefault(o.attempts, 24), 1, MAX_ATTEMPTS);
+  const intervalSeconds = check.integer(`${field}.intervalSeconds`, orDefault(o.intervalSeconds, 5), 0, MAX_SECONDS);
+  const requestTimeoutSeconds = check.integer(`${field}.requestTimeoutSeconds`, orDefault(o.requestTimeoutSeconds, 5), 1, MAX_SECONDS);
   const needed = attempts * (intervalSeconds + requestTimeoutSeconds);
-  const activeDeadlineSeconds = check.integer(`${field}.activeDeadlineSeconds`, o.activeDeadlineSeconds ?? Math.max(300, needed), needed);
+  const activeDeadlineSeconds = check.integer(`${field}.activeDeadlineSeconds`, orDefault(o.activeDeadlineSeconds, Math.max(300, needed)), needed);
   return {
     path,
     expect,
     image,
-    runAsUser: check.integer(`${field}.runAsUser`, o.runAsUser ?? 100, 1, 2147483647),
+    runAsUser: check.integer(`${field}.runAsUser`, orDefault(o.runAsUser, 100), 1, 2147483647),
     attempts,
     intervalSeconds,
     requestTimeoutSeconds,
-    backoffLimit: check.integer(`${field}.backoffLimit`, o.backoffLimit ?? 0, 0),
+    backoffLimit: check.integer(`${field}.backoffLimit`, orDefault(o.backoffLimit, 0), 0, 100),
     activeDeadlineSeconds,
-    resources: {
-      requests: quantities(check, `${field}.resources.requests`, o.resources?.requests ?? { cpu: '10m', memory: '16Mi' }),
-      limits: quantities(check, `${field}.resources.limits`, o.resources?.limits ?? { memory: '32Mi' }),
-    },
+    resources: resolveResources(check, `${field}.resources`, o.resources, { requests: { cpu: '10m', memory: '16Mi' }, memoryLimit: '32Mi' }),
   };
 }
 
@@ -190,15 +204,4 @@ export function renderSmokeTestJob(scope: Construct, id: string, test: ResolvedS
       },
     },
   });
-}
-
-function quantities(check: Checks, field: string, amounts: { cpu?: string; memory?: string }): { [key: string]: k8s.Quantity } | undefined {
-  const out: { [key: string]: k8s.Quantity } = {};
-  for (const key of ['cpu', 'memory'] as const) {
-    const v = amounts[key];
-    if (v === undefined) continue;
-    if (typeof v !== 'string' || !QUANTITY.test(v)) check.fail(`${field}.${key}`, v, "a Kubernetes quantity such as '10m', '16Mi'");
-    out[key] = k8s.Quantity.fromString(v);
-  }
-  return Object.keys(out).length ? out : undefined;
 }

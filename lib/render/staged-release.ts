@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
-import { Checks } from '../model/checks';
+import { Checks, keysOf, orDefault } from '../model/checks';
 import { defaultVersion, parseImage } from '../model/image';
+import { Limits } from '../model/limits';
 import { pruneSelector } from '../model/labels';
 import { DeclaredRelease } from '../model/release';
 import { AppVersion, FrontendRun, StagePlan, planStages, versionNameSuffix } from '../model/stage-plan';
@@ -10,7 +11,8 @@ import { Backend } from './backend';
 import { PhasedRelease } from './phased-release';
 import { SmokeStage } from './smoke-stage';
 import { SmokeTestOptions, resolveSmokeTest } from './smoke-test';
-import { Tier, TierProps } from './tier';
+import { looksSecret } from './env-value';
+import { TIER_KEYS, Tier, TierProps } from './tier';
 import { ResolvedRollingUpdate } from './workload';
 
 /** A version of the application: the image of each tier. */
@@ -85,6 +87,22 @@ export interface StagedReleaseProps {
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const PERCENT = /^(100|[1-9][0-9]?)%$/;
 
+const STAGED_RELEASE_KEYS = keysOf<StagedReleaseProps>({
+  name: true,
+  namespace: true,
+  strategy: true,
+  frontend: true,
+  backend: true,
+  active: true,
+  smoke: true,
+  minReadySeconds: true,
+  maxSurge: true,
+  cleanup: true,
+  smokeTest: true,
+});
+const FRONTEND_KEYS = [...TIER_KEYS, ...keysOf<Omit<FrontendTierProps, keyof TierProps>>({ backendUrlVariable: true })];
+const VERSION_KEYS = keysOf<StageVersionProps>({ frontendImage: true, backendImage: true, version: true });
+
 /**
  * A multi-tier application released through a smoke stage: the new version runs as
  * a temporary copy beside the production one (the active stage), is smoke-tested,
@@ -107,16 +125,21 @@ export class StagedRelease extends PhasedRelease {
   constructor(scope: Construct, id: string, props: StagedReleaseProps) {
     super(scope, id);
     const check = this.check;
-    const release = (this.releaseName = check.dnsLabel('name', props.name ?? id));
+    check.object('props', props, 'an object of StagedReleaseProps');
+    check.knownKeys('', props, STAGED_RELEASE_KEYS, 'StagedReleaseProps');
+    const release = (this.releaseName = check.dnsLabel('name', orDefault(props.name, id), 63, ' (it defaults to the construct id)'));
     const namespace = (this.namespace = props.namespace === undefined ? undefined : check.dnsLabel('namespace', props.namespace));
-    const strategy = (this.strategy = check.oneOf('strategy', props.strategy ?? StageStrategy.ISOLATED, Object.values(StageStrategy)));
-    const cleanup = check.oneOf('cleanup', props.cleanup ?? CleanupMode.SCALE_TO_ZERO, Object.values(CleanupMode));
-    const frontendProps = props.frontend ?? {};
-    const frontend = (this.frontend = new Tier(check, 'frontend', frontendProps, 'frontend'));
-    const backend = (this.backend = new Tier(check, 'backend', props.backend ?? {}, 'backend'));
+    const strategy = (this.strategy = check.oneOf('strategy', orDefault(props.strategy, StageStrategy.ISOLATED), Object.values(StageStrategy)));
+    const cleanup = check.oneOf('cleanup', orDefault(props.cleanup, CleanupMode.SCALE_TO_ZERO), Object.values(CleanupMode));
+    const frontendProps: FrontendTierProps = orDefault(props.frontend, {});
+    const frontend = (this.frontend = new Tier(check, 'frontend', frontendProps, 'frontend', FRONTEND_KEYS, 'FrontendTierProps'));
+    const backend = (this.backend = new Tier(check, 'backend', orDefault(props.backend, {}), 'backend'));
     if (backend.name === frontend.name) check.fail('backend.name', backend.name, `a tier name other than the frontend's ("${frontend.name}"): it tells the tiers' pods apart`);
-    const backendUrlVariable = frontendProps.backendUrlVariable ?? 'BACKEND_URL';
+    const backendUrlVariable = orDefault(frontendProps.backendUrlVariable, 'BACKEND_URL');
     if (typeof backendUrlVariable !== 'string' || !ENV_NAME.test(backendUrlVariable)) check.fail('frontend.backendUrlVariable', backendUrlVariable, "an environment variable name: letters, digits, '_', '-' and '.', not starting with a digit");
+    if (looksSecret(backendUrlVariable)) {
+      check.fail('frontend.backendUrlVariable', backendUrlVariable, "a name that does not look like a secret's (PASSWORD, TOKEN, API_KEY...): its value, the backend's address, is written in the manifests");
+    }
     if (frontendProps.env && backendUrlVariable in frontendProps.env) {
       check.fail(`frontend.env.${backendUrlVariable}`, '<set>', `no value for ${backendUrlVariable}: it carries the address of the backend of each stage's version (frontend.backendUrlVariable)`);
     }
@@ -195,20 +218,29 @@ export class StagedRelease extends PhasedRelease {
   }
 }
 
-function appVersion(check: Checks, field: string, props: StageVersionProps): AppVersion {
-  if (typeof props !== 'object' || props === null) check.fail(field, props, 'an object with frontendImage and backendImage');
+function appVersion(check: Checks, field: string, given: StageVersionProps): AppVersion {
+  const props = check.object(field, given, 'an object with frontendImage and backendImage') as unknown as StageVersionProps;
+  check.knownKeys(field, props, VERSION_KEYS, 'StageVersionProps');
   const frontendImage = parseImage(check, `${field}.frontendImage`, props.frontendImage);
   const backendImage = parseImage(check, `${field}.backendImage`, props.backendImage);
-  const version = check.labelValue(`${field}.version`, props.version ?? defaultVersion(frontendImage));
-  if (version === '') check.fail(`${field}.version`, version, 'a non-empty label value');
+  let version: string;
+  if (props.version !== undefined) {
+    version = check.labelValue(`${field}.version`, props.version);
+    if (version === '') check.fail(`${field}.version`, version, 'a non-empty label value, such as "v2" or "1.4.0"');
+  } else {
+    version = defaultVersion(frontendImage);
+    if (!/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(version)) {
+      check.fail(`${field}.version`, version, `a version given explicitly: it defaults to the tag of ${field}.frontendImage, which is not a label value (at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)`);
+    }
+  }
   return { version, nameSuffix: versionNameSuffix(version), frontendImage: frontendImage.reference, backendImage: backendImage.reference };
 }
 
 function resolveUpdate(check: Checks, minReadySeconds: number | undefined, maxSurge: number | string | undefined): ResolvedRollingUpdate {
-  const surge = maxSurge ?? 1;
-  if (!(typeof surge === 'number' ? Number.isInteger(surge) && surge >= 1 : typeof surge === 'string' && PERCENT.test(surge))) {
-    check.fail('maxSurge', surge, "an integer ≥ 1 or a percentage from '1%' to '100%': with no pod removed before its replacement is ready, the rollout needs room for one more");
+  const surge = orDefault(maxSurge, 1);
+  if (!(typeof surge === 'number' ? Number.isInteger(surge) && surge >= 1 && surge <= Limits.MAX_REPLICAS : typeof surge === 'string' && PERCENT.test(surge))) {
+    check.fail('maxSurge', surge, `an integer from 1 to ${Limits.MAX_REPLICAS} or a percentage from '1%' to '100%': with no pod removed before its replacement is ready, the rollout needs room for one more`);
   }
-  const ready = minReadySeconds === undefined ? 0 : check.integer('minReadySeconds', minReadySeconds, 0);
+  const ready = minReadySeconds === undefined ? 0 : check.integer('minReadySeconds', minReadySeconds, 0, 3600);
   return { maxSurge: surge, maxUnavailable: 0, minReadySeconds: ready || undefined };
 }

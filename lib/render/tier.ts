@@ -1,10 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from './k8s';
 import { Construct } from 'constructs';
-import { Checks } from '../model/checks';
+import { Checks, keysOf, orDefault } from '../model/checks';
 import { Labels, releaseLabels } from '../model/labels';
+import { Limits } from '../model/limits';
+import { StageLabels } from '../model/stage-strategy';
 import { ContainerOptions } from './container-options';
-import { PodBlueprint, ResolvedPort } from './pod-blueprint';
+import { CONTAINER_OPTION_KEYS, PodBlueprint, ResolvedPort } from './pod-blueprint';
 import { ResolvedRollingUpdate, ServiceType, renderDeployment, renderService } from './workload';
 
 /** One tier of a multi-tier application (the frontend, the backend) and its pods. */
@@ -54,8 +56,14 @@ export interface TierWorkload {
   readonly env?: k8s.EnvVar[];
 }
 
-/** Service names are RFC 1035 labels: they must start with a letter. */
-const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** @internal Every prop of TierProps. */
+export const TIER_KEYS = [
+  ...CONTAINER_OPTION_KEYS,
+  ...keysOf<Omit<TierProps, keyof ContainerOptions>>({ name: true, replicas: true, smokeReplicas: true, serviceType: true, smokeServiceType: true }),
+];
+
+/** @internal `app.kubernetes.io/name` of the smoke-test Job's pod: a tier of that name would select it. */
+export const SMOKE_TEST_NAME = 'smoke-test';
 
 /** A validated tier: every stage and version of it renders the same pod with its own image. */
 export class Tier {
@@ -72,17 +80,24 @@ export class Tier {
   /**
    * @param check names the construct in errors
    * @param field the prop holding the tier (`frontend`), prefix of every field in errors
+   * @param given the tier's props, as the caller passed them
+   * @param defaultName the tier's name when the props give none
+   * @param keys the props the tier accepts: the frontend's add backendUrlVariable
+   * @param typeName the props' type, named in the error for a misspelt prop
    */
-  constructor(check: Checks, field: string, props: TierProps, defaultName: string) {
-    if (typeof props !== 'object' || props === null) check.fail(field, props, "the tier's options: an object ({} for the defaults)");
-    this.name = serviceName(check, `${field}.name`, props.name ?? defaultName, 63 - '-active'.length);
-    this.replicas = check.integer(`${field}.replicas`, props.replicas ?? 3, 1);
-    this.smokeReplicas = check.integer(`${field}.smokeReplicas`, props.smokeReplicas ?? 1, 1);
+  constructor(check: Checks, field: string, given: TierProps, defaultName: string, keys: readonly string[] = TIER_KEYS, typeName = 'TierProps') {
+    const props: TierProps = check.object(field, given, "the tier's options: an object ({} for the defaults)");
+    check.knownKeys(field, props, keys, typeName);
+    this.name = check.dns1035Label(`${field}.name`, orDefault(props.name, defaultName), 63 - '-active'.length, ' (it begins the names of its Services)');
+    if (this.name === SMOKE_TEST_NAME) check.fail(`${field}.name`, this.name, `a name other than "${SMOKE_TEST_NAME}", the name label of the smoke-test Job's pod, which the tier's smoke Service would select`);
+    this.replicas = check.integer(`${field}.replicas`, orDefault(props.replicas, 3), 1, Limits.MAX_REPLICAS);
+    this.smokeReplicas = check.integer(`${field}.smokeReplicas`, orDefault(props.smokeReplicas, 1), 1, Limits.MAX_REPLICAS);
     const types = Object.values(ServiceType);
-    this.serviceType = check.oneOf(`${field}.serviceType`, props.serviceType ?? ServiceType.CLUSTER_IP, types);
-    this.smokeServiceType = check.oneOf(`${field}.smokeServiceType`, props.smokeServiceType ?? ServiceType.CLUSTER_IP, types);
-    this.extraPodLabels = check.labels(`${field}.podLabels`, props.podLabels);
-    this.blueprint = new PodBlueprint(check, this.name, props, field);
+    this.serviceType = check.oneOf(`${field}.serviceType`, orDefault(props.serviceType, ServiceType.CLUSTER_IP), types);
+    this.smokeServiceType = check.oneOf(`${field}.smokeServiceType`, orDefault(props.smokeServiceType, ServiceType.CLUSTER_IP), types);
+    // Selectors are made of these: a pod label of the same key would be replaced without a word.
+    this.blueprint = new PodBlueprint(check, this.name, props, field, [StageLabels.STAGE, StageLabels.VERSION_LINE]);
+    this.extraPodLabels = { ...this.blueprint.podLabels };
     this.ports = this.blueprint.ports;
     this.ports.forEach((p, i) => {
       // Two Services of a tier always coexist at some phase (active and smoke, or two versions).
@@ -126,12 +141,4 @@ export class Tier {
     });
     return { deployment, service };
   }
-}
-
-/** Checks a name that begins Service names (RFC 1035 label). */
-function serviceName(check: Checks, field: string, value: unknown, maxLength = 63): string {
-  if (typeof value !== 'string' || value.length > maxLength || !DNS_1035.test(value)) {
-    check.fail(field, value, `a DNS-1035 label of at most ${maxLength} characters: lower-case letters, digits and '-', starting with a letter and ending with a letter or digit`);
-  }
-  return value;
 }

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import * as gw from '../../imports/gateway.networking.k8s.io';
-import { Checks } from '../model/checks';
+import { Checks, keysOf } from '../model/checks';
 import { GatewayPlanPhase } from '../model/gateway-plan';
 import { DeclaredRoute, RouteCondition } from '../model/release';
 import { anchoredRegex, ResolvedMatch } from '../model/route-match';
@@ -8,8 +8,10 @@ import {
   backendName,
   checkCapabilities,
   HOSTNAME,
+  IP_ADDRESS,
   releasedWeights,
   renderVersionServices,
+  routeNameOf,
   slugOf,
   TrafficCapabilities,
   TrafficProviderSpec,
@@ -39,9 +41,18 @@ export interface GatewayApiOptions {
   readonly parentRefs: ParentReference[];
   /** @default - every hostname of the parent's listeners */
   readonly hostnames?: string[];
+  /** Name of the HTTPRoute, the address in release.json. @default - the Gateway's name */
+  readonly routeName?: string;
 }
 
 const MAX_RULES = 16;
+// Limits of the HTTPRoute schema (gateway.networking.k8s.io/v1).
+const MAX_HEADER_MATCHES = 16;
+const MAX_BACKENDS = 16;
+const MAX_WEIGHT = 1000000;
+const MAX_HEADER_VALUE = 4096;
+const OPTION_KEYS = keysOf<GatewayApiOptions>({ parentRefs: true, hostnames: true, routeName: true });
+const PARENT_KEYS = keysOf<ParentReference>({ name: true, namespace: true, sectionName: true, port: true, kind: true, group: true });
 const SECTION_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const KIND = /^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 const GROUP = /^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -62,15 +73,20 @@ export class GatewayApiTraffic implements TrafficProviderSpec {
 
   public bind(target: TrafficTarget): TrafficRouter {
     const { check } = target;
-    const parentRefs = resolveParents(check, this.options?.parentRefs);
-    const hostnames = this.options?.hostnames;
+    const o = check.object('provider', this.options, 'GatewayApiOptions, an object such as { parentRefs: [{ name: "sockshop-gateway" }] }');
+    check.knownKeys('provider', o, OPTION_KEYS, 'GatewayApiOptions');
+    const parentRefs = resolveParents(check, o.parentRefs as ParentReference[] | undefined);
+    const hostnames = o.hostnames as string[] | undefined;
     if (hostnames !== undefined) {
       if (!Array.isArray(hostnames) || hostnames.length === 0 || hostnames.length > 16) check.fail('provider.hostnames', hostnames, 'from 1 to 16 hostnames, or none to accept those of the parent');
       hostnames.forEach((h, i) => {
-        if (typeof h !== 'string' || h.length > 253 || !HOSTNAME.test(h)) check.fail(`provider.hostnames[${i}]`, h, 'a DNS name such as "shop.example.com", or "*." and one (a lone "*" is not allowed)');
+        if (typeof h !== 'string' || h.length > 253 || !HOSTNAME.test(h) || IP_ADDRESS.test(h)) {
+          check.fail(`provider.hostnames[${i}]`, h, 'a DNS name such as "shop.example.com", or "*." and one (a lone "*" and IP addresses are not allowed)');
+        }
       });
       check.unique('provider.hostnames', hostnames);
     }
+    const routeName = routeNameOf(target, this.options?.routeName);
     const caps = this.capabilities;
     const backend = (phase: GatewayPlanPhase, version: string, weight?: number) => ({
       name: backendName(target, slugOf(phase, version)),
@@ -79,14 +95,29 @@ export class GatewayApiTraffic implements TrafficProviderSpec {
     });
 
     return {
-      address: target.name,
+      address: routeName,
 
       realise(phase: GatewayPlanPhase): DeclaredRoute[] {
         checkCapabilities(check, 'gateway-api', caps, phase);
         if (phase.routes.length + 1 > MAX_RULES) {
           check.fail(phase.routes[MAX_RULES - 1].field, phase.routes.length, `at most ${MAX_RULES - 1} conditional routes: an HTTPRoute holds ${MAX_RULES} rules, one of them the weighted route`);
         }
+        const released = releasedWeights(phase);
+        if (released.length > MAX_BACKENDS) {
+          check.fail(`${phase.field}.weights`, released.length, `at most ${MAX_BACKENDS} versions with a weight: an HTTPRoute rule holds ${MAX_BACKENDS} backends`);
+        }
+        for (const w of released) {
+          if (w.weight > MAX_WEIGHT) check.fail(w.field, w.weight, `a weight of at most ${MAX_WEIGHT}, the HTTPRoute's limit (weights are ratios: divide them by a common factor)`);
+        }
         phase.routes.forEach((r, j) => {
+          if (r.conditions.length > MAX_HEADER_MATCHES) {
+            check.fail(`${r.field}.conditions`, r.conditions.length, `at most ${MAX_HEADER_MATCHES} conditions: an HTTPRoute match holds ${MAX_HEADER_MATCHES} headers`);
+          }
+          r.conditions.map(headerMatch).forEach((c, k) => {
+            if (c.value.length > MAX_HEADER_VALUE) {
+              check.fail(`${r.field}.conditions[${k}].value`, r.conditions[k].value, `a shorter value: the HTTPRoute holds ${MAX_HEADER_VALUE} characters, and this one is written as ${c.value.length} (anchored, and a prefix escaped)`);
+            }
+          });
           const before = phase.routes[j - 1];
           if (before && r.conditions.length > before.conditions.length) {
             check.fail(
@@ -106,7 +137,7 @@ export class GatewayApiTraffic implements TrafficProviderSpec {
         renderVersionServices(scope, target, phase);
         const released = releasedWeights(phase);
         new gw.HttpRoute(scope, 'http-route', {
-          metadata: { name: target.name, namespace: target.namespace, labels: { ...target.labels } },
+          metadata: { name: routeName, namespace: target.namespace, labels: { ...target.labels } },
           spec: {
             parentRefs,
             hostnames,
@@ -142,8 +173,10 @@ function resolveParents(check: Checks, refs: ParentReference[] | undefined): gw.
   if (!Array.isArray(refs) || refs.length === 0 || refs.length > 32) {
     check.fail('provider.parentRefs', refs, 'from 1 to 32 parents the route attaches to, e.g. [{ name: "sockshop-gateway" }]');
   }
-  return refs.map((r, i) => {
+  const resolved = refs.map((given, i) => {
     const f = `provider.parentRefs[${i}]`;
+    const r: ParentReference = check.object(f, given, 'a parent such as { name: "sockshop-gateway" }') as unknown as ParentReference;
+    check.knownKeys(f, r, PARENT_KEYS, 'ParentReference');
     const optional = <T>(field: string, value: T | undefined, ok: (v: T) => boolean, expected: string) => {
       if (value !== undefined && !ok(value)) check.fail(`${f}.${field}`, value, expected);
       return value;
@@ -157,4 +190,7 @@ function resolveParents(check: Checks, refs: ParentReference[] | undefined): gw.
       port: r.port === undefined ? undefined : check.integer(`${f}.port`, r.port, 1, 65535),
     };
   });
+  // The API server refuses two identical parents.
+  check.unique((i) => `provider.parentRefs[${i}]`, resolved.map((r) => JSON.stringify([r.group ?? 'gateway.networking.k8s.io', r.kind ?? 'Gateway', r.namespace ?? '', r.name, r.sectionName ?? '', r.port ?? 0])), 'a parent not listed earlier');
+  return resolved;
 }

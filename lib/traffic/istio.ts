@@ -2,11 +2,22 @@ import { ApiObject, ApiObjectMetadata, JsonPatch } from 'cdk8s';
 import { k8s } from '../render/k8s';
 import { Construct } from 'constructs';
 import * as istio from '../../imports/networking.istio.io';
-import { GatewayPlanPhase } from '../model/gateway-plan';
+import { keysOf, orDefault } from '../model/checks';
+import { GatewayPlanPhase, routedVersions } from '../model/gateway-plan';
 import { DeclaredRoute } from '../model/release';
 import { ResolvedMatch } from '../model/route-match';
 import { renderService } from '../render/workload';
-import { checkCapabilities, releasedWeights, slugOf, TrafficCapabilities, TrafficProviderSpec, TrafficRouter, TrafficTarget } from './provider';
+import {
+  addressSelector,
+  checkCapabilities,
+  releasedWeights,
+  routeNameOf,
+  slugOf,
+  TrafficCapabilities,
+  TrafficProviderSpec,
+  TrafficRouter,
+  TrafficTarget,
+} from './provider';
 
 /** API version of the Istio networking objects. */
 export enum IstioApiVersion {
@@ -49,11 +60,21 @@ export interface IstioOptions {
    * @default - true when the Gateway has a namespace
    */
   readonly injectNamespace?: boolean;
+  /**
+   * Name of the VirtualService, the address in release.json (e.g. `sockshop` for the
+   * front-end of the sockshop use case). The DestinationRule keeps the Gateway's name.
+   * @default - the Gateway's name
+   */
+  readonly routeName?: string;
 }
 
 // HTTP routes only apply to ports Istio knows to carry HTTP: https://istio.io/latest/docs/ops/configuration/traffic-management/protocol-selection/
 const HTTP_PORT_NAME = /^(http|http2|grpc|grpc-web)(-.*)?$/;
 const ISTIO_HOST = /^(\*|(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/;
+// Istio ignores header conditions on these keys: https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMatchRequest
+const IGNORED_HEADERS = ['uri', 'scheme', 'method', 'authority'];
+const OPTION_KEYS = keysOf<IstioOptions>({ apiVersion: true, ingress: true, injectNamespace: true, routeName: true });
+const INGRESS_KEYS = keysOf<IstioIngressOptions>({ gatewayName: true, hosts: true, port: true, selector: true });
 
 type IstioKind = new (scope: Construct, id: string, props: { metadata?: ApiObjectMetadata; spec?: any }) => ApiObject;
 const KINDS: { [v in IstioApiVersion]: { destinationRule: IstioKind; virtualService: IstioKind; gateway: IstioKind } } = {
@@ -62,11 +83,30 @@ const KINDS: { [v in IstioApiVersion]: { destinationRule: IstioKind; virtualServ
 };
 
 /**
- * Istio: the address Service selects every version, a DestinationRule names one subset
- * per deployed version (by its version label) and the VirtualService sends requests to
- * subsets: the conditional routes first, in order, then the weighted route (integer
- * weights summing to 100). Requests that bypass the sidecars (a NodePort reached from
- * outside the mesh) are spread by the Service over every version's pods.
+ * Istio: a DestinationRule names one subset per deployed version (by its version label)
+ * and the VirtualService sends requests to subsets: the conditional routes first, in
+ * order, then the weighted route (integer weights summing to 100).
+ *
+ * The endpoints of a subset are the pods of the address Service that carry its labels,
+ * so the Service selects every version the VirtualService may send requests to, and no
+ * other: a client that bypasses the VirtualService (no sidecar, through the ClusterIP or
+ * the NodePort; or, with `ingress`, any client not coming through the ingress gateway)
+ * is spread by kube-proxy over the pods the Service selects, in the ratio of their
+ * replicas. The Service selects the versions that receive requests in the phase or in
+ * the phase before it: `kubectl apply` writes Services before VirtualServices, so a
+ * version being released joins the Service before the routes reach it, and a version
+ * being drained stays in it for one more phase while the routers catch up. A version
+ * deployed dark is not selected.
+ *
+ * A Service selector is a plain label match: one version (name and version labels) or
+ * every version (name label alone). A phase that must select several versions but not
+ * all, because it also runs a dark one, is refused, as with `Traffic.service()`: the
+ * dark version would receive the requests of clients outside the mesh.
+ *
+ * Going back from the phase that first routes to a version to the phase where it was
+ * dark takes it out of the Service in the same apply that takes it out of the routes:
+ * for the moment Istio needs to push the routes, requests still sent to it find no
+ * endpoint (503).
  */
 export class IstioTraffic implements TrafficProviderSpec {
   public readonly kind = 'istio' as const;
@@ -76,25 +116,51 @@ export class IstioTraffic implements TrafficProviderSpec {
 
   public bind(target: TrafficTarget): TrafficRouter {
     const { check } = target;
-    const o = this.options;
-    const kinds = KINDS[check.oneOf('provider.apiVersion', o.apiVersion ?? IstioApiVersion.V1, Object.values(IstioApiVersion))];
+    const o: IstioOptions = check.object('provider', this.options, 'IstioOptions, an object such as { ingress: { hosts: ["shop.example.com"] } }');
+    check.knownKeys('provider', o, OPTION_KEYS, 'IstioOptions');
+    const kinds = KINDS[check.oneOf('provider.apiVersion', orDefault(o.apiVersion, IstioApiVersion.V1), Object.values(IstioApiVersion))];
     if (!HTTP_PORT_NAME.test(target.port.name)) {
       check.fail('ports[0].name', target.port.name, 'a port name that tells Istio the port carries HTTP ("http" or "http-<suffix>", "http2", "grpc"), so that it routes requests by header and weight');
     }
-    const inject = o.injectNamespace ?? target.namespace !== undefined;
+    const inject = o.injectNamespace === undefined ? target.namespace !== undefined : check.boolean('provider.injectNamespace', o.injectNamespace);
     if (inject && target.namespace === undefined) check.fail('provider.injectNamespace', true, 'a namespace on the Gateway (namespace: "production"): the injection label goes on it');
     const ingress = o.ingress === undefined ? undefined : resolveIngress(target, o.ingress);
     const host = target.namespace ? `${target.name}.${target.namespace}.svc.cluster.local` : target.name;
+    const routeName = routeNameOf(target, o.routeName);
     const caps = this.capabilities;
     const meta = (name: string) => ({ name, namespace: target.namespace, labels: { ...target.labels } });
 
     const destination = (phase: GatewayPlanPhase, version: string) => ({ host, subset: slugOf(phase, version), port: { number: target.port.servicePort } });
 
+    // The versions that receive requests, and those still draining from the phase before.
+    const selected = (phase: GatewayPlanPhase) => {
+      const routed = routedVersions(phase);
+      return phase.deployed.map((d) => d.version).filter((v) => routed.has(v) || phase.draining.includes(v));
+    };
+
     return {
-      address: target.name,
+      address: routeName,
 
       realise(phase: GatewayPlanPhase): DeclaredRoute[] {
         checkCapabilities(check, 'istio', caps, phase);
+        for (const r of phase.routes) {
+          r.conditions.forEach((c, k) => {
+            if (IGNORED_HEADERS.includes(c.header)) {
+              check.fail(`${r.field}.conditions[${k}].header`, c.header, `a header other than ${IGNORED_HEADERS.join(', ')}: Istio ignores conditions on those, so the route would take every request`);
+            }
+          });
+        }
+        const versions = selected(phase);
+        if (!addressSelector(target, phase, versions)) {
+          const dark = phase.deployed.map((d) => d.version).filter((v) => !versions.includes(v));
+          check.fail(
+            phase.field,
+            dark,
+            `no version deployed without requests while the address Service selects several (${versions.join(', ')}: they receive requests in this phase or the one before): ` +
+              'a Service selects one version by its label or all of them, and clients that bypass the VirtualService would reach the dark version ' +
+              '(deploy it in a later phase; Traffic.gatewayApi() and Traffic.nginx() give each version a Service of its own)',
+          );
+        }
         return [
           ...phase.routes.map((r) => ({ conditions: r.conditions.map(plain), backends: [{ version: r.version, weight: 100 }] })),
           { conditions: [], backends: releasedWeights(phase).map((w) => ({ version: w.version, weight: w.weight })) },
@@ -111,7 +177,7 @@ export class IstioTraffic implements TrafficProviderSpec {
           name: target.name,
           namespace: target.namespace,
           labels: target.labels,
-          selector: { ...target.appSelector },
+          selector: addressSelector(target, phase, selected(phase))!,
           type: target.serviceType,
           ports: [target.port],
         });
@@ -121,7 +187,7 @@ export class IstioTraffic implements TrafficProviderSpec {
         });
         const released = releasedWeights(phase);
         new kinds.virtualService(scope, 'virtual-service', {
-          metadata: meta(target.name),
+          metadata: meta(routeName),
           spec: {
             hosts: ingress ? ingress.hosts : [host],
             gateways: ingress ? [ingress.name] : undefined,
@@ -148,17 +214,19 @@ export class IstioTraffic implements TrafficProviderSpec {
   }
 }
 
-function resolveIngress(target: TrafficTarget, o: IstioIngressOptions) {
+function resolveIngress(target: TrafficTarget, given: IstioIngressOptions) {
   const { check } = target;
-  const name = check.dnsSubdomain('provider.ingress.gatewayName', o.gatewayName ?? `${target.name}-gateway`);
-  const hosts = o.hosts ?? ['*'];
+  const o: IstioIngressOptions = check.object('provider.ingress', given, 'IstioIngressOptions, an object such as { hosts: ["shop.example.com"] } ({} for the defaults)');
+  check.knownKeys('provider.ingress', o, INGRESS_KEYS, 'IstioIngressOptions');
+  const name = check.dnsSubdomain('provider.ingress.gatewayName', orDefault(o.gatewayName, `${target.name}-gateway`));
+  const hosts = orDefault(o.hosts, ['*']);
   if (!Array.isArray(hosts) || hosts.length === 0) check.fail('provider.ingress.hosts', hosts, 'at least one host, e.g. ["*"] or ["shop.example.com"]');
   hosts.forEach((h, i) => {
     if (typeof h !== 'string' || h.length > 253 || !ISTIO_HOST.test(h)) check.fail(`provider.ingress.hosts[${i}]`, h, 'a DNS name, "*" or "*." and a DNS name');
   });
   check.unique('provider.ingress.hosts', hosts);
-  const port = check.integer('provider.ingress.port', o.port ?? 80, 1, 65535);
-  const selector = check.labels('provider.ingress.selector', o.selector ?? { istio: 'ingressgateway' });
+  const port = check.integer('provider.ingress.port', orDefault(o.port, 80), 1, 65535);
+  const selector = check.labels('provider.ingress.selector', orDefault(o.selector, { istio: 'ingressgateway' }));
   if (Object.keys(selector).length === 0) check.fail('provider.ingress.selector', o.selector, 'the labels of the ingress gateway pods, e.g. { istio: "ingressgateway" }');
   return { name, hosts, port, selector };
 }

@@ -1,14 +1,17 @@
 import { k8s } from '../render/k8s';
 import { Construct } from 'constructs';
+import { keysOf, orDefault } from '../model/checks';
 import { GatewayPlanPhase, PlannedRoute } from '../model/gateway-plan';
 import { DeclaredRoute, RouteCondition } from '../model/release';
-import { anchoredRegex, ResolvedMatch } from '../model/route-match';
+import { anchoredRegex, escapeRegex, ResolvedMatch } from '../model/route-match';
 import {
   backendName,
   checkCapabilities,
   HOSTNAME,
+  IP_ADDRESS,
   releasedWeights,
   renderVersionServices,
+  routeNameOf,
   slugOf,
   TrafficCapabilities,
   TrafficProviderSpec,
@@ -24,9 +27,19 @@ export interface NginxOptions {
   readonly host?: string;
   /** Path prefix. @default '/' */
   readonly path?: string;
+  /**
+   * Name of the primary Ingress, the address in release.json; the canary Ingress is
+   * `<routeName>-canary`.
+   * @default - the Gateway's name
+   */
+  readonly routeName?: string;
 }
 
 const ANNOTATION = 'nginx.ingress.kubernetes.io';
+const OPTION_KEYS = keysOf<NginxOptions>({ ingressClassName: true, host: true, path: true, routeName: true });
+// What ingress-nginx accepts in a Prefix path when it validates paths (strict-validate-path-type), without '//'.
+const PATH = /^\/[A-Za-z0-9\/_-]*$/;
+const PATH_SEQUENCES = /\/\//;
 
 /** What the canary Ingress of a phase does. */
 interface NginxSplit {
@@ -55,17 +68,21 @@ export class NginxTraffic implements TrafficProviderSpec {
 
   public bind(target: TrafficTarget): TrafficRouter {
     const { check } = target;
-    const o = this.options;
-    const ingressClassName = check.dnsSubdomain('provider.ingressClassName', o.ingressClassName ?? 'nginx');
-    const host = o.host === undefined ? undefined : o.host;
-    if (host !== undefined && (typeof host !== 'string' || host.length > 253 || !HOSTNAME.test(host))) {
-      check.fail('provider.host', host, 'a DNS name such as "shop.example.com", or "*." and one');
+    const o: NginxOptions = check.object('provider', this.options, 'NginxOptions, an object such as { host: "shop.example.com" } ({} for the defaults)');
+    check.knownKeys('provider', o, OPTION_KEYS, 'NginxOptions');
+    const ingressClassName = check.dnsSubdomain('provider.ingressClassName', orDefault(o.ingressClassName, 'nginx'));
+    const host = o.host;
+    if (host !== undefined && (typeof host !== 'string' || host.length > 253 || !HOSTNAME.test(host) || IP_ADDRESS.test(host))) {
+      check.fail('provider.host', host, 'a DNS name such as "shop.example.com", or "*." and one (not an IP address)');
     }
-    const path = o.path ?? '/';
-    if (typeof path !== 'string' || !path.startsWith('/') || /\s/.test(path)) check.fail('provider.path', path, "an absolute path prefix such as '/' or '/api'");
+    const path = orDefault(o.path, '/');
+    if (typeof path !== 'string' || !PATH.test(path) || PATH_SEQUENCES.test(path)) {
+      check.fail('provider.path', path, "an absolute path prefix such as '/' or '/api': letters, digits, '/', '_' and '-' (what ingress-nginx accepts when it validates paths), without '//'");
+    }
     const caps = this.capabilities;
-    const canaryName = `${target.name}-canary`;
-    check.dnsLabel('name', canaryName); // the canary Ingress
+    const routeName = routeNameOf(target, o.routeName);
+    const canaryName = `${routeName}-canary`;
+    if (canaryName.length > 253) check.fail('provider.routeName', routeName, `at most ${253 - '-canary'.length} characters: the canary Ingress is named <routeName>-canary`);
 
     const split = (phase: GatewayPlanPhase): NginxSplit => {
       checkCapabilities(check, 'nginx', caps, phase);
@@ -107,7 +124,7 @@ export class NginxTraffic implements TrafficProviderSpec {
       });
 
     return {
-      address: target.name,
+      address: routeName,
 
       realise(phase: GatewayPlanPhase): DeclaredRoute[] {
         const s = split(phase);
@@ -115,7 +132,12 @@ export class NginxTraffic implements TrafficProviderSpec {
         const routes: DeclaredRoute[] = [];
         // ingress-nginx tries the header, then the cookie, then the weight.
         if (s.header) routes.push({ conditions: [headerCondition(s.header)], backends: [{ version: s.canary, weight: 100 }] });
-        if (s.cookie) routes.push({ conditions: [{ header: 'cookie', match: 'regex', value: s.cookie.value }], backends: [{ version: s.canary, weight: 100 }] });
+        if (s.cookie?.cookie) {
+          // canary-by-cookie also sends the value `never` to the primary version, whatever the weight.
+          const cookieIs = (value: string) => [{ header: 'cookie', match: 'regex' as const, value: `(.*;\\s*)?${escapeRegex(s.cookie!.cookie!.name)}=${value}(;.*)?` }];
+          routes.push({ conditions: cookieIs('always'), backends: [{ version: s.canary, weight: 100 }] });
+          routes.push({ conditions: cookieIs('never'), backends: [{ version: s.primary, weight: 100 }] });
+        }
         const backends = [
           { version: s.primary, weight: 100 - s.canaryWeight },
           { version: s.canary, weight: s.canaryWeight },
@@ -127,7 +149,7 @@ export class NginxTraffic implements TrafficProviderSpec {
       render(scope: Construct, phase: GatewayPlanPhase): void {
         const s = split(phase);
         renderVersionServices(scope, target, phase);
-        ingress(scope, 'ingress', target.name, backendName(target, slugOf(phase, s.primary)));
+        ingress(scope, 'ingress', routeName, backendName(target, slugOf(phase, s.primary)));
         if (!s.canary) return;
         const annotations: { [k: string]: string } = {
           [`${ANNOTATION}/canary`]: 'true',

@@ -94,6 +94,21 @@ export function versionSelector(target: TrafficTarget, version: string): { [key:
   return { ...target.appSelector, [target.versionLabel]: version };
 }
 
+/**
+ * Selector of an address Service that selects `versions` among those the phase deploys:
+ * one version by its label, or every deployed version by the name label alone; undefined
+ * for several but not all, which a Service's plain label match cannot express.
+ */
+export function addressSelector(target: TrafficTarget, phase: GatewayPlanPhase, versions: readonly string[]): { [key: string]: string } | undefined {
+  if (versions.length === 1) return versionSelector(target, versions[0]);
+  return phase.deployed.every((d) => versions.includes(d.version)) ? { ...target.appSelector } : undefined;
+}
+
+/** Name of the router object (VirtualService, HTTPRoute, primary Ingress): `routeName`, else the Gateway's name. */
+export function routeNameOf(target: TrafficTarget, routeName: string | undefined): string {
+  return routeName === undefined ? target.name : target.check.dnsSubdomain('provider.routeName', routeName);
+}
+
 export function slugOf(phase: GatewayPlanPhase, version: string): string {
   return phase.deployed.find((d) => d.version === version)!.slug;
 }
@@ -114,3 +129,6 @@ export function renderVersionServices(scope: Construct, target: TrafficTarget, p
 
 /** Hostnames as Kubernetes Ingress and the Gateway API accept them: a DNS name, or `*.` and one. */
 export const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Neither an Ingress host nor an HTTPRoute hostname may be an IP address. */
+export const IP_ADDRESS = /^[0-9]+(\.[0-9]+){3}$/;

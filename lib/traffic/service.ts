@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { GatewayPlanPhase } from '../model/gateway-plan';
 import { DeclaredRoute } from '../model/release';
 import { renderService } from '../render/workload';
-import { checkCapabilities, releasedWeights, TrafficCapabilities, TrafficProviderSpec, TrafficRouter, TrafficTarget, versionSelector } from './provider';
+import { addressSelector, checkCapabilities, releasedWeights, TrafficCapabilities, TrafficProviderSpec, TrafficRouter, TrafficTarget } from './provider';
 
 /**
  * Plain Kubernetes: one Service selects the released versions and kube-proxy spreads
@@ -60,8 +60,8 @@ export class ServiceTraffic implements TrafficProviderSpec {
           name: target.name,
           namespace: target.namespace,
           labels: target.labels,
-          // One version: pinned by its label, which also keeps dark versions out; several: all of them.
-          selector: released.length === 1 ? versionSelector(target, released[0].version) : { ...target.appSelector },
+          // One version: pinned by its label, which also keeps dark versions out; several: all of them (realise refused dark ones).
+          selector: addressSelector(target, phase, released.map((w) => w.version))!,
           type: target.serviceType,
           ports: [target.port],
         });

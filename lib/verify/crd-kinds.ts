@@ -1,7 +1,6 @@
 import type Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import { ajvErrorsToIssues } from './ajv-issues';
-import { allowFormat, createCrdAjv } from './crd-ajv';
 import { formatsUsed, prepareCrdSchema } from './crd-schema-prep';
 import { readSchemaFile } from './schema-files';
 import { RawIssue } from './schema-issue';
@@ -44,6 +43,8 @@ export function validateCrdKind(apiVersionKind: string, doc: Record<string, unkn
 function validatorFor(schemaKey: string): ValidateFunction {
   let validate = compiled.get(schemaKey);
   if (validate === undefined) {
+    // ajv is loaded on the first custom resource: synthesis, which loads this module, never needs it.
+    const { allowFormat, createCrdAjv } = require('./crd-ajv') as typeof import('./crd-ajv');
     ajv ??= createCrdAjv();
     const schema = crdFile().schemas[schemaKey];
     for (const format of formatsUsed(schema)) allowFormat(ajv, format);

@@ -1,9 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { isDeepStrictEqual } from 'util';
 import type * as YAML from 'yaml';
 import { DEFAULT_PRUNE_ALLOWLIST, isAllowlistEntry } from '../model/prune-allowlist';
 import { DeclaredRelease } from '../model/release';
+import type { OutputFile } from '../write/synthesize';
 import { isRecord, K8sObject } from './manifest';
+import { formatPath } from './schema-issue';
 
 /** Input that cannot be read at all: a missing path, broken YAML, an invalid release.json. */
 export class ManifestReadError extends Error {
@@ -24,6 +27,22 @@ export interface LoadedDocument {
   readonly index: number;
   /** The parsed document: usually a Kubernetes object, but any YAML value as written. */
   readonly value: unknown;
+  /**
+   * Scalars that kubectl, which reads YAML 1.1, reads otherwise than YAML 1.2 tools do
+   * (`on`, `yes`, `1_000`, `2024-01-15`, `0o17` unquoted).
+   * @default - none: every reader reads the document alike
+   */
+  readonly ambiguous?: readonly AmbiguousScalar[];
+}
+
+/** A scalar read one way by kubectl (YAML 1.1) and another by YAML 1.2 tools: it needs quotes. */
+export interface AmbiguousScalar {
+  /** Path of the scalar in the document, e.g. `spec.template.spec.containers[0].env[1].value`. */
+  readonly path: string;
+  /** The value kubectl reads (and sends to the API server). */
+  readonly yaml11: unknown;
+  /** The value YAML 1.2 tools read: `value` of the document holds this one. */
+  readonly yaml12: unknown;
 }
 
 /** The documents of one phase: what one `kubectl apply -f` sends. */
@@ -78,17 +97,19 @@ export function loadRelease(input: string): LoadedRelease {
     .sort(naturalCompare)
     .filter((d) => yamlFiles(path.join(input, d)).length > 0);
   if (!dirs.length) throw new ManifestReadError(input, 'no release.json, no YAML files and no sub-folders with YAML files');
-  return plainRelease(name, input, dirs.map((d) => readPhase(d, yamlFiles(path.join(input, d)))));
+  const cache: DocumentCache = new Map();
+  return plainRelease(name, input, dirs.map((d) => readPhase(d, yamlFiles(path.join(input, d)), cache)));
 }
 
 /** Reads each path (a YAML file or a folder of them) as one phase, in the given order. */
 export function loadPhases(inputs: readonly string[], name?: string): LoadedRelease {
   if (!inputs.length) throw new ManifestReadError('<arguments>', 'no phase given');
+  const cache: DocumentCache = new Map();
   const phases = inputs.map((input) => {
     const stat = statOrFail(input);
     const files = stat.isFile() ? [input] : yamlFiles(input);
     if (!files.length) throw new ManifestReadError(input, 'no YAML files in this folder');
-    return readPhase(phaseName(input), files);
+    return readPhase(phaseName(input), files, cache);
   });
   const seen = new Set<string>();
   for (const p of phases) {
@@ -98,35 +119,142 @@ export function loadPhases(inputs: readonly string[], name?: string): LoadedRele
   return plainRelease(name ?? releaseName(path.dirname(path.resolve(inputs[0]))), inputs.join(' '), phases);
 }
 
-/** Parses the documents of a YAML text; `kind: List` documents are expanded into their items. */
-export function parseDocuments(file: string, text: string): LoadedDocument[] {
+/**
+ * Reads the releases of an output folder from memory: each `<release>/release.json`
+ * and the YAML files of its phases, as `loadRelease` reads them from disk. Verifies
+ * what renderApp returns without writing it.
+ * @throws ManifestReadError
+ */
+export function loadOutput(files: readonly OutputFile[]): LoadedRelease[] {
+  const byPath = new Map(files.map((f) => [f.path, f.content]));
+  const cache: DocumentCache = new Map();
+  return files
+    .filter((f) => f.path.endsWith('/release.json'))
+    .map((f) => {
+      const dir = f.path.slice(0, -'/release.json'.length);
+      const decl = parseDeclaration(f.path, f.content);
+      const phases = decl.phases.map((p) => {
+        const prefix = `${dir}/${p.name}/`;
+        const yamls = [...byPath.keys()].filter((k) => k.startsWith(prefix) && !k.slice(prefix.length).includes('/') && YAML_FILE.test(k)).sort(naturalCompare);
+        if (!yamls.length) throw new ManifestReadError(`${dir}/${p.name}`, `release.json declares phase "${p.name}" but it has no YAML files`);
+        const documents = yamls.flatMap((k) => parseDocuments(k, byPath.get(k)!, cache));
+        return { name: p.name, documents, objects: documents.map((d) => d.value).filter(isObject) };
+      });
+      return { name: decl.release, path: dir, declaration: decl, phases, transitions: decl.transitions };
+    });
+}
+
+/**
+ * Parses the documents of a YAML text; `kind: List` documents are expanded into their
+ * items. Each document is also read as kubectl reads it (YAML 1.1), to find the scalars
+ * that need quotes. Documents already met in `cache` (phases repeat most of theirs)
+ * are not parsed again.
+ */
+export function parseDocuments(file: string, text: string, cache: DocumentCache = new Map()): LoadedDocument[] {
   const out: LoadedDocument[] = [];
-  const docs = yamlPackage().parseAllDocuments(text);
-  if (!Array.isArray(docs)) throw new ManifestReadError(file, 'not a YAML stream');
-  docs.forEach((doc, i) => {
-    const error = doc.errors[0];
-    if (error) {
-      const pos = error.linePos?.[0];
-      const message = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      throw new ManifestReadError(file, `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}not valid YAML: ${message}`);
-    }
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  let index = 0;
+  const add = (parsed: ParsedDocument) => {
+    index++;
+    const { value, ambiguous } = parsed;
     if (value === null || value === undefined) return;
     if (isRecord(value) && value.kind === 'List' && Array.isArray(value.items)) {
-      value.items.forEach((item) => out.push({ file, index: i + 1, value: item }));
+      value.items.forEach((item, k) => {
+        const own = ambiguous.filter((a) => a.path.startsWith(`items[${k}]`)).map((a) => ({ ...a, path: a.path.replace(/^items\[\d+\]\.?/, '') }));
+        out.push({ file, index, value: item, ...(own.length ? { ambiguous: own } : {}) });
+      });
     } else {
-      out.push({ file, index: i + 1, value });
+      out.push({ file, index, value, ...(ambiguous.length ? { ambiguous } : {}) });
     }
-  });
+  };
+  const chunks = splitDocuments(text);
+  const parsed = chunks.map((c) => cache.get(c) ?? parseStream(c));
+  if (parsed.some((p) => p === undefined)) {
+    // An error: parsed again as a whole, so that its line and column are those of the file.
+    (parseStream(text) ?? throwFirstError(file, text)).forEach(add);
+    return out;
+  }
+  chunks.forEach((c, i) => cache.set(c, parsed[i]!));
+  parsed.forEach((docs) => docs!.forEach(add));
   return out;
 }
 
-let yaml: typeof YAML | undefined;
+/** Parsed documents by their text, shared by the phases of one release. */
+export type DocumentCache = Map<string, readonly ParsedDocument[]>;
 
-/** The `yaml` package, loaded on the first read: a synthesis, which imports this module through the index, never parses YAML. */
-function yamlPackage(): typeof YAML {
-  return (yaml ??= require('yaml') as typeof YAML);
+interface ParsedDocument {
+  readonly value: unknown;
+  readonly ambiguous: readonly AmbiguousScalar[];
 }
+
+/**
+ * The texts of the documents of a stream, each from its `---` line: a line starting
+ * with `---` always starts a document. A stream with directives (`%YAML`) stays whole.
+ */
+function splitDocuments(text: string): string[] {
+  if (/^%/m.test(text)) return [text];
+  return text.split(/^(?=---(?:[ \t\r\n]|$))/m);
+}
+
+/** The documents of a text, or undefined when one has an error. */
+function parseStream(text: string): ParsedDocument[] | undefined {
+  const docs = yaml().parseAllDocuments(text);
+  if (!Array.isArray(docs) || docs.some((d) => d.errors.length)) return undefined;
+  return docs.map((doc) => ({ value: doc.toJS({ maxAliasCount: 100 }), ambiguous: readAsYaml11(doc.contents) }));
+}
+
+/**
+ * The plain scalars of a document (parsed as YAML 1.2) that the YAML 1.1 schema, as
+ * kubectl reads it, resolves to another value: each is resolved again with the tags of
+ * YAML 1.1, the way the parser picks a tag for an untagged plain scalar.
+ */
+function readAsYaml11(root: unknown): AmbiguousScalar[] {
+  const y = yaml();
+  const tags = (yaml11Tags ??= new y.Document(null, { version: '1.1' }).schema.tags.filter((t): t is YAML.ScalarTag => !('collection' in t && t.collection)));
+  const out: AmbiguousScalar[] = [];
+  const scalar = (node: unknown, at: ReadonlyArray<string | number>, isKey: boolean) => {
+    if (!y.isScalar(node) || node.type !== 'PLAIN' || node.tag || typeof node.source !== 'string' || out.length >= MAX_DIFFERENCES) return;
+    const source = node.source;
+    const tag = tags.find((t) => (t.default === true || (isKey && t.default === 'key')) && t.test?.test(source));
+    let v11: unknown = source;
+    try {
+      const resolved = tag ? tag.resolve(source, () => undefined, {}) : source;
+      v11 = y.isScalar(resolved) ? resolved.value : resolved;
+    } catch {
+      return;
+    }
+    if (tag?.tag === 'tag:yaml.org,2002:merge') v11 = '<< (a merge key)';
+    if (!isDeepStrictEqual(v11, node.value)) out.push({ path: formatPath(at), yaml11: v11, yaml12: node.value });
+  };
+  const walk = (node: unknown, at: ReadonlyArray<string | number>) => {
+    if (y.isMap(node)) {
+      for (const pair of node.items) {
+        const key = y.isScalar(pair.key) ? pair.key.value : undefined;
+        const keyPath = [...at, typeof key === 'number' ? String(key) : (key as string)];
+        scalar(pair.key, keyPath, true);
+        walk(pair.value, keyPath);
+      }
+    } else if (y.isSeq(node)) {
+      node.items.forEach((item, i) => walk(item, [...at, i]));
+    } else {
+      scalar(node, at, false);
+    }
+  };
+  walk(root, []);
+  return out;
+}
+
+let yaml11Tags: YAML.ScalarTag[] | undefined;
+
+function throwFirstError(file: string, text: string): never {
+  const docs = yaml().parseAllDocuments(text);
+  if (!Array.isArray(docs)) throw new ManifestReadError(file, 'not a YAML stream');
+  const error = docs.flatMap((d) => d.errors)[0];
+  const pos = error?.linePos?.[0];
+  const message = (error?.message ?? 'unreadable').split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  throw new ManifestReadError(file, `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}not valid YAML: ${message}`);
+}
+
+const MAX_DIFFERENCES = 10;
 
 /** Whether a document can be indexed as an object (the schema check explains why not). */
 export function isObject(value: unknown): value is K8sObject {
@@ -140,12 +268,13 @@ export function isObject(value: unknown): value is K8sObject {
   );
 }
 
-function readPhase(name: string, files: readonly string[]): LoadedPhase {
-  const documents = files.flatMap((f) => parseDocuments(f, readText(f)));
+function readPhase(name: string, files: readonly string[], cache: DocumentCache = new Map()): LoadedPhase {
+  const documents = files.flatMap((f) => parseDocuments(f, readText(f), cache));
   return { name, documents, objects: documents.map((d) => d.value).filter(isObject) };
 }
 
 function declaredRelease(dir: string, decl: DeclaredRelease): LoadedRelease {
+  const cache: DocumentCache = new Map();
   const phases = decl.phases.map((p) => {
     const phaseDir = path.join(dir, p.name);
     if (!fs.existsSync(phaseDir) || !fs.statSync(phaseDir).isDirectory()) {
@@ -153,7 +282,7 @@ function declaredRelease(dir: string, decl: DeclaredRelease): LoadedRelease {
     }
     const files = yamlFiles(phaseDir);
     if (!files.length) throw new ManifestReadError(phaseDir, 'no YAML files in this phase folder');
-    return readPhase(p.name, files);
+    return readPhase(p.name, files, cache);
   });
   return { name: decl.release, path: dir, declaration: decl, phases, transitions: decl.transitions };
 }
@@ -165,9 +294,13 @@ function plainRelease(name: string, source: string, phases: LoadedPhase[]): Load
 
 /** Reads release.json and checks the parts the verifier relies on. */
 function readDeclaration(file: string): DeclaredRelease {
+  return parseDeclaration(file, readText(file));
+}
+
+function parseDeclaration(file: string, text: string): DeclaredRelease {
   let value: unknown;
   try {
-    value = JSON.parse(readText(file));
+    value = JSON.parse(text);
   } catch (e) {
     throw new ManifestReadError(file, `not valid JSON: ${(e as Error).message}`);
   }
@@ -252,4 +385,11 @@ function phaseName(input: string): string {
 /** `2-canary` before `10-promote`. */
 export function naturalCompare(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
+}
+
+let loadedYaml: typeof YAML | undefined;
+
+/** The yaml package, loaded when a manifest is first read: synthesis loads this module but reads none. */
+function yaml(): typeof YAML {
+  return (loadedYaml ??= require('yaml') as typeof YAML);
 }

@@ -47,7 +47,8 @@ export function nginxRouting(index: PhaseIndex, ingress: K8sObject): AddressRout
     }
     const cookie = a[`${PREFIX}canary-by-cookie`];
     if (cookie) {
-      const cookieIs = (v: string) => ({ header: 'cookie', match: 'regex' as const, value: `(^|;\\s*)${escapeRegex(cookie)}=${v}(;|$)` });
+      // The cookie anywhere in the Cookie header, as a regular expression on the whole value.
+      const cookieIs = (v: string) => ({ header: 'cookie', match: 'regex' as const, value: `(.*;\\s*)?${escapeRegex(cookie)}=${v}(;.*)?` });
       routes.push({ source: canaryIngress, field: at('canary-by-cookie'), conditions: [cookieIs('always')], destinations: to(canary) });
       routes.push({ source: canaryIngress, field: at('canary-by-cookie'), conditions: [cookieIs('never')], destinations: to(main) });
     }

@@ -1,5 +1,5 @@
 import { Finding, FindingSink } from './finding';
-import { asString, get, K8sObject, labelsOf, objectRef } from './manifest';
+import { asLabels, asString, get, K8sObject, labelsOf, objectRef } from './manifest';
 import { containersOf, PhaseIndex, PodWorkload, serviceSelector, servicePorts } from './phase-index';
 import { describeDestination, Destination, podsOfDestination, routersOf, routingOf } from './routes';
 import { describeLabels, describeSelector, isEmptySelector, mapMatches, selectorMatches } from './selectors';
@@ -12,6 +12,7 @@ import { describeLabels, describeSelector, isEmptySelector, mapMatches, selector
  * - every workload's selector matches its own pod template, and no other workload's pods;
  * - every router destination names an existing Service, port and subset, and a
  *   subset that receives requests selects pods;
+ * - every PodDisruptionBudget selects pods (one that selects none protects nothing);
  * - no Namespace carries the prune labels.
  */
 export function checkWiring(release: string, index: PhaseIndex, prune?: { readonly [key: string]: string }): Finding[] {
@@ -21,6 +22,7 @@ export function checkWiring(release: string, index: PhaseIndex, prune?: { readon
   duplicates(index, add);
   for (const service of index.ofKind('Service', '')) serviceWiring(index, service, add);
   workloadSelectors(index, add);
+  for (const pdb of index.ofKind('PodDisruptionBudget', 'policy')) budgetWiring(index, pdb, add);
   for (const router of routersOf(index)) routerWiring(index, router, add);
   for (const rule of index.ofKind('DestinationRule', 'networking.istio.io')) {
     const host = asString(get(rule, 'spec', 'host')) ?? '';
@@ -48,6 +50,17 @@ function duplicates(index: PhaseIndex, add: Add): void {
     if (first === undefined) seen.set(key, i);
     else add(o, '', `defined twice in this phase (documents ${first + 1} and ${i + 1}): the later one silently replaces the earlier`);
   });
+}
+
+function budgetWiring(index: PhaseIndex, pdb: K8sObject, add: Add): void {
+  const selector = get(pdb, 'spec', 'selector');
+  // matchExpressions are not evaluated here: only a plain label selector is checked.
+  if (get(selector, 'matchExpressions') !== undefined) return;
+  const labels = asLabels(get(selector, 'matchLabels'));
+  if (Object.keys(labels).length === 0) return;
+  if (index.podsMatching(index.namespaceOf(pdb), labels).length === 0) {
+    add(pdb, 'spec.selector.matchLabels', `${describeLabels(labels)} selects no pods in this phase: the budget protects nothing`);
+  }
 }
 
 function serviceWiring(index: PhaseIndex, service: K8sObject, add: Add): void {
@@ -158,6 +171,12 @@ function destinationWiring(index: PhaseIndex, d: Destination, receivesRequests: 
   if (!receivesRequests || index.podsOfService(d.service).filter((w) => w.replicas > 0).length === 0) return; // the Service itself is reported
   if (d.subset?.rule && podsOfDestination(index, d).filter((w) => w.replicas > 0).length === 0) {
     const i = ((get(d.subset.rule, 'spec', 'subsets') as unknown[]) ?? []).findIndex((s) => get(s, 'name') === d.subset!.name);
-    add(d.subset.rule, `spec.subsets[${i}].labels`, `subset "${d.subset.name}" (${describeLabels(d.subset.labels ?? {})}) selects none of the pods of ${objectRef(d.service)}, yet ${describeDestination(d)} receives requests from ${objectRef(d.router)}`);
+    const labels = d.subset.labels ?? {};
+    // A subset's endpoints are the Service's: pods with the subset's labels that the Service does not select get no requests.
+    const unselected = index.podsMatching(index.namespaceOf(d.service), labels).filter((w) => w.replicas > 0);
+    const why = unselected.length
+      ? `: the pods of ${unselected.map((w) => w.ref).join(', ')} carry its labels, but the Service's selector ${describeLabels(serviceSelector(d.service) ?? {})} leaves them out, so the subset has no endpoints and its requests fail (503)`
+      : '';
+    add(d.subset.rule, `spec.subsets[${i}].labels`, `subset "${d.subset.name}" (${describeLabels(labels)}) selects none of the pods of ${objectRef(d.service)}, yet ${describeDestination(d)} receives requests from ${objectRef(d.router)}${why}`);
   }
 }

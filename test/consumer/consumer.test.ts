@@ -12,6 +12,7 @@ import { parseAllDocuments } from 'yaml';
 import { ReleaseInputs } from '../../lib';
 import { CLI, CLI_SUBCOMMANDS, shipsCli } from '../support/cli';
 import { declaredReleases, readmeMainTs, readmeShellBlock } from '../support/readme';
+import { tree } from '../support/tree';
 
 const repo = path.resolve(__dirname, '../..');
 const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
@@ -30,19 +31,6 @@ function sh(script: string, cwd: string): string {
   const res = spawnSync('bash', ['-euo', 'pipefail', '-c', script], { cwd, env: userEnv(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (res.status !== 0) throw new Error(`in ${cwd}:\n${script}\nexited ${res.status}\n--- stdout\n${res.stdout}\n--- stderr\n${res.stderr}`);
   return res.stdout;
-}
-
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 let work: string;

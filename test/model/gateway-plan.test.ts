@@ -33,6 +33,11 @@ test('a phase deploys what it routes to and what it keeps dark, in the order of 
   expect(p.phases[0].weights.map((w) => [w.version, w.weight])).toEqual([['v1', 0], ['v2', 100], ['v3', 0]]);
 });
 
+test('a version drains in the phase after the last one that sent it requests', () => {
+  const p = plan(Release.to('v1').withDark('v2', 'v3'), Release.split({ v1: 50, v2: 50 }).withDark('v3'), Release.to('v2').withDark('v1', 'v3'), Release.to('v2').withDark('v3'));
+  expect(p.phases.map((x) => x.draining)).toEqual([[], [], ['v1'], []]);
+});
+
 test('transitions: every next phase, and back one phase (the checks between two phases hold both ways)', () => {
   const p = plan(Release.to('v1'), Release.to('v1').withDark('v2'), Release.split({ v1: 50, v2: 50 }), Release.to('v2').withDark('v1'), Release.to('v2').named('v2-only'));
   expect(p.transitions).toEqual([

@@ -50,7 +50,7 @@ describe('Gateway bad input: one ReleaseConfigError naming the Gateway, the fiel
     ['phase name used twice', third(Release.to('v1')), 'phases[2].name', 'a phase name not used by an earlier phase'],
     ['phase name not a DNS label', third(Release.to('v1').named('Phase 3')), 'phases[2].name', 'a DNS-1123 label'],
     ['replicas for a version the phase does not deploy', third(Release.to('v1').withReplicas({ v2: 2 })), 'phases[2].replicas.v2', 'a version this phase deploys ("v1")'],
-    ['zero replicas', third(Release.to('v1').withDark('v2').withReplicas({ v2: 0 }).named('zero')), 'phases[2].replicas.v2', 'an integer ≥ 1'],
+    ['zero replicas', third(Release.to('v1').withDark('v2').withReplicas({ v2: 0 }).named('zero')), 'phases[2].replicas.v2', 'an integer from 1 to 10000'],
   ])('%s', (_, build, field, message) => {
     const [f, m] = refused(build);
     expect(f).toBe(field);

@@ -6,7 +6,7 @@ import { defineReleases } from '../../main';
 import { DeclaredRelease, ReleaseInputs, renderApp } from '../../lib';
 import { validateSchema } from '../../lib/verify/schema';
 import { normalised, realisedRoutes, wiringProblems } from '../support/gateway-wiring';
-import { Doc, find, maybeFind } from '../support/manifests';
+import { Doc, find, maybeFind, serviceSelectors } from '../support/manifests';
 
 // The Gateway examples exactly as `npm run synth` writes them.
 const app = Testing.app();
@@ -118,6 +118,17 @@ describe('sava-product (Vamp gateway)', () => {
     expect(pod.spec.containers[0]).toMatchObject({ image: 'vampio/sava-product:1.1.0', ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }] });
   });
 
+  test('the address Service selects the versions routed to in the phase or the one before: 1.1.0 only once released, 1.0.3 until drained', () => {
+    expect(serviceSelectors(sava, 'sava-product')).toEqual([
+      '1-0-3: app.kubernetes.io/name=sava-product,version=1.0.3',
+      '1-1-0-dark: app.kubernetes.io/name=sava-product,version=1.0.3',
+      'split-50-50: app.kubernetes.io/name=sava-product',
+      '1-1-0-v1-clients-on-1-0-3: app.kubernetes.io/name=sava-product',
+      '1-1-0: app.kubernetes.io/name=sava-product',
+      '1-0-3-removed: app.kubernetes.io/name=sava-product,version=1.1.0',
+    ]);
+  });
+
   test('Istio v1 objects: one subset per deployed version, the media-type route before the default one', () => {
     const docs = sava.get('1-1-0-v1-clients-on-1-0-3')!;
     const dr = find(docs, 'DestinationRule', 'sava-product');
@@ -170,8 +181,8 @@ describe('sockshop front-end with Istio (production deployments use case)', () =
     expect(summary('sockshop-istio')).toEqual(steps);
   });
 
-  test('the VirtualService is the use case\'s: bound to sockshop-gateway for every host, to front-end.production.svc.cluster.local', () => {
-    const vs = find(shop.get('v2-logged-in')!, 'VirtualService', 'front-end');
+  test('the VirtualService is the use case\'s: sockshop, bound to sockshop-gateway for every host, to front-end.production.svc.cluster.local', () => {
+    const vs = find(shop.get('v2-logged-in')!, 'VirtualService', 'sockshop');
     expect(vs.spec.gateways).toEqual(['sockshop-gateway']);
     expect(vs.spec.hosts).toEqual(['*']);
     expect(vs.spec.http).toEqual([
@@ -181,7 +192,7 @@ describe('sockshop front-end with Istio (production deployments use case)', () =
       },
       { route: [{ destination: { host: 'front-end.production.svc.cluster.local', subset: 'v1', port: { number: 8080 } } }] },
     ]);
-    expect(find(shop.get('canary-10')!, 'VirtualService', 'front-end').spec.http).toEqual([
+    expect(find(shop.get('canary-10')!, 'VirtualService', 'sockshop').spec.http).toEqual([
       {
         route: [
           { destination: { host: 'front-end.production.svc.cluster.local', subset: 'v1', port: { number: 8080 } }, weight: 90 },
@@ -197,8 +208,21 @@ describe('sockshop front-end with Istio (production deployments use case)', () =
     expect(gw.spec).toEqual({ selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] });
   });
 
-  test('cleanup routes to v1 only, as the use case does, and is the dark phase again', () => {
-    expect(manifest('sockshop-istio', 'cleanup')).toBe(manifest('sockshop-istio', 'v2-dark'));
+  test('the front-end Service selects v1 alone until v2 is released, then both: v2 drains in cleanup', () => {
+    expect(serviceSelectors(shop, 'front-end')).toEqual([
+      'v1: app.kubernetes.io/name=front-end,version=v1',
+      'v2-dark: app.kubernetes.io/name=front-end,version=v1',
+      'canary-10: app.kubernetes.io/name=front-end',
+      'v2-logged-in: app.kubernetes.io/name=front-end',
+      'v2-chrome: app.kubernetes.io/name=front-end',
+      'cleanup: app.kubernetes.io/name=front-end',
+    ]);
+  });
+
+  test('cleanup routes to v1 only, as the use case does, and is the dark phase again but for the Service, which keeps the draining v2', () => {
+    const pinned = '    app.kubernetes.io/name: front-end\n    version: v1\n';
+    expect(manifest('sockshop-istio', 'v2-dark')).toContain(pinned);
+    expect(manifest('sockshop-istio', 'cleanup')).toBe(manifest('sockshop-istio', 'v2-dark').replace(pinned, '    app.kubernetes.io/name: front-end\n'));
   });
 });
 

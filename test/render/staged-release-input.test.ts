@@ -31,10 +31,10 @@ const CASES: ReadonlyArray<readonly [string, StagedReleaseProps, string, string]
   ['a :latest image', seedProps({ smoke: { ...v2, backendImage: 'backend:latest' } }), 'smoke.backendImage', 'a tag other than "latest"'],
   ['no version at all', seedProps({ smoke: undefined as any }), 'smoke', 'an object with frontendImage and backendImage'],
   // replicas < 1
-  ['frontend replicas 0', seedProps({ frontend: { replicas: 0 } }), 'frontend.replicas', 'an integer ≥ 1'],
-  ['backend replicas -1', seedProps({ backend: { replicas: -1 } }), 'backend.replicas', 'an integer ≥ 1'],
-  ['smoke replicas 0', seedProps({ frontend: { smokeReplicas: 0 } }), 'frontend.smokeReplicas', 'an integer ≥ 1'],
-  ['fractional replicas', seedProps({ backend: { replicas: 2.5 } }), 'backend.replicas', 'an integer ≥ 1'],
+  ['frontend replicas 0', seedProps({ frontend: { replicas: 0 } }), 'frontend.replicas', 'an integer from 1 to 10000'],
+  ['backend replicas -1', seedProps({ backend: { replicas: -1 } }), 'backend.replicas', 'an integer from 1 to 10000'],
+  ['smoke replicas 0', seedProps({ frontend: { smokeReplicas: 0 } }), 'frontend.smokeReplicas', 'an integer from 1 to 10000'],
+  ['fractional replicas', seedProps({ backend: { replicas: 2.5 } }), 'backend.replicas', 'an integer from 1 to 10000'],
   // smoke and active on the same version
   ['the same version', seedProps({ smoke: { ...v2, version: 'v1' } }), 'smoke.version', 'a version other than the active one ("v1")'],
   ['the same tag by default', seedProps({ active: { frontendImage: 'a/frontend:7', backendImage: 'backend:1' }, smoke: { frontendImage: 'b/frontend:7', backendImage: 'backend:2' } }), 'smoke.version', 'a version other than the active one ("7")'],
@@ -51,9 +51,9 @@ const CASES: ReadonlyArray<readonly [string, StagedReleaseProps, string, string]
   ['a value for the backend variable', seedProps({ frontend: { env: { BACKEND_URL: EnvValue.fromValue('http://elsewhere') } } }), 'frontend.env.BACKEND_URL', 'it carries the address of the backend'],
   ['an invalid backend variable', seedProps({ frontend: { backendUrlVariable: '1URL' } }), 'frontend.backendUrlVariable', 'an environment variable name'],
   // rollout and other settings
-  ['maxSurge 0', seedProps({ maxSurge: 0 }), 'maxSurge', 'an integer ≥ 1 or a percentage'],
-  ["maxSurge '0%'", seedProps({ maxSurge: '0%' }), 'maxSurge', 'an integer ≥ 1 or a percentage'],
-  ['negative minReadySeconds', seedProps({ minReadySeconds: -1 }), 'minReadySeconds', 'an integer ≥ 0'],
+  ['maxSurge 0', seedProps({ maxSurge: 0 }), 'maxSurge', 'an integer from 1 to 10000 or a percentage'],
+  ["maxSurge '0%'", seedProps({ maxSurge: '0%' }), 'maxSurge', 'an integer from 1 to 10000 or a percentage'],
+  ['negative minReadySeconds', seedProps({ minReadySeconds: -1 }), 'minReadySeconds', 'an integer from 0 to 3600'],
   ['a fixed nodePort', seedProps({ frontend: { ports: [{ containerPort: 8080, nodePort: 30080 }], serviceType: 'NodePort' as any } }), 'frontend.ports[0].nodePort', 'no fixed nodePort'],
   ['an unknown strategy', seedProps({ strategy: 'blue-green' as StageStrategy }), 'strategy', 'one of "isolated", "compatible"'],
   ['an unknown cleanup', seedProps({ cleanup: 'delete' as any }), 'cleanup', 'one of "scale-to-zero", "remove"'],

@@ -153,7 +153,12 @@ function nginx(docs: Doc[], problems: string[]): DeclaredRoute[] {
     routes.push({ conditions: [condition], backends: [{ version: cv, weight: 100 }] });
   }
   const cookie = a(c, 'canary-by-cookie');
-  if (cookie) routes.push({ conditions: [{ header: 'cookie', match: 'regex', value: `(.*;\\s*)?${cookie}=always(;.*)?` }], backends: [{ version: cv, weight: 100 }] });
+  if (cookie) {
+    // `always` goes to the canary, `never` to the primary whatever the weight.
+    const cookieIs = (v: string): RouteCondition => ({ header: 'cookie', match: 'regex', value: `(.*;\\s*)?${cookie.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}=${v}(;.*)?` });
+    routes.push({ conditions: [cookieIs('always')], backends: [{ version: cv, weight: 100 }] });
+    routes.push({ conditions: [cookieIs('never')], backends: [{ version: p, weight: 100 }] });
+  }
   routes.push({ conditions: [], backends: sorted([{ version: p, weight: 100 - weight }, { version: cv, weight }].filter((b) => b.weight > 0)) });
   return routes;
 }

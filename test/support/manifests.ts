@@ -19,6 +19,11 @@ export function maybeFind(docs: Doc[], kind: string, name: string): Doc | undefi
   return docs.find((d) => d.kind === kind && d.metadata.name === name);
 }
 
+/** Per phase, `<phase>: key=value,...` of the selector of the Service `name`. */
+export function serviceSelectors(phases: Map<string, Doc[]>, name: string): string[] {
+  return [...phases].map(([p, docs]) => `${p}: ${Object.entries(find(docs, 'Service', name).spec.selector).map(([k, v]) => `${k}=${v}`).join(',')}`);
+}
+
 /** Whether every key/value of the selector is among the labels. */
 export function selects(selector: Record<string, string>, labels: Record<string, string> = {}): boolean {
   return Object.entries(selector).every(([k, v]) => labels[k] === v);

@@ -3,25 +3,13 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { tree } from '../support/tree';
 
 // `npm run synth` runs main.ts through tools/ts-register.js (sucrase, no type checking,
 // a cache of the transpiled files): it must write exactly what the type-checked build
 // renders, i.e. the committed dist/ (see dist-in-sync.test.ts).
 const repo = path.resolve(__dirname, '../..');
 const register = path.join(repo, 'tools/ts-register.js');
-
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 let tmp: string;
 beforeEach(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-register-'))));

@@ -1,6 +1,6 @@
 import { IstioApiVersion, Match, Release, Traffic } from '../../lib';
 import { configError, problemsOf, sava, shop } from '../support/gateway-fixture';
-import { find, maybeFind, phasesOf } from '../support/manifests';
+import { find, maybeFind, phasesOf, serviceSelectors } from '../support/manifests';
 
 describe('istio provider', () => {
   test.each(Object.values(IstioApiVersion))('%s: the sava-product phases are valid, wired and declared as realised', (apiVersion) => {
@@ -63,6 +63,38 @@ describe('istio provider', () => {
     const versions = { v1: { image: 'acme/fe:1' }, v2: { image: 'acme/fe:2' }, v3: { image: 'acme/fe:3' } };
     const gw = shop(Traffic.istio(), Release.split({}), { versions, phases: [Release.to('v1').withDark('v2', 'v3'), Release.split({ v1: 50, v2: 25, v3: 25 })] });
     expect(problemsOf(gw)).toEqual([]);
+  });
+
+  test('the address Service selects a dark version only once it receives requests, and a drained one one phase longer', () => {
+    const versions = { v1: { image: 'acme/fe:1' }, v2: { image: 'acme/fe:2' }, v3: { image: 'acme/fe:3' } };
+    const phases = [
+      Release.to('v1').withDark('v2', 'v3'),
+      Release.split({ v1: 50, v2: 25, v3: 25 }),
+      Release.to('v2').withDark('v1', 'v3'),
+      Release.to('v2').withDark('v3').named('v2-only'),
+      Release.to('v2').named('v2-alone'),
+    ];
+    const gw = shop(Traffic.istio(), Release.split({}), { versions, phases });
+    expect(problemsOf(gw)).toEqual([]);
+    expect(serviceSelectors(phasesOf(gw), 'front-end')).toEqual([
+      'v1-dark-v2-v3: app.kubernetes.io/name=front-end,version=v1',
+      'split-50-25-25: app.kubernetes.io/name=front-end',
+      'v2-dark-v1-v3: app.kubernetes.io/name=front-end', // v1 and v3 drain
+      'v2-only: app.kubernetes.io/name=front-end,version=v2', // v3 is dark again
+      'v2-alone: app.kubernetes.io/name=front-end,version=v2',
+    ]);
+  });
+
+  test('a phase that selects several versions but not a dark one is refused: a Service selects one version or all', () => {
+    const versions = { v1: { image: 'acme/fe:1' }, v2: { image: 'acme/fe:2' }, v3: { image: 'acme/fe:3' } };
+    const split = configError(() => shop(Traffic.istio(), Release.split({}), { versions, phases: [Release.to('v1').withDark('v2', 'v3'), Release.split({ v1: 90, v2: 10 }).withDark('v3')] }));
+    expect(split.field).toBe('phases[1]');
+    expect(split.message).toContain('["v3"]');
+    expect(split.message).toContain('no version deployed without requests while the address Service selects several (v1, v2: they receive requests in this phase or the one before)');
+    expect(split.message).toContain('clients that bypass the VirtualService would reach the dark version');
+    // v1 still drains in the phase that releases v2, so v3 cannot be deployed dark yet.
+    const draining = configError(() => shop(Traffic.istio(), Release.split({}), { versions, phases: [Release.to('v1').withDark('v2'), Release.to('v2').withDark('v1', 'v3')] }));
+    expect([draining.field, draining.message]).toEqual(['phases[1]', expect.stringContaining('several (v1, v2: they receive requests in this phase or the one before)')]);
   });
 
   test('weights that do not sum to 100 are refused', () => {

@@ -52,6 +52,12 @@ describe('nginx provider (ingress-nginx canary annotations)', () => {
       [`${A}/canary-by-cookie`]: 'canary',
     });
     expect(canary.spec).toMatchObject({ ingressClassName: 'public', rules: [{ http: { paths: [{ path: '/shop' }] } }] });
+    // canary-by-cookie also sends `never` to the primary version, whatever the weight: release.json says so.
+    const cookie = (v: string) => [{ header: 'cookie', match: 'regex', value: `(.*;\\s*)?canary=${v}(;.*)?` }];
+    expect(shopGw.declaration.phases[2].addresses[0].routes.slice(1, 3)).toEqual([
+      { conditions: cookie('always'), backends: [{ version: 'v2', weight: 100 }] },
+      { conditions: cookie('never'), backends: [{ version: 'v1', weight: 100 }] },
+    ]);
   });
 
   test('more than two versions are refused', () => {

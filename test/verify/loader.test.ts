@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { DEFAULT_PRUNE_ALLOWLIST } from '../../lib/model/prune-allowlist';
-import { loadPhases, loadRelease, ManifestReadError } from '../../lib/verify/loader';
+import { loadOutput, loadPhases, loadRelease, ManifestReadError, parseDocuments } from '../../lib/verify/loader';
+import { formatFinding } from '../../lib/verify/finding';
+import { verifyRelease } from '../../lib/verify/verify';
 
 const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  a: "1"\n`;
 
@@ -82,5 +84,32 @@ describe('loading releases', () => {
     expect(readError(() => loadRelease(wrong))).toBe(
       `${path.join(wrong, 'release.json')}: not a release declaration: pruneAllowlist[1] must be a group/version/Kind, e.g. apps/v1/Deployment or core/v1/Service`,
     );
+  });
+
+  test('files in memory (what renderApp returns) load as the same folder would from disk', () => {
+    const decl = JSON.stringify({ apiVersion: 'cdk8s-canary/v1', release: 'shop', pruneSelector: 'a=b', phases: [{ name: 'stable', addresses: [] }, { name: 'canary', addresses: [] }], transitions: [['stable', 'canary']] });
+    const files = { 'shop/release.json': decl, 'shop/stable/manifest.yaml': cm('a'), 'shop/canary/manifest.yaml': cm('b'), 'shop/canary/notes/x.yaml': cm('c'), 'other/x.yaml': cm('d') };
+    const [memory, ...rest] = loadOutput(Object.entries(files).map(([p, content]) => ({ path: p, content })));
+    expect(rest).toEqual([]);
+    const disk = loadRelease(path.join(tree(files), 'shop'));
+    const strip = (r: typeof disk) => r.phases.map((p) => [p.name, p.objects]);
+    expect(strip(memory)).toEqual(strip(disk));
+    expect([memory.name, memory.path, memory.transitions, memory.declaration]).toEqual([disk.name, 'shop', disk.transitions, disk.declaration]);
+    expect(readError(() => loadOutput([{ path: 'shop/release.json', content: decl }]))).toBe('shop/stable: release.json declares phase "stable" but it has no YAML files');
+  });
+
+  test('scalars that kubectl (YAML 1.1) reads otherwise than YAML 1.2 tools are found and reported', () => {
+    const text = `${cm('a')}  flag: on\n  quoted: "on"\n  count: 1_000\n  octal: 0o17\n  time: 12:30\n  off: x\n`;
+    const [doc] = parseDocuments('m.yaml', text);
+    expect(doc.ambiguous).toEqual([
+      { path: 'data.flag', yaml11: true, yaml12: 'on' },
+      { path: 'data.count', yaml11: 1000, yaml12: '1_000' },
+      { path: 'data.octal', yaml11: '0o17', yaml12: 15 },
+      { path: 'data.time', yaml11: 750, yaml12: '12:30' },
+      { path: 'data.off', yaml11: false, yaml12: 'off' },
+    ]);
+    expect(parseDocuments('m.yaml', cm('a'))[0].ambiguous).toBeUndefined();
+    const findings = verifyRelease(loadPhases([path.join(tree({ 'm.yaml': text }), 'm.yaml')], 'r')).findings.map(formatFinding);
+    expect(findings).toContain('r/m: ConfigMap/a: data.flag: kubectl (YAML 1.1) reads true, YAML 1.2 tools read "on": quote the value [schema]');
   });
 });

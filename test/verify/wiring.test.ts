@@ -20,6 +20,19 @@ describe('wiring inside a phase', () => {
     ]);
   });
 
+  test('a PodDisruptionBudget selecting nothing', () => {
+    const broken = editObject(addressbook, ['stable'], 'PodDisruptionBudget', 'addressbook-stable', (b) => (b.spec.selector.matchLabels.track = 'stabel'));
+    expect(findings(broken, 'wiring').map(brief)).toEqual([
+      {
+        check: 'wiring',
+        phase: 'stable',
+        object: 'PodDisruptionBudget/addressbook-stable',
+        field: 'spec.selector.matchLabels',
+        message: 'app.kubernetes.io/name=addressbook,track=stabel selects no pods in this phase: the budget protects nothing',
+      },
+    ]);
+  });
+
   test('a Service whose targetPort names no port of the pods', () => {
     const broken = editObject(addressbook, ['stable'], 'Service', 'addressbook-lb', (s) => (s.spec.ports[0].targetPort = 'web'));
     expect(findings(broken, 'wiring').map(brief)).toEqual([
@@ -131,6 +144,25 @@ describe('wiring inside a phase', () => {
           object: 'DestinationRule/shop',
           field: 'spec.subsets[1].labels',
           message: 'subset "v2" (version=v3) selects none of the pods of Service/shop, yet Service/shop subset v2 receives requests from VirtualService/shop',
+        },
+      ]);
+    });
+
+    test('a subset whose pods the address Service does not select: no endpoints, a real 503', () => {
+      // The synthesized sava-product with the Service still pinned to 1.0.3 when 1.1.0 gets half the requests.
+      const sava = distRelease('sava-product');
+      const ns = 'vampio-organization-environment';
+      expect(findings(sava)).toEqual([]);
+      const broken = editObject(sava, ['split-50-50'], 'Service', 'sava-product', (s) => (s.spec.selector.version = '1.0.3'));
+      expect(findings(broken, 'wiring').map(brief)).toEqual([
+        {
+          check: 'wiring',
+          phase: 'split-50-50',
+          object: `DestinationRule/${ns}/sava-product`,
+          field: 'spec.subsets[1].labels',
+          message:
+            `subset "1-1-0" (version=1.1.0) selects none of the pods of Service/${ns}/sava-product, yet Service/${ns}/sava-product subset 1-1-0 receives requests from VirtualService/${ns}/sava-product: ` +
+            `the pods of Deployment/${ns}/sava-product-1-1-0 carry its labels, but the Service's selector app.kubernetes.io/name=sava-product,version=1.0.3 leaves them out, so the subset has no endpoints and its requests fail (503)`,
         },
       ]);
     });

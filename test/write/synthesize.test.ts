@@ -5,19 +5,7 @@ import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
 import { CanaryApp, CanaryStep, EnvValue, renderApp, synthesize, SynthesisValidationError, writeAtomically } from '../../lib';
-
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
+import { tree } from '../support/tree';
 
 function sampleApp(canaryImage = 'acme/shop:1.1.0'): App {
   const app = Testing.app();

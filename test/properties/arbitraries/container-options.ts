@@ -12,7 +12,13 @@ import { dnsLabel, dnsSubdomain, envName, junk, labelKey, labelValue, MAYBE_SECR
 export interface ContainerContext {
   /** Whether the construct's Service accepts node ports. */
   readonly nodePorts: boolean;
+  /** Only the first port is exposed (a Gateway's address): no node port on the others. */
+  readonly firstPortOnly?: boolean;
+  /** The first port must tell Istio it carries HTTP: named http, http-*, http2, grpc or grpc-web (or left unnamed). */
+  readonly httpFirstPort?: boolean;
 }
+
+const HTTP_PORT_NAMES = ['http', 'http-web', 'http2', 'grpc', 'grpc-web', 'http-a1'];
 
 /** Effective defaults of the library, as documented in ResourceOptions. */
 const DEFAULT_REQUESTS = { cpu: 0.1, memory: 128 * 2 ** 20 };
@@ -23,6 +29,7 @@ function ports(ctx: ContainerContext): fc.Arbitrary<ContainerPort[]> {
     fc
       .record({
         names: fc.uniqueArray(portName(), { minLength: k, maxLength: k }),
+        httpName: ctx.httpFirstPort ? fc.constantFrom(...HTTP_PORT_NAMES) : fc.constant(undefined),
         numbers: fc.uniqueArray(fc.integer({ min: 1, max: 65535 }), { minLength: k, maxLength: k }),
         servicePorts: fc.array(fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }), { minLength: k, maxLength: k }),
         protocols: fc.array(fc.constantFrom<ContainerPort['protocol'] | undefined>(undefined, 'TCP', 'UDP', 'SCTP'), { minLength: k, maxLength: k }),
@@ -33,11 +40,11 @@ function ports(ctx: ContainerContext): fc.Arbitrary<ContainerPort[]> {
       .map((r) =>
         r.numbers.map((containerPort, i): ContainerPort => ({
           // The first port may go unnamed ('http'); the default readiness probe needs it to be TCP.
-          name: i === 0 && r.firstUnnamed ? undefined : r.names[i],
+          name: i === 0 && r.firstUnnamed ? undefined : i === 0 && ctx.httpFirstPort ? r.httpName : r.names[i],
           containerPort,
           servicePort: r.servicePorts[i],
           protocol: i === 0 ? 'TCP' : r.protocols[i],
-          nodePort: ctx.nodePorts && r.withNodePort[i] ? r.nodePorts[i] : undefined,
+          nodePort: ctx.nodePorts && r.withNodePort[i] && (i === 0 || !ctx.firstPortOnly) ? r.nodePorts[i] : undefined,
         })),
       )
       .filter((ps) => {
@@ -188,6 +195,7 @@ export function containerOptionClasses<P>(
     title: c.title,
     field: prefix ? `${prefix}.${c.field}` : c.field,
     expected: c.expected,
+    shared: { group: 'ContainerOptions', prefix },
     cases: valid.chain((v) => {
       const options = get(v.props);
       const patch = c.patch(options);

@@ -1,5 +1,7 @@
 import { ConstructSpec } from '../support/spec';
 import { canaryAppSpec } from './canary-app';
+import { gatewaySpec } from './gateway';
+import { stagedReleaseSpec } from './staged-release';
 
 /** Every construct the property tests and `npm run fuzz` exercise. */
-export const SPECS: ReadonlyArray<ConstructSpec<any>> = [canaryAppSpec];
+export const SPECS: ReadonlyArray<ConstructSpec<any>> = [canaryAppSpec, gatewaySpec, stagedReleaseSpec];

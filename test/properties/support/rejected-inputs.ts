@@ -21,9 +21,26 @@ export function rejectedInputsSection(): string {
     'generated example, so counts and names in it are that example\'s.',
     '',
   ];
+  // Classes shared by several constructs are listed under the first; the others name where they apply.
+  const listed = new Map<string, string>();
   for (const spec of SPECS) {
     lines.push(`### ${spec.name}`, '', '| input | field | expected |', '| --- | --- | --- |');
+    const mentioned = new Set<string>();
     for (const cls of spec.invalid) {
+      const first = cls.shared && listed.get(cls.shared.group);
+      if (cls.shared && first && first !== spec.name) {
+        if (!mentioned.has(cls.shared.group)) {
+          mentioned.add(cls.shared.group);
+          const p = cls.shared.prefix;
+          lines.push(
+            p
+              ? `| every ${cls.shared.group} input listed for ${first}, in \`${p}\` | \`${p}.\` and the same field | the same as for ${first} |`
+              : `| every ${cls.shared.group} input listed for ${first} | the same | the same as for ${first} |`,
+          );
+        }
+        continue;
+      }
+      if (cls.shared) listed.set(cls.shared.group, spec.name);
       const [c] = fc.sample(cls.cases, { seed: SEED, numRuns: 1 });
       let expected = '(accepted: the property tests fail)';
       try {

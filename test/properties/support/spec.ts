@@ -31,6 +31,12 @@ export interface InvalidClass<P> {
   /** Must match the error's `expected` text. */
   readonly expected: RegExp;
   readonly cases: fc.Arbitrary<Case<P>>;
+  /**
+   * Classes shared by several constructs (the container options): the README lists them
+   * once, and for the other constructs says where they sit in the props.
+   * @default - the construct's own
+   */
+  readonly shared?: { readonly group: string; readonly prefix: string };
 }
 
 /** A mutation of valid inputs: `patch` returns the props to override (an arbitrary or a plain object). */

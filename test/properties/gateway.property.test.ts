@@ -1,0 +1,4 @@
+import { gatewaySpec } from './arbitraries/gateway';
+import { describeConstruct } from './support/construct-properties';
+
+describeConstruct(gatewaySpec);

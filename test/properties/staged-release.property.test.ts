@@ -1,0 +1,4 @@
+import { stagedReleaseSpec } from './arbitraries/staged-release';
+import { describeConstruct } from './support/construct-properties';
+
+describeConstruct(stagedReleaseSpec);
