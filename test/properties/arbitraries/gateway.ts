@@ -295,6 +295,16 @@ const rollingUpdate: fc.Arbitrary<RollingUpdateOptions> = fc
   .filter((r) => !([0, '0%'].includes(r.maxSurge ?? 1) && [0, '0%'].includes(r.maxUnavailable ?? 0)));
 
 /**
+ * A version's own variables. Built once, not per generated case: fast-check prepares each
+ * string arbitrary when it is made, which cost more than drawing from it.
+ */
+const versionEnv = fc.dictionary(
+  fc.stringMatching(/^[A-Z][A-Z0-9_]{0,8}$/).filter((n) => !/PASS|SECRET|TOKEN|KEY|CRED|AUTH|PWD|PRIVATE/.test(n)),
+  fc.string({ maxLength: 8 }).map((x) => EnvValue.fromValue(x)),
+  { maxKeys: 2 },
+);
+
+/**
  * Per-version options: the image, and now and then pods, variables, labels or ports of
  * its own (`firstPort` set when the Gateway's probes leave ports free: a version's first
  * port keeps the Gateway's name, on a container port of its own).
@@ -309,7 +319,7 @@ function versionOptions(vs: readonly VersionSpec[], label: string, firstPort?: s
           fc
             .record(
               {
-                env: fc.dictionary(fc.stringMatching(/^[A-Z][A-Z0-9_]{0,8}$/).filter((n) => !/PASS|SECRET|TOKEN|KEY|CRED|AUTH|PWD|PRIVATE/.test(n)), fc.string({ maxLength: 8 }).map((x) => EnvValue.fromValue(x)), { maxKeys: 2 }),
+                env: versionEnv,
                 podLabels: fc.dictionary(labelKey().filter((k) => k !== label), labelValue(), { maxKeys: 2 }),
                 ports: ownPorts,
               },
