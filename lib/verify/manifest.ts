@@ -143,8 +143,3 @@ export function fieldPath(...segments: readonly (string | number)[]): string {
   }
   return out;
 }
-
-/** A map key as a path segment: `.app` or `["app.kubernetes.io/name"]`. */
-export function mapKey(key: string): string {
-  return /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key) ? key : `[${JSON.stringify(key)}]`;
-}

@@ -4,6 +4,7 @@ import { renderApp } from '../../lib/write/synthesize';
 import { StagedRelease, StagedReleaseProps } from '../../lib/render/staged-release';
 import { ServiceType } from '../../lib/render/workload';
 import { StageStrategy, CleanupMode } from '../../lib/model/stage-strategy';
+import { maybeFind as find, selects } from '../support/manifests';
 
 /** A parsed manifest, plus its YAML text as written. */
 export interface K8sObject {
@@ -59,13 +60,7 @@ export function render(props: StagedReleaseProps, id = 'seamless'): Rendered {
   return { release, phases, files };
 }
 
-export function find(objects: readonly K8sObject[], kind: string, name: string): K8sObject | undefined {
-  return objects.find((o) => o.kind === kind && o.metadata.name === name);
-}
-
-export function selects(selector: { [key: string]: string }, labels: { [key: string]: string } = {}): boolean {
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
-}
+export { find, selects };
 
 function podLabels(o: K8sObject): { [key: string]: string } {
   return o.spec.template.metadata.labels;

@@ -9,13 +9,13 @@ export function phasesOf(release: PhasedRelease): Map<string, Doc[]> {
   return new Map(release.phaseNames.map((p) => [p, Testing.synth(release.phase(p)) as Doc[]]));
 }
 
-export function find(docs: Doc[], kind: string, name: string): Doc {
+export function find<T extends Doc>(docs: readonly T[], kind: string, name: string): T {
   const doc = docs.find((d) => d.kind === kind && d.metadata.name === name);
   if (!doc) throw new Error(`no ${kind}/${name} among ${docs.map((d) => `${d.kind}/${d.metadata.name}`).join(', ')}`);
   return doc;
 }
 
-export function maybeFind(docs: Doc[], kind: string, name: string): Doc | undefined {
+export function maybeFind<T extends Doc>(docs: readonly T[], kind: string, name: string): T | undefined {
   return docs.find((d) => d.kind === kind && d.metadata.name === name);
 }
 
