@@ -16,7 +16,7 @@ import { Measurement, Variant, Workload } from './measure';
 import { appSpecs, phaseCount } from './workload';
 
 const ROOT = path.resolve(__dirname, '..');
-const REGISTER = path.join(ROOT, 'tools/ts-register.js');
+const RUN = path.join(ROOT, 'tools/run.js');
 const MEASURE = path.join(__dirname, 'measure.ts');
 
 const TARGETS = {
@@ -100,7 +100,7 @@ function check(r: SpawnSyncReturns<string>, what: string): string {
 /** One run in a fresh process; the output folder is removed unless kept for a replay. */
 function measureOnce(variant: Variant, workload: Workload, n: number, keep = false, from?: string): Measurement & { outdir: string } {
   const outdir = tmpdir(variant);
-  const args = ['-r', REGISTER, MEASURE, variant, workload, String(n), outdir, ...(from ? [from] : [])];
+  const args = [RUN, MEASURE, variant, workload, String(n), outdir, ...(from ? [from] : [])];
   const out = check(spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 }), `${variant} ${workload} N=${n}`);
   if (!keep) fs.rmSync(outdir, { recursive: true, force: true });
   return { ...(JSON.parse(out.trim().split('\n').pop()!) as Measurement), outdir };
@@ -255,8 +255,8 @@ function benchSynth(runs: number): void {
   const env = { ...process.env, CDK8S_OUTDIR: out };
   const tsNode = path.join(ROOT, 'node_modules/.bin/ts-node');
   const runners: Array<[string, string, string[]]> = [
-    ['`npm run synth` (node -r tools/ts-register.js main.ts)', 'npm', ['run', '--silent', 'synth']],
-    ['node -r tools/ts-register.js main.ts', process.execPath, ['-r', REGISTER, 'main.ts']],
+    ['`npm run synth` (node tools/run.js main.ts)', 'npm', ['run', '--silent', 'synth']],
+    ['node tools/run.js main.ts', process.execPath, [RUN, 'main.ts']],
     ['ts-node --transpile-only main.ts (the previous runner)', tsNode, ['--transpile-only', 'main.ts']],
     ['ts-node main.ts (cdk8s default, type-checking)', tsNode, ['main.ts']],
   ];
@@ -299,7 +299,7 @@ function benchModuleLoad(runs: number): void {
   for (let i = 0; i < runs; i++) {
     modules.forEach(([label, id], j) => {
       const script = `const t = performance.now(); require(${JSON.stringify(id)}); process.stdout.write(String(performance.now() - t));`;
-      ms[j].push(Number(check(spawnSync(process.execPath, ['-r', REGISTER, '-e', script], { cwd: ROOT, encoding: 'utf8' }), label)));
+      ms[j].push(Number(check(spawnSync(process.execPath, ['-r', 'sucrase/register/ts', '-e', script], { cwd: ROOT, encoding: 'utf8' }), label)));
     });
   }
   console.log('| module | load |');

@@ -10,7 +10,7 @@ const root = path.join(__dirname, '..', '..');
 
 /** Runs the command as a user would, in a process of its own (through the runner of `npm run verify`). */
 function spawn(...args: string[]) {
-  const r = spawnSync(process.execPath, ['-r', './tools/ts-register.js', 'lib/cli/main.ts', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, CDK8S_CANARY_DEBUG: '' } });
+  const r = spawnSync(process.execPath, ['tools/run.js', 'lib/cli/main.ts', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, CDK8S_CANARY_DEBUG: '' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -13,7 +13,7 @@ function runMain(dir: string, body: string) {
     `import { CanaryApp, CanaryStep, ReleaseInputs, runApp, ServiceType } from ${JSON.stringify(path.join(repo, 'lib'))};\n` +
       `runApp((app) => {\n${body}\n});\n`,
   );
-  return spawnSync(process.execPath, ['-r', path.join(repo, 'tools/ts-register.js'), file], { cwd: dir, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: '' } });
+  return spawnSync(process.execPath, [path.join(repo, 'tools/run.js'), file], { cwd: dir, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: '' } });
 }
 
 /** Every file under `dir`, with its bytes. */

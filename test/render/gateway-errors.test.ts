@@ -103,7 +103,7 @@ test('a bad Gateway in a main.ts: one line naming it and the route, exit 1, noth
         `  phases: [Release.to('v1').withDark('v2'), Release.to('v1').when(Match.userAgentRegex('.*Chrome.*'), 'v2')] }));\n`,
     );
     // Through the runner of `npm run synth`.
-    const res = spawnSync(process.execPath, ['-r', path.join(repo, 'tools/ts-register.js'), 'main.ts'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: '' } });
+    const res = spawnSync(process.execPath, [path.join(repo, 'tools/run.js'), 'main.ts'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: '' } });
     expect(res.status).toBe(1);
     expect(res.stderr).toBe(
       'error: shop: phases[1].when[0]: "user-agent ~ .*Chrome.*" is invalid; expected a phase without conditions: ' +

@@ -1,0 +1,131 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { tree } from '../support/tree';
+
+// `npm run synth` runs main.ts through tools/run.js (an esbuild bundle, no type checking,
+// cached with V8's code cache): it must write exactly what the type-checked build renders,
+// i.e. the committed dist/ (see dist-in-sync.test.ts), and behave as the modules run one by one.
+const repo = path.resolve(__dirname, '../..');
+const runner = path.join(repo, 'tools/run.js');
+const cache = path.join(repo, 'node_modules/.cache/run');
+
+const run = (file: string, options: { cwd?: string; env?: NodeJS.ProcessEnv; args?: string[] } = {}) =>
+  spawnSync(process.execPath, [runner, file, ...(options.args ?? [])], { cwd: options.cwd ?? repo, encoding: 'utf8', env: options.env ?? process.env });
+
+/** The cache files of an entry point inside the repository. */
+const cacheFilesOf = (entry: string) => {
+  const name = path.relative(repo, entry).replace(/[^A-Za-z0-9_.-]+/g, '_');
+  return fs.existsSync(cache) ? fs.readdirSync(cache).filter((f) => f.startsWith(`${name}.`)).map((f) => path.join(cache, f)) : [];
+};
+
+let tmp: string;
+let inside: string;
+beforeEach(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'run-'));
+  // Inside the repository, where the runner caches (build/ is ignored by git).
+  fs.mkdirSync(path.join(repo, 'build'), { recursive: true });
+  inside = fs.mkdtempSync(path.join(repo, 'build', 'run-'));
+});
+afterEach(() => {
+  for (const f of fs.readdirSync(inside)) for (const c of cacheFilesOf(path.join(inside, f))) fs.rmSync(c, { force: true });
+  fs.rmSync(inside, { recursive: true, force: true });
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+test('the synth runner writes exactly the committed dist/, built and then from the cache', () => {
+  const env: NodeJS.ProcessEnv = { ...process.env, CDK8S_OUTDIR: path.join(tmp, 'out') };
+  for (const name of Object.keys(env)) if (/^[A-Z]+_(STABLE|CANARY)_IMAGE$/.test(name)) delete env[name];
+  for (let i = 0; i < 2; i++) {
+    const r = run('main.ts', { env });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(tree(path.join(tmp, 'out'))).toEqual(tree(path.join(repo, 'dist')));
+  }
+  expect(cacheFilesOf(path.join(repo, 'main.ts')).map((f) => path.basename(f)).sort()).toEqual([
+    'main.ts.inputs.json',
+    'main.ts.js',
+    'main.ts.js.map',
+    'main.ts.v8',
+  ]);
+});
+
+test('an edited file is bundled again, never served stale from the cache', () => {
+  const main = path.join(inside, 'main.ts');
+  const helper = path.join(inside, 'helper.ts');
+  fs.writeFileSync(main, "import { value } from './helper';\nprocess.stdout.write(value);\n");
+  fs.writeFileSync(helper, "export const value: string = 'first';\n");
+  expect(run(main).stdout).toBe('first');
+  expect(run(main).stdout).toBe('first');
+  // Same size, so only the modification time tells.
+  fs.writeFileSync(helper, "export const value: string = 'other';\n");
+  fs.utimesSync(helper, new Date(), new Date(Date.now() + 5000));
+  expect(run(main).stdout).toBe('other');
+  fs.rmSync(helper);
+  const r = run(main);
+  expect(r.status).toBe(2);
+  expect(r.stderr).toMatch(/^error: .*main\.ts:1:\d+: Could not resolve "\.\/helper"\n$/);
+});
+
+test('bundled modules see require, module, __dirname, __filename and import() as without the bundle', () => {
+  const probe = [
+    "import * as path from 'path';",
+    "import { answer, helperDir, helperFile } from './sub/helper';",
+    'const facts = {',
+    '  answer,',
+    '  main: require.main === module,',
+    '  own: [helperDir, helperFile, __dirname, __filename],',
+    "  resolved: require.resolve('path'),",
+    "  paths: require.resolve.paths('some-package')!.length > 0,",
+    '  argv: process.argv.slice(2),',
+    '  strict: (function (this: unknown) { return this === undefined; })(),',
+    '};',
+    "import('path').then((p) => process.stdout.write(JSON.stringify({ ...facts, imported: p.sep === path.sep })));",
+  ].join('\n');
+  const helper = 'export const answer: number = 42;\nexport const helperDir = __dirname;\nexport const helperFile = __filename;\n';
+  for (const dir of [tmp, inside]) {
+    fs.mkdirSync(path.join(dir, 'sub'));
+    fs.writeFileSync(path.join(dir, 'sub', 'helper.ts'), helper);
+    fs.writeFileSync(path.join(dir, 'probe.ts'), probe);
+  }
+  const facts = (dir: string) => {
+    const r = run(path.join(dir, 'probe.ts'), { cwd: dir, args: ['a', 'b'] });
+    expect(r.stderr).toBe('');
+    return JSON.parse(r.stdout);
+  };
+  const expected = (dir: string) => ({
+    answer: 42,
+    main: true,
+    own: [path.join(dir, 'sub'), path.join(dir, 'sub', 'helper.ts'), dir, path.join(dir, 'probe.ts')],
+    resolved: 'path',
+    paths: true,
+    argv: ['a', 'b'],
+    // Strict mode as the tsconfig.json that applies says (the repository's is strict, /tmp has none).
+    strict: dir === inside,
+    imported: true,
+  });
+  // Outside the repository (bundled in memory), inside it (cached), and from the cache.
+  expect(facts(tmp)).toEqual(expected(tmp));
+  expect(facts(inside)).toEqual(expected(inside));
+  expect(facts(inside)).toEqual(expected(inside));
+  expect(fs.readdirSync(tmp).sort()).toEqual(['probe.ts', 'sub']);
+});
+
+test('a runtime error points at the TypeScript line with CDK8S_CANARY_DEBUG, from the cache too', () => {
+  for (const dir of [tmp, inside, inside]) {
+    const file = path.join(dir, 'fail.ts');
+    fs.writeFileSync(file, "interface Unused {\n  a: number;\n}\nconst n: number = 1;\nthrow new Error(`boom ${n}`);\n");
+    const r = run(file, { env: { ...process.env, CDK8S_CANARY_DEBUG: '1' } });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${file}:5`);
+  }
+});
+
+test('a syntax error is one line naming the file, and exit code 2', () => {
+  const file = path.join(tmp, 'broken.ts');
+  fs.writeFileSync(file, 'const a = ;\n');
+  const r = run(file);
+  expect(r.status).toBe(2);
+  expect(r.stderr).toMatch(/^error: .*broken\.ts:1:10: Unexpected ";"\n$/);
+});
