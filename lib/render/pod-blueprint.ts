@@ -99,7 +99,7 @@ export class PodBlueprint {
     if (options.podLabelsFile !== undefined) {
       const { dir, file } = labelsFile(check, at('podLabelsFile'), options.podLabelsFile, readOnlyRoot);
       mounts.push({ name: 'podinfo', mountPath: dir, readOnly: true });
-      this.volumes.push({ name: 'podinfo', downwardApi: { items: [{ path: file, fieldRef: { fieldPath: 'metadata.labels' } }] } });
+      this.volumes.push({ name: 'podinfo', downwardAPI: { items: [{ path: file, fieldRef: { fieldPath: 'metadata.labels' } }] } });
     }
     if (readOnlyRoot) {
       mounts.push({ name: 'tmp', mountPath: '/tmp' });
