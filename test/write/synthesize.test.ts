@@ -113,6 +113,45 @@ describe('atomic output', () => {
     expect(fs.readdirSync(path.dirname(out))).toEqual(['dist']);
   });
 
+  test('an output that already holds exactly the files is left untouched: same folder, same files, same times', () => {
+    const out = path.join(tmp, 'dist');
+    synthesize(sampleApp(), out);
+    const file = path.join(out, 'shop', 'dark', 'manifest.yaml');
+    const stamp = (p: string) => {
+      const s = fs.statSync(p);
+      return { ino: s.ino, mtimeMs: s.mtimeMs };
+    };
+    const before = [stamp(out), stamp(file)];
+    fs.utimesSync(file, new Date(2000, 0, 1), new Date(2000, 0, 1));
+    const touched = stamp(file);
+    synthesize(sampleApp(), out);
+    expect([stamp(out), stamp(file)]).toEqual([before[0], touched]);
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+
+  test.each([
+    ['a changed byte', (out: string) => fs.appendFileSync(path.join(out, 'shop', 'dark', 'manifest.yaml'), ' ')],
+    ['a missing file', (out: string) => fs.rmSync(path.join(out, 'shop', 'release.json'))],
+    ['an extra file', (out: string) => fs.writeFileSync(path.join(out, 'shop', 'notes.txt'), '')],
+    ['an extra empty folder', (out: string) => fs.mkdirSync(path.join(out, 'shop', 'old-phase'))],
+    ['a folder where a file belongs', (out: string) => {
+      fs.rmSync(path.join(out, 'shop', 'release.json'));
+      fs.mkdirSync(path.join(out, 'shop', 'release.json'));
+      fs.writeFileSync(path.join(out, 'shop', 'release.json', 'x'), '');
+    }],
+  ])('any difference from the files rewrites the whole output: %s', (_, change) => {
+    const out = path.join(tmp, 'dist');
+    // Files with their content, and folders.
+    const listing = () => ({ ...tree(out), ...Object.fromEntries(fs.readdirSync(out, { recursive: true }).map(String).filter((p) => fs.statSync(path.join(out, p)).isDirectory()).map((p) => [`${p}/`, ''])) });
+    synthesize(sampleApp(), out);
+    const expected = listing();
+    change(out);
+    expect(listing()).not.toEqual(expected);
+    synthesize(sampleApp(), out);
+    expect(listing()).toEqual(expected);
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+
   test('when the new output cannot be swapped in, the previous one is put back', () => {
     const out = path.join(tmp, 'dist');
     synthesize(sampleApp(), out);
