@@ -32,6 +32,9 @@ const TARGETS = {
   synthVsTsNode: 0.25,
 };
 
+/** Pairs of back-to-back runs (N=1000, N=3000) of (a) for the growth figure. */
+const GROWTH_PAIRS = 5;
+
 const LABELS: Record<string, string> = {
   library: '(a) cdk8s-canary',
   'cdk8s-plus': '(b) cdk8s-plus-27 L2',
@@ -221,7 +224,16 @@ function benchWorkload(workload: Workload, o: Options): void {
     target(ratio('plain-yaml', n)! <= TARGETS.vsYaml, `${workload} N=${n}: a/d = ${fmtRatio(ratio('plain-yaml', n))} ≤ ${TARGETS.vsYaml}`);
   }
   if (o.ns.includes(1000) && o.ns.includes(3000)) {
-    const growth = results.get(key('library', 3000))!.ms / results.get(key('library', 1000))!.ms;
+    // The table's medians come from runs minutes apart; on a shared machine a burst of load
+    // in one of them moves the ratio by more than the target's margin. Runs of N=1000 and
+    // N=3000 back to back meet the same load: the growth is the median of their ratios.
+    const ratios: number[] = [];
+    for (let i = 0; i < GROWTH_PAIRS; i++) {
+      const small = measureOnce('library', workload, 1000).ms;
+      ratios.push(measureOnce('library', workload, 3000).ms / small);
+    }
+    const growth = median(ratios);
+    console.log(`Growth of (a) from N=1000 to N=3000, ${GROWTH_PAIRS} pairs of runs back to back: ${ratios.map(fmtRatio).join(', ')}; median ${fmtRatio(growth)}.\n`);
     target(growth <= TARGETS.growth, `${workload}: (a) time(3000)/time(1000) = ${fmtRatio(growth)} ≤ ${TARGETS.growth}`);
   }
   if (o.ns.includes(1000)) {

@@ -71,6 +71,12 @@ function stamp(file) {
   return s ? `${s.size}:${s.mtimeMs}` : 'missing';
 }
 
+function modifiedSince(file, time) {
+  const s = fs.statSync(file, { throwIfNoEntry: false });
+  // Modification times are rounded by some file systems: a second of margin.
+  return s !== undefined && s.mtimeMs >= time - 1000;
+}
+
 /** The recorded build when no input changed since, else undefined. */
 function upToDate(files) {
   let recorded;
@@ -96,6 +102,7 @@ async function build(entry, files, debug) {
   } catch {
     throw new Error('tools/run.js needs esbuild: run `npm ci` first');
   }
+  const started = Date.now();
   let result;
   try {
     result = await esbuild.build({
@@ -121,15 +128,16 @@ async function build(entry, files, debug) {
   const code = result.outputFiles.find((o) => o.path.endsWith('.js'));
   if (!files) return { source: code.text, filename: code.path };
   for (const out of result.outputFiles) writeAtomically(out.path, out.contents);
-  // Inputs are recorded after the bundle is written: an edit during the build is seen next time.
-  const inputs = Object.keys(result.metafile.inputs).map((f) => path.resolve(f));
+  // Besides the modules: the compiler options and esbuild itself, which change the bundle too.
+  const inputs = [...Object.keys(result.metafile.inputs).map((f) => path.resolve(f)), path.join(ROOT, 'tsconfig.json'), require.resolve('esbuild/package.json')];
   const buildId = `${Date.now()}-${process.pid}`;
   const record = {
     node: process.version,
     runner: stamp(__filename),
     buildId,
     bundle: stamp(files.bundle),
-    files: inputs.map((f) => [f, stamp(f)]),
+    // A file modified since the build started may have been read before the change: recorded so, the next run builds again.
+    files: inputs.map((f) => [f, modifiedSince(f, started) ? 'modified during the build' : stamp(f)]),
   };
   writeAtomically(files.inputs, JSON.stringify(record));
   return { source: code.text, filename: files.bundle, codeCache: files.codeCache, key: codeCacheKey(buildId) };
