@@ -68,6 +68,31 @@ test('an edited file is bundled again, never served stale from the cache', () =>
   expect(r.stderr).toMatch(/^error: .*main\.ts:1:\d+: Could not resolve "\.\/helper"\n$/);
 });
 
+test('a second run loads the cached bundle; a file modified during a build makes the next run build again', () => {
+  const main = path.join(inside, 'main.ts');
+  const helper = path.join(inside, 'helper.ts');
+  fs.writeFileSync(main, "import { value } from './helper';\nprocess.stdout.write(value);\n");
+  fs.writeFileSync(helper, "export const value: string = 'v';\n");
+  const past = new Date(Date.now() - 60_000);
+  for (const f of [main, helper]) fs.utimesSync(f, past, past);
+  const bundle = () => {
+    const file = cacheFilesOf(main).find((f) => f.endsWith('.ts.js'))!;
+    return fs.statSync(file).ino;
+  };
+  expect(run(main).stdout).toBe('v');
+  const first = bundle();
+  expect(run(main).stdout).toBe('v');
+  expect(bundle()).toBe(first);
+  // Modified "after the build started" as far as its time tells: read maybe before the change.
+  const future = new Date(Date.now() + 60_000);
+  fs.utimesSync(helper, future, future);
+  expect(run(main).stdout).toBe('v');
+  const rebuilt = bundle();
+  expect(rebuilt).not.toBe(first);
+  expect(run(main).stdout).toBe('v');
+  expect(bundle()).not.toBe(rebuilt);
+});
+
 test('bundled modules see require, module, __dirname, __filename and import() as without the bundle', () => {
   const probe = [
     "import * as path from 'path';",
