@@ -5,6 +5,7 @@
  * is missed.
  *
  *   npm run bench [-- --ns 100,1000,3000 --runs 3 --workloads canary,gateway --no-synth]
+ *   npm run bench -- --workloads ''   (the synth and module-loading tables only)
  */
 import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
@@ -56,7 +57,7 @@ function parseOptions(argv: string[]): Options {
     const a = argv[i];
     if (a === '--ns') o.ns = argv[++i].split(',').map(Number);
     else if (a === '--runs') o.runs = Number(argv[++i]);
-    else if (a === '--workloads') o.workloads = argv[++i].split(',') as Workload[];
+    else if (a === '--workloads') o.workloads = argv[++i].split(',').filter(Boolean) as Workload[];
     else if (a === '--no-synth') o.synth = false;
     else throw new Error(`unknown option ${a}`);
   }

@@ -15,6 +15,8 @@
  *
  * Differences from running the modules one by one, and how they are kept away:
  * - `__dirname` / `__filename` of every bundled file are its own, not the bundle's;
+ * - a package the repository's code loads on demand (`require('package')` in a function) is
+ *   loaded by Node when the code runs, not bundled;
  * - a module is found by its imports and literal `require('...')` calls, as esbuild sees them:
  *   a TypeScript file required by a computed path at run time is not found, and import()
  *   is a require() (so an ES-module-only package cannot be imported);
@@ -43,7 +45,7 @@ function main(argv) {
   if (debug) process.setSourceMapsEnabled(true);
   const files = entry.startsWith(ROOT + path.sep) && !entry.includes(`${path.sep}node_modules${path.sep}`) ? cacheFiles(entry) : undefined;
   if (files) {
-    const built = upToDate(files);
+    const built = upToDate(files, debug);
     if (built) return execute(readBundle(files, built.buildId), entry);
   }
   build(entry, files, debug).then(
@@ -78,14 +80,14 @@ function modifiedSince(file, time) {
 }
 
 /** The recorded build when no input changed since, else undefined. */
-function upToDate(files) {
+function upToDate(files, debug) {
   let recorded;
   try {
     recorded = JSON.parse(fs.readFileSync(files.inputs, 'utf8'));
   } catch {
     return undefined;
   }
-  if (recorded.node !== process.version || recorded.runner !== stamp(__filename)) return undefined;
+  if (recorded.node !== process.version || recorded.runner !== stamp(__filename) || (debug && !recorded.sourceMap)) return undefined;
   if (recorded.bundle !== stamp(files.bundle)) return undefined;
   for (const [file, s] of recorded.files) if (stamp(file) !== s) return undefined;
   return recorded;
@@ -115,10 +117,11 @@ async function build(entry, files, debug) {
       supported: { 'dynamic-import': false },
       write: false,
       metafile: true,
-      sourcemap: files ? 'linked' : debug ? 'inline' : false,
+      // A source map doubles the build time: made when debugging only.
+      sourcemap: debug ? (files ? 'linked' : 'inline') : false,
       outfile: files ? files.bundle : path.join(path.dirname(entry), `${path.basename(entry)}.bundle.js`),
       logLevel: 'silent',
-      plugins: [modulesAsThemselves(entry)],
+      plugins: [modulesAsThemselves(entry), onDemandPackagesOutside],
     });
   } catch (e) {
     // esbuild reports syntax errors and unresolved imports with file and line: keep only those lines.
@@ -133,6 +136,7 @@ async function build(entry, files, debug) {
   const buildId = `${Date.now()}-${process.pid}`;
   const record = {
     node: process.version,
+    sourceMap: debug,
     runner: stamp(__filename),
     buildId,
     bundle: stamp(files.bundle),
@@ -185,6 +189,27 @@ function modulesAsThemselves(entry) {
     },
   };
 }
+
+/**
+ * Leaves out of the bundle the packages the repository's code loads on demand, by a
+ * `require('package')` (the verifier's schema validators: two thirds of what the bundle
+ * would hold, and of the time to build it), for Node to load if and when the code runs.
+ * Named by their resolved path, so that they are found from wherever the bundle runs.
+ */
+const onDemandPackagesOutside = {
+  name: 'on-demand-packages-outside',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.kind !== 'require-call' || args.importer.includes(`${path.sep}node_modules${path.sep}`) || Module.isBuiltin(args.path)) return undefined;
+      try {
+        return { path: require.resolve(args.path, { paths: [args.resolveDir] }), external: true };
+      } catch {
+        // Not installed: fails as without the bundle, when the code runs.
+        return { path: args.path, external: true };
+      }
+    });
+  },
+};
 
 /** Runs the bundle as the main module; a cached one from V8's code cache, written at exit when missing. */
 function execute({ source, filename, codeCache, key, cachedData }, entry) {
