@@ -262,6 +262,13 @@ function timeCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv): numbe
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
+/** Removes the runner's cached bundle of main.ts, as an edit leaves it; then bundles it again as `npm ci` does, if asked. */
+function dropBundle(asNpmCi: boolean): void {
+  const cache = path.join(ROOT, 'node_modules', '.cache', 'run');
+  for (const f of fs.existsSync(cache) ? fs.readdirSync(cache) : []) if (f.startsWith('main.ts.')) fs.rmSync(path.join(cache, f));
+  if (asNpmCi) check(spawnSync(process.execPath, [RUN, '--build', 'main.ts'], { cwd: ROOT, encoding: 'utf8' }), 'tools/run.js --build main.ts');
+}
+
 /**
  * A cold `npm run synth` of main.ts, side by side with the default cdk8s runner. Two
  * cases: the output in place already holds what the run renders (a pipeline on a fresh
@@ -270,6 +277,7 @@ function timeCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv): numbe
  */
 function benchSynth(runs: number): void {
   console.log('\n## `npm run synth` of main.ts from a cold process\n');
+  // The cases "after npm ci" and "after an edit" remove the cached bundle of main.ts; the runs make it again.
   // On the disk of the repository, where dist/ is, not on tmpfs as the workloads.
   fs.mkdirSync(path.join(ROOT, 'build'), { recursive: true });
   const same = fs.mkdtempSync(path.join(ROOT, 'build', 'bench-synth-'));
@@ -281,6 +289,8 @@ function benchSynth(runs: number): void {
   const runners: Runner[] = [
     ['`npm run synth` (node tools/run.js main.ts), output unchanged', 'npm', ['run', '--silent', 'synth'], () => into(same)],
     ['`npm run synth`, output changed (a new canary image each run)', 'npm', ['run', '--silent', 'synth'], (i) => into(changing, { ADDRESSBOOK_CANARY_IMAGE: image(i) })],
+    ['`npm run synth`, the first after `npm ci` (bundle made by `prepare`, no code cache yet)', 'npm', ['run', '--silent', 'synth'], () => (dropBundle(true), into(same))],
+    ['`npm run synth` after an edit (bundled again)', 'npm', ['run', '--silent', 'synth'], () => (dropBundle(false), into(same))],
     ['node tools/run.js main.ts, output unchanged', process.execPath, [RUN, 'main.ts'], () => into(same)],
     ['ts-node --transpile-only main.ts', tsNode, ['--transpile-only', 'main.ts'], () => into(same)],
     ['ts-node main.ts (cdk8s default, type-checking)', tsNode, ['main.ts'], () => into(same)],
@@ -310,9 +320,10 @@ function benchSynth(runs: number): void {
   console.log('|---|--:|--:|');
   runners.forEach(([label], j) => console.log(`| ${label} | ${fmtMs(med[j])} | ${fmtMs(Math.min(...times[j]))} |`));
   console.log('');
-  for (const j of [0, 1]) {
-    target(med[j] <= TARGETS.synthMs, `npm run synth (output ${j ? 'changed' : 'unchanged'}): ${fmtMs(med[j])} ≤ ${TARGETS.synthMs} ms`);
-    target(med[j] / med[4] <= TARGETS.synthVsTsNode, `npm run synth (output ${j ? 'changed' : 'unchanged'}) / ts-node main.ts = ${fmtRatio(med[j] / med[4])} ≤ ${TARGETS.synthVsTsNode}`);
+  const tsNodeMs = med[runners.length - 1];
+  for (const [j, what] of ['output unchanged', 'output changed', 'first after npm ci'].entries()) {
+    target(med[j] <= TARGETS.synthMs, `npm run synth (${what}): ${fmtMs(med[j])} ≤ ${TARGETS.synthMs} ms`);
+    target(med[j] / tsNodeMs <= TARGETS.synthVsTsNode, `npm run synth (${what}) / ts-node main.ts = ${fmtRatio(med[j] / tsNodeMs)} ≤ ${TARGETS.synthVsTsNode}`);
   }
 }
 

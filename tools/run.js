@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * Runs a TypeScript entry point without type checking: `node tools/run.js main.ts [args...]`.
+ * Runs a TypeScript entry point without type checking: `node tools/run.js main.ts [args...]`
+ * (`node tools/run.js --build main.ts` only bundles it).
  * The runner of `npm run synth`, `npm run verify` and `npm run bench`; type checking is the
  * job of `npm run build` and `npm test`.
  *
@@ -33,9 +34,10 @@ const ROOT = path.join(__dirname, '..');
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'run');
 
 function main(argv) {
+  if (argv[0] === '--build' && argv.length === 2) return prebuild(path.resolve(argv[1]));
   const [entryArg, ...args] = argv;
-  if (!entryArg) {
-    process.stderr.write('usage: node tools/run.js <entry.ts> [args...]\n');
+  if (!entryArg || entryArg.startsWith('--')) {
+    process.stderr.write('usage: node tools/run.js <entry.ts> [args...] | node tools/run.js --build <entry.ts>\n');
     process.exitCode = 2;
     return;
   }
@@ -55,6 +57,17 @@ function main(argv) {
       process.exitCode = 2;
     },
   );
+}
+
+/**
+ * `--build`: bundles `entry` into the cache without running it, unless it is up to date
+ * (`npm ci` does it through the `prepare` script, so that the first synth of a fresh clone
+ * finds it). Never fails: a failure is reported again by the run that needs the bundle.
+ */
+function prebuild(entry) {
+  const files = cacheFiles(entry);
+  if (upToDate(files, false)) return;
+  build(entry, files, false).catch((e) => process.stderr.write(`tools/run.js --build ${path.relative(ROOT, entry)}: not bundled now, will be on the first run:\n${e.message}\n`));
 }
 
 /** Where the bundle of `entry`, its list of inputs and its code cache are kept. */

@@ -88,6 +88,26 @@ test('a second run loads the cached bundle; a file modified during a build makes
   expect(bundle()).not.toBe(rebuilt);
 });
 
+test('--build bundles without running (npm ci runs it), the first run uses that bundle, and a broken entry never fails it', () => {
+  const main = path.join(inside, 'main.ts');
+  fs.writeFileSync(main, "process.stdout.write('ran');\n");
+  const past = new Date(Date.now() - 60_000);
+  fs.utimesSync(main, past, past);
+  const built = spawnSync(process.execPath, [runner, '--build', main], { encoding: 'utf8' });
+  expect([built.status, built.stdout, built.stderr]).toEqual([0, '', '']);
+  const bundle = cacheFilesOf(main).find((f) => f.endsWith('.ts.js'))!;
+  const ino = fs.statSync(bundle).ino;
+  expect(run(main).stdout).toBe('ran');
+  expect(fs.statSync(bundle).ino).toBe(ino);
+
+  fs.writeFileSync(main, 'const a = ;\n');
+  const broken = spawnSync(process.execPath, [runner, '--build', main], { encoding: 'utf8' });
+  expect(broken.status).toBe(0);
+  expect(broken.stderr).toMatch(/not bundled now, will be on the first run:\nerror: .*main\.ts:1:10: Unexpected ";"\n$/);
+  expect(run(main).status).toBe(2);
+  expect(spawnSync(process.execPath, [runner], { encoding: 'utf8' }).status).toBe(2);
+});
+
 test('bundled modules see require, module, __dirname, __filename and import() as without the bundle', () => {
   const probe = [
     "import * as path from 'path';",
