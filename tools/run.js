@@ -11,7 +11,8 @@
  * is bundled once with esbuild into node_modules/.cache/run/, and later runs load that one
  * file with V8's code cache (written at exit, so it holds the functions the run compiled).
  * The bundle is rebuilt when any file it was built from changed (size or modification
- * time), when a file was removed, or when Node or this runner changed. Entry points
+ * time), when a file was removed, or when tsconfig.json, esbuild, Node or this runner
+ * changed; `npm ci` makes it (`prepare`: --build). Entry points
  * outside the repository (scratch files) are bundled in memory and not cached.
  *
  * Differences from running the modules one by one, and how they are kept away:
@@ -72,7 +73,8 @@ function prebuild(entry) {
 
 /** Where the bundle of `entry`, its list of inputs and its code cache are kept. */
 function cacheFiles(entry) {
-  const name = `${path.relative(ROOT, entry).replace(/[^A-Za-z0-9_.-]+/g, '_')}`;
+  // One name per path: any other character, `_` included, is written as its code.
+  const name = path.relative(ROOT, entry).replace(/[^A-Za-z0-9.-]/g, (c) => `_${c.charCodeAt(0).toString(16)}_`);
   return {
     bundle: path.join(CACHE, `${name}.js`),
     inputs: path.join(CACHE, `${name}.inputs.json`),

@@ -16,7 +16,7 @@ const run = (file: string, options: { cwd?: string; env?: NodeJS.ProcessEnv; arg
 
 /** The cache files of an entry point inside the repository. */
 const cacheFilesOf = (entry: string) => {
-  const name = path.relative(repo, entry).replace(/[^A-Za-z0-9_.-]+/g, '_');
+  const name = path.relative(repo, entry).replace(/[^A-Za-z0-9.-]/g, (c) => `_${c.charCodeAt(0).toString(16)}_`);
   return fs.existsSync(cache) ? fs.readdirSync(cache).filter((f) => f.startsWith(`${name}.`)).map((f) => path.join(cache, f)) : [];
 };
 
