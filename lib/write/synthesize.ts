@@ -139,34 +139,26 @@ export function writeAtomically(outdir: string, files: readonly OutputFile[]): v
 
 /** Whether `dir` holds these files with this content, and no other file or folder. */
 function holdsExactly(dir: string, files: readonly OutputFile[]): boolean {
-  const present: string[] = [];
-  const list = (folder: string, prefix: string): boolean => {
+  const wanted = new Map(files.map((f) => [f.path, f.content]));
+  let matched = 0;
+  const matches = (folder: string, prefix: string): boolean => {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(folder, { withFileTypes: true });
     } catch {
       return false;
     }
+    // An empty folder is not part of the output.
     if (entries.length === 0) return false;
-    for (const e of entries) {
+    return entries.every((e) => {
       const rel = prefix + e.name;
-      if (e.isDirectory()) {
-        if (!list(path.join(folder, e.name), `${rel}/`)) return false;
-      } else if (e.isFile()) present.push(rel);
-      else return false;
-    }
-    return true;
+      if (e.isDirectory()) return matches(path.join(folder, e.name), `${rel}/`);
+      if (!e.isFile() || !wanted.has(rel) || fs.readFileSync(path.join(folder, e.name), 'utf8') !== wanted.get(rel)) return false;
+      matched++;
+      return true;
+    });
   };
-  if (!list(dir, '') || present.length !== files.length) return false;
-  const wanted = new Set(files.map((f) => f.path));
-  if (!present.every((f) => wanted.has(f))) return false;
-  return files.every((f) => {
-    try {
-      return fs.readFileSync(path.join(dir, f.path), 'utf8') === f.content;
-    } catch {
-      return false;
-    }
-  });
+  return matches(dir, '') && matched === wanted.size;
 }
 
 /** Renders the app and writes it to `outdir` atomically. */
