@@ -18,6 +18,8 @@ import { appSpecs, phaseCount } from './workload';
 
 const ROOT = path.resolve(__dirname, '..');
 const RUN = path.join(ROOT, 'tools/run.js');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { cacheFiles } = require('../tools/run.js') as { cacheFiles: (entry: string) => Record<string, string> };
 const MEASURE = path.join(__dirname, 'measure.ts');
 
 const TARGETS = {
@@ -264,8 +266,7 @@ function timeCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv): numbe
 
 /** Removes the runner's cached bundle of main.ts, as an edit leaves it; then bundles it again as `npm ci` does, if asked. */
 function dropBundle(asNpmCi: boolean): void {
-  const cache = path.join(ROOT, 'node_modules', '.cache', 'run');
-  for (const f of fs.existsSync(cache) ? fs.readdirSync(cache) : []) if (f.startsWith('main.ts.')) fs.rmSync(path.join(cache, f));
+  for (const f of Object.values(cacheFiles(path.join(ROOT, 'main.ts')))) fs.rmSync(f, { force: true });
   if (asNpmCi) check(spawnSync(process.execPath, [RUN, '--build', 'main.ts'], { cwd: ROOT, encoding: 'utf8' }), 'tools/run.js --build main.ts');
 }
 

@@ -49,7 +49,7 @@ function main(argv) {
   const files = entry.startsWith(ROOT + path.sep) && !entry.includes(`${path.sep}node_modules${path.sep}`) ? cacheFiles(entry) : undefined;
   if (files) {
     const built = upToDate(files, debug);
-    if (built) return execute(readBundle(files, built.buildId), entry);
+    if (built) return execute(readBundle(files, built.bundle), entry);
   }
   build(entry, files, debug).then(
     (bundle) => execute(bundle, entry),
@@ -77,21 +77,21 @@ function cacheFiles(entry) {
   const name = path.relative(ROOT, entry).replace(/[^A-Za-z0-9.-]/g, (c) => `_${c.charCodeAt(0).toString(16)}_`);
   return {
     bundle: path.join(CACHE, `${name}.js`),
+    sourceMap: path.join(CACHE, `${name}.js.map`),
     inputs: path.join(CACHE, `${name}.inputs.json`),
     codeCache: path.join(CACHE, `${name}.v8`),
   };
 }
 
-/** The stamp of a file: a change of content changes its size or its modification time. */
-function stamp(file) {
+/**
+ * The stamp of a file: a change of content changes its size or its modification time. A file
+ * modified since `buildStarted` may have been read before the change: stamped so, the next
+ * run builds again (a second of margin: some file systems round modification times).
+ */
+function stamp(file, buildStarted = Infinity) {
   const s = fs.statSync(file, { throwIfNoEntry: false });
-  return s ? `${s.size}:${s.mtimeMs}` : 'missing';
-}
-
-function modifiedSince(file, time) {
-  const s = fs.statSync(file, { throwIfNoEntry: false });
-  // Modification times are rounded by some file systems: a second of margin.
-  return s !== undefined && s.mtimeMs >= time - 1000;
+  if (!s) return 'missing';
+  return s.mtimeMs >= buildStarted - 1000 ? 'modified during the build' : `${s.size}:${s.mtimeMs}`;
 }
 
 /** The recorded build when no input changed since, else undefined. */
@@ -148,27 +148,25 @@ async function build(entry, files, debug) {
   for (const out of result.outputFiles) writeAtomically(out.path, out.contents);
   // Besides the modules: the compiler options and esbuild itself, which change the bundle too.
   const inputs = [...Object.keys(result.metafile.inputs).map((f) => path.resolve(f)), path.join(ROOT, 'tsconfig.json'), require.resolve('esbuild/package.json')];
-  const buildId = `${Date.now()}-${process.pid}`;
   const record = {
     node: process.version,
     sourceMap: debug,
     runner: stamp(__filename),
-    buildId,
     bundle: stamp(files.bundle),
-    // A file modified since the build started may have been read before the change: recorded so, the next run builds again.
-    files: inputs.map((f) => [f, modifiedSince(f, started) ? 'modified during the build' : stamp(f)]),
+    files: inputs.map((f) => [f, stamp(f, started)]),
   };
   writeAtomically(files.inputs, JSON.stringify(record));
-  return { source: code.text, filename: files.bundle, codeCache: files.codeCache, key: codeCacheKey(buildId) };
+  return { source: code.text, filename: files.bundle, codeCache: files.codeCache, key: codeCacheKey(record.bundle) };
 }
 
-function codeCacheKey(buildId) {
-  return Buffer.from(`${buildId}\0${process.version}\0`);
+/** The code cache is valid for one bundle (its stamp) and one Node. */
+function codeCacheKey(bundleStamp) {
+  return Buffer.from(`${bundleStamp}\0${process.version}\0`);
 }
 
 /** The cached bundle, with its code cache when that was made for this build. */
-function readBundle(files, buildId) {
-  const key = codeCacheKey(buildId);
+function readBundle(files, bundleStamp) {
+  const key = codeCacheKey(bundleStamp);
   let cachedData;
   try {
     const data = fs.readFileSync(files.codeCache);
@@ -280,4 +278,5 @@ function writeAtomically(file, content) {
   }
 }
 
-main(process.argv.slice(2));
+module.exports = { cacheFiles };
+if (require.main === module) main(process.argv.slice(2));

@@ -3,22 +3,21 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { tree } from '../support/tree';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { cacheFiles } = require('../../tools/run.js') as { cacheFiles: (entry: string) => Record<'bundle' | 'sourceMap' | 'inputs' | 'codeCache', string> };
 
 // `npm run synth` runs main.ts through tools/run.js (an esbuild bundle, no type checking,
 // cached with V8's code cache): it must write exactly what the type-checked build renders,
 // i.e. the committed dist/ (see dist-in-sync.test.ts), and behave as the modules run one by one.
 const repo = path.resolve(__dirname, '../..');
 const runner = path.join(repo, 'tools/run.js');
-const cache = path.join(repo, 'node_modules/.cache/run');
 
 const run = (file: string, options: { cwd?: string; env?: NodeJS.ProcessEnv; args?: string[] } = {}) =>
   spawnSync(process.execPath, [runner, file, ...(options.args ?? [])], { cwd: options.cwd ?? repo, encoding: 'utf8', env: options.env ?? process.env });
 
-/** The cache files of an entry point inside the repository. */
-const cacheFilesOf = (entry: string) => {
-  const name = path.relative(repo, entry).replace(/[^A-Za-z0-9.-]/g, (c) => `_${c.charCodeAt(0).toString(16)}_`);
-  return fs.existsSync(cache) ? fs.readdirSync(cache).filter((f) => f.startsWith(`${name}.`)).map((f) => path.join(cache, f)) : [];
-};
+/** The cache files of an entry point inside the repository that exist, as the runner names them. */
+const cacheFilesOf = (entry: string) => Object.values(cacheFiles(entry)).filter((f) => fs.existsSync(f));
+const bundleOf = (entry: string) => cacheFiles(entry).bundle;
 
 let tmp: string;
 let inside: string;
@@ -43,7 +42,8 @@ test('the synth runner writes exactly the committed dist/, built and then from t
     expect(r.status).toBe(0);
     expect(tree(path.join(tmp, 'out'))).toEqual(tree(path.join(repo, 'dist')));
   }
-  expect(cacheFilesOf(path.join(repo, 'main.ts')).map((f) => path.basename(f)).sort()).toEqual(expect.arrayContaining(['main.ts.inputs.json', 'main.ts.js', 'main.ts.v8']));
+  const cached = cacheFiles(path.join(repo, 'main.ts'));
+  expect([cached.bundle, cached.inputs, cached.codeCache].filter((f) => !fs.existsSync(f))).toEqual([]);
 });
 
 test('an edited file is bundled again, never served stale from the cache', () => {
@@ -71,7 +71,7 @@ test('a second run loads the cached bundle; a file modified during a build makes
   const past = new Date(Date.now() - 60_000);
   for (const f of [main, helper]) fs.utimesSync(f, past, past);
   const bundle = () => {
-    const file = cacheFilesOf(main).find((f) => f.endsWith('.ts.js'))!;
+    const file = bundleOf(main);
     return fs.statSync(file).ino;
   };
   expect(run(main).stdout).toBe('v');
@@ -95,7 +95,7 @@ test('--build bundles without running (npm ci runs it), the first run uses that 
   fs.utimesSync(main, past, past);
   const built = spawnSync(process.execPath, [runner, '--build', main], { encoding: 'utf8' });
   expect([built.status, built.stdout, built.stderr]).toEqual([0, '', '']);
-  const bundle = cacheFilesOf(main).find((f) => f.endsWith('.ts.js'))!;
+  const bundle = bundleOf(main);
   const ino = fs.statSync(bundle).ino;
   expect(run(main).stdout).toBe('ran');
   expect(fs.statSync(bundle).ino).toBe(ino);
@@ -166,7 +166,7 @@ test('a package the code loads on demand stays out of the bundle and loads when 
     expect(run(main, { cwd: path.dirname(main), args: ['later'] }).stdout).toBe('not needed');
     expect(run(main, { cwd: path.dirname(main), args: ['now'] }).stdout).toBe('a: 1\n');
   }
-  const bundle = fs.readFileSync(cacheFilesOf(path.join(inside, 'main.ts')).find((f) => f.endsWith('.ts.js'))!, 'utf8');
+  const bundle = fs.readFileSync(bundleOf(path.join(inside, 'main.ts')), 'utf8');
   expect(bundle).toContain(`require(${JSON.stringify(require.resolve('yaml'))})`);
   expect(bundle.length).toBeLessThan(5000);
 });
