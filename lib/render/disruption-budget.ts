@@ -91,7 +91,7 @@ export interface DisruptionBudgetInput {
 }
 
 export function renderDisruptionBudget(scope: Construct, id: string, b: DisruptionBudgetInput): ApiObject {
-  const intOrString = (v: number | string | undefined) => (v === undefined ? undefined : typeof v === 'number' ? k8s.IntOrString.fromNumber(v) : k8s.IntOrString.fromString(v));
+  const intOrString = (v: number | string | undefined) => (v === undefined ? undefined : k8s.IntOrString.of(v));
   return new k8s.KubePodDisruptionBudget(scope, id, {
     metadata: { name: b.name, namespace: b.namespace, labels: b.labels },
     spec: {

@@ -22,74 +22,67 @@ export type ResourceRequirements = L1.ResourceRequirements;
 export type Volume = Omit<L1.Volume, 'downwardApi'> & { readonly downwardAPI?: L1.DownwardApiVolumeSource };
 export type VolumeMount = L1.VolumeMount;
 
+/** A value cdk8s writes as itself: the union types of the L1 declarations are classes. */
+abstract class UnionValue {
+  protected constructor(public readonly value: string | number) {}
+  /** Called by cdk8s when rendering. */
+  public resolve(): string | number {
+    return this.value;
+  }
+}
+
 /** A value that is an integer or a string (ports by name or number, percentages). */
-export class IntOrString {
+export class IntOrString extends UnionValue {
+  public static of(value: number | string): IntOrString {
+    return new IntOrString(value);
+  }
   public static fromNumber(value: number): IntOrString {
     return new IntOrString(value);
   }
   public static fromString(value: string): IntOrString {
     return new IntOrString(value);
   }
-  private constructor(public readonly value: string | number) {}
-  /** Called by cdk8s when rendering: the value itself. */
-  public resolve(): string | number {
-    return this.value;
-  }
 }
 
 /** A Kubernetes quantity (`250m`, `128Mi`). */
-export class Quantity {
+export class Quantity extends UnionValue {
   public static fromString(value: string): Quantity {
     return new Quantity(value);
-  }
-  public static fromNumber(value: number): Quantity {
-    return new Quantity(value);
-  }
-  private constructor(public readonly value: string | number) {}
-  /** Called by cdk8s when rendering: the value itself. */
-  public resolve(): string | number {
-    return this.value;
   }
 }
 
 export class KubeDeployment extends ApiObject {
-  public static readonly GVK = { apiVersion: 'apps/v1', kind: 'Deployment' };
   constructor(scope: Construct, id: string, props: L1.KubeDeploymentProps = {}) {
-    super(scope, id, { ...KubeDeployment.GVK, ...props });
+    super(scope, id, { apiVersion: 'apps/v1', kind: 'Deployment', ...props });
   }
 }
 
 export class KubeService extends ApiObject {
-  public static readonly GVK = { apiVersion: 'v1', kind: 'Service' };
   constructor(scope: Construct, id: string, props: L1.KubeServiceProps = {}) {
-    super(scope, id, { ...KubeService.GVK, ...props });
+    super(scope, id, { apiVersion: 'v1', kind: 'Service', ...props });
   }
 }
 
 export class KubePodDisruptionBudget extends ApiObject {
-  public static readonly GVK = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' };
   constructor(scope: Construct, id: string, props: L1.KubePodDisruptionBudgetProps = {}) {
-    super(scope, id, { ...KubePodDisruptionBudget.GVK, ...props });
+    super(scope, id, { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', ...props });
   }
 }
 
 export class KubeJob extends ApiObject {
-  public static readonly GVK = { apiVersion: 'batch/v1', kind: 'Job' };
   constructor(scope: Construct, id: string, props: L1.KubeJobProps = {}) {
-    super(scope, id, { ...KubeJob.GVK, ...props });
+    super(scope, id, { apiVersion: 'batch/v1', kind: 'Job', ...props });
   }
 }
 
 export class KubeNamespace extends ApiObject {
-  public static readonly GVK = { apiVersion: 'v1', kind: 'Namespace' };
   constructor(scope: Construct, id: string, props: L1.KubeNamespaceProps = {}) {
-    super(scope, id, { ...KubeNamespace.GVK, ...props });
+    super(scope, id, { apiVersion: 'v1', kind: 'Namespace', ...props });
   }
 }
 
 export class KubeIngress extends ApiObject {
-  public static readonly GVK = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' };
   constructor(scope: Construct, id: string, props: L1.KubeIngressProps = {}) {
-    super(scope, id, { ...KubeIngress.GVK, ...props });
+    super(scope, id, { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', ...props });
   }
 }

@@ -62,10 +62,6 @@ function isZero(v: number | string): boolean {
   return v === 0 || v === '0%';
 }
 
-function intOrString(v: number | string): k8s.IntOrString {
-  return typeof v === 'number' ? k8s.IntOrString.fromNumber(v) : k8s.IntOrString.fromString(v);
-}
-
 export interface DeploymentInput {
   /** Name of the Deployment. */
   readonly name: string;
@@ -94,7 +90,7 @@ export function renderDeployment(scope: Construct, id: string, d: DeploymentInpu
       minReadySeconds: d.rollingUpdate.minReadySeconds,
       strategy: {
         type: 'RollingUpdate',
-        rollingUpdate: { maxSurge: intOrString(d.rollingUpdate.maxSurge), maxUnavailable: intOrString(d.rollingUpdate.maxUnavailable) },
+        rollingUpdate: { maxSurge: k8s.IntOrString.of(d.rollingUpdate.maxSurge), maxUnavailable: k8s.IntOrString.of(d.rollingUpdate.maxUnavailable) },
       },
       template: { metadata: { labels: d.podLabels }, spec: d.podSpec },
     },
