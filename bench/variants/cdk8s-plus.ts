@@ -1,8 +1,8 @@
-import { App, Chart, Size } from 'cdk8s';
+import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { synthCharts, writeFiles, Written } from '../output';
-import { AppSpec, phasesOf, TrackPlan } from '../workload';
+import { writePhaseCharts, Written } from '../output';
+import { AppSpec, TrackPlan } from '../workload';
 
 /**
  * (b) the same Deployments and Services hand-written with cdk8s-plus-27 L2
@@ -11,25 +11,16 @@ import { AppSpec, phasesOf, TrackPlan } from '../workload';
  * PodDisruptionBudget with its L1 class, cdk8s-plus-27 having no L2 one.
  */
 export function runCdk8sPlus(specs: readonly AppSpec[], outdir: string): Written {
-  const app = new App({ outdir });
-  const charts = new Map<Chart, string>();
-  for (const spec of specs) {
-    const release = new Construct(app, spec.name);
-    for (const phase of phasesOf(spec)) {
-      const chart = new Chart(release, phase.name, { disableResourceNameHashes: true });
-      charts.set(chart, `${spec.name}/${phase.name}`);
-      const pinned = phase.canary && !phase.canaryReleased;
-      disruptionBudget(chart, spec);
-      service(chart, 'service', spec, spec.name, spec.serviceType, appLabels(spec), pinned ? { 'app.kubernetes.io/name': spec.name, track: 'stable' } : { 'app.kubernetes.io/name': spec.name });
-      deployment(chart, spec, 'stable', phase.stable);
-      if (phase.canary) {
-        deployment(chart, spec, 'canary', phase.canary);
-        service(chart, 'preview-service', spec, `${spec.name}-canary`, 'ClusterIP', { ...appLabels(spec), track: 'canary' }, { 'app.kubernetes.io/name': spec.name, track: 'canary' });
-      }
+  return writePhaseCharts(specs, outdir, (chart, spec, phase) => {
+    const pinned = phase.canary && !phase.canaryReleased;
+    disruptionBudget(chart, spec);
+    service(chart, 'service', spec, spec.name, spec.serviceType, appLabels(spec), pinned ? { 'app.kubernetes.io/name': spec.name, track: 'stable' } : { 'app.kubernetes.io/name': spec.name });
+    deployment(chart, spec, 'stable', phase.stable);
+    if (phase.canary) {
+      deployment(chart, spec, 'canary', phase.canary);
+      service(chart, 'preview-service', spec, `${spec.name}-canary`, 'ClusterIP', { ...appLabels(spec), track: 'canary' }, { 'app.kubernetes.io/name': spec.name, track: 'canary' });
     }
-  }
-  const files = synthCharts(app, charts);
-  return writeFiles(outdir, files);
+  });
 }
 
 function appLabels(spec: AppSpec): Record<string, string> {
