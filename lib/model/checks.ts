@@ -88,6 +88,12 @@ export class Checks {
   }
 
   /** Kubernetes label value: empty, or ≤ 63 alphanumerics with '-', '_', '.' inside. */
+  /** An environment variable name, as the API server accepts it. */
+  public envName(field: string, value: unknown): string {
+    if (typeof value !== 'string' || !ENV_NAME.test(value)) this.fail(field, value, "an environment variable name: letters, digits, '_', '-' and '.', not starting with a digit");
+    return value;
+  }
+
   public labelValue(field: string, value: unknown): string {
     if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
       this.fail(field, value, "a label value: at most 63 characters, letters, digits, '-', '_' and '.', starting and ending with a letter or digit");
@@ -182,6 +188,7 @@ function distance(a: string, b: string): number {
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const LONE_SURROGATE = /\p{Surrogate}/u;
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;

@@ -44,7 +44,6 @@ const SUFFIXES: { [suffix: string]: number } = {
   '': 1, 'n': 1e-9, 'u': 1e-6, 'm': 1e-3, 'k': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12, 'P': 1e15, 'E': 1e18,
   'Ki': 2 ** 10, 'Mi': 2 ** 20, 'Gi': 2 ** 30, 'Ti': 2 ** 40, 'Pi': 2 ** 50, 'Ei': 2 ** 60,
 };
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 // IANA service name (RFC 6335): what a container port name, and so a Service targetPort, must be.
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
 const FILE_PATH = /^(\/[A-Za-z0-9._-]+)+$/;
@@ -86,7 +85,7 @@ export class PodBlueprint {
     const readOnlyRoot = security.readOnlyRootFilesystem === undefined ? false : check.boolean(at('security.readOnlyRootFilesystem'), security.readOnlyRootFilesystem);
 
     const env = Object.entries(options.env === undefined ? {} : check.object(at('env'), options.env, 'an object of environment variables, { NAME: EnvValue }')).map(([name, value]) => {
-      if (!ENV_NAME.test(name)) check.fail(at('env'), name, "an environment variable name: letters, digits, '_', '-' and '.', not starting with a digit");
+      check.envName(at('env'), name);
       if (!EnvValue.isEnvValue(value)) check.fail(at(`env.${name}`), value, "an EnvValue, such as EnvValue.fromValue('info') or EnvValue.fromSecret('db', 'password')");
       return value._toEnvVar(check, at(`env.${name}`), name);
     });

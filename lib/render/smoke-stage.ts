@@ -4,7 +4,7 @@ import { Labels, releaseLabels } from '../model/labels';
 import { smokeTestJobName, versionNameSuffix } from '../model/stage-plan';
 import { StageLabels } from '../model/stage-strategy';
 import { FrontendStageProps, FrontendStage } from './frontend-stage';
-import { ResolvedSmokeTest, expectedAnswer, renderSmokeTestJob } from './smoke-test';
+import { ResolvedSmokeTest, SMOKE_TEST_NAME, expectedAnswer, renderSmokeTestJob } from './smoke-test';
 
 export interface SmokeStageProps extends FrontendStageProps {
   /** The test to run against this copy in this phase. @default - none in this phase */
@@ -33,7 +33,7 @@ export class SmokeStage extends FrontendStage {
         name: props.smokeTestName ?? smokeTestJobName(props.tier.name, versionNameSuffix(props.version), props.backend.tierName, versionNameSuffix(props.backend.version)),
         namespace: props.namespace,
         // Not the frontend's name label: the frontend Services must never select the test's pod.
-        labels: { [Labels.NAME]: 'smoke-test', ...releaseLabels(props.release), [StageLabels.STAGE]: 'smoke' },
+        labels: { [Labels.NAME]: SMOKE_TEST_NAME, ...releaseLabels(props.release), [StageLabels.STAGE]: 'smoke' },
         url: `${this.url}${props.smokeTest.path}`,
         expect: expectedAnswer(props.smokeTest, {
           frontend: props.tier.name,

@@ -4,6 +4,9 @@ import { Construct } from 'constructs';
 import { Checks, isWellFormed, keysOf, orDefault } from '../model/checks';
 import { parseImage } from '../model/image';
 import { ResourceOptions } from './container-options';
+
+/** The name label of the smoke-test Job's pod: no tier may take it, or its smoke Service would select that pod. */
+export const SMOKE_TEST_NAME = 'smoke-test';
 import { resolveResources } from './pod-blueprint';
 
 /**

@@ -84,7 +84,6 @@ export interface StagedReleaseProps {
   readonly smokeTest?: SmokeTestOptions;
 }
 
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const PERCENT = /^(100|[1-9][0-9]?)%$/;
 
 const STAGED_RELEASE_KEYS = keysOf<StagedReleaseProps>({
@@ -136,7 +135,7 @@ export class StagedRelease extends PhasedRelease {
     const backend = (this.backend = new Tier(check, 'backend', orDefault(props.backend, {}), 'backend'));
     if (backend.name === frontend.name) check.fail('backend.name', backend.name, `a tier name other than the frontend's ("${frontend.name}"): it tells the tiers' pods apart`);
     const backendUrlVariable = orDefault(frontendProps.backendUrlVariable, 'BACKEND_URL');
-    if (typeof backendUrlVariable !== 'string' || !ENV_NAME.test(backendUrlVariable)) check.fail('frontend.backendUrlVariable', backendUrlVariable, "an environment variable name: letters, digits, '_', '-' and '.', not starting with a digit");
+    check.envName('frontend.backendUrlVariable', backendUrlVariable);
     if (looksSecret(backendUrlVariable)) {
       check.fail('frontend.backendUrlVariable', backendUrlVariable, "a name that does not look like a secret's (PASSWORD, TOKEN, API_KEY...): its value, the backend's address, is written in the manifests");
     }

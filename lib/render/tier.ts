@@ -6,6 +6,7 @@ import { Labels, releaseLabels } from '../model/labels';
 import { Limits } from '../model/limits';
 import { StageLabels } from '../model/stage-strategy';
 import { ContainerOptions } from './container-options';
+import { SMOKE_TEST_NAME } from './smoke-test';
 import { CONTAINER_OPTION_KEYS, PodBlueprint, ResolvedPort } from './pod-blueprint';
 import { ResolvedRollingUpdate, ServiceType, renderDeployment, renderService } from './workload';
 
@@ -63,7 +64,6 @@ export const TIER_KEYS = [
 ];
 
 /** @internal `app.kubernetes.io/name` of the smoke-test Job's pod: a tier of that name would select it. */
-export const SMOKE_TEST_NAME = 'smoke-test';
 
 /** A validated tier: every stage and version of it renders the same pod with its own image. */
 export class Tier {
@@ -75,7 +75,6 @@ export class Tier {
   /** The ports of the tier's Services; the first one is what callers use. */
   public readonly ports: readonly ResolvedPort[];
   private readonly blueprint: PodBlueprint;
-  private readonly extraPodLabels: { [key: string]: string };
 
   /**
    * @param check names the construct in errors
@@ -97,7 +96,6 @@ export class Tier {
     this.smokeServiceType = check.oneOf(`${field}.smokeServiceType`, orDefault(props.smokeServiceType, ServiceType.CLUSTER_IP), types);
     // Selectors are made of these: a pod label of the same key would be replaced without a word.
     this.blueprint = new PodBlueprint(check, this.name, props, field, [StageLabels.STAGE, StageLabels.VERSION_LINE]);
-    this.extraPodLabels = { ...this.blueprint.podLabels };
     this.ports = this.blueprint.ports;
     this.ports.forEach((p, i) => {
       // Two Services of a tier always coexist at some phase (active and smoke, or two versions).
@@ -125,7 +123,7 @@ export class Tier {
       namespace: w.namespace,
       labels,
       selector,
-      podLabels: { ...this.extraPodLabels, ...labels },
+      podLabels: { ...this.blueprint.podLabels, ...labels },
       replicas: w.replicas,
       rollingUpdate: w.rollingUpdate,
       podSpec: this.blueprint.podSpec(w.image, w.env),
