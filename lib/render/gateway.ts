@@ -5,6 +5,7 @@ import { GatewayPlan, gatewayTransitionFloors, planGateway, routedVersions } fro
 import { parseImage } from '../model/image';
 import { Labels, pruneSelector, releaseLabels } from '../model/labels';
 import { Limits } from '../model/limits';
+import { versionNameSuffix } from '../model/stage-plan';
 import { DeclaredRelease, DeclaredRoute } from '../model/release';
 import { TrafficRouter, TrafficTarget } from '../traffic/provider';
 import { Traffic } from '../traffic/traffic';
@@ -122,7 +123,7 @@ export class Gateway extends PhasedRelease {
     // The shared options are checked once on their own, so that their errors name the shared field.
     const shared = new PodBlueprint(check, name, props, '', [versionLabel]);
     checkNodePorts(check, 'ports', shared.ports, false);
-    const versions = this.resolveVersions(props, name, shared.ports[0], versionLabel);
+    const versions = this.resolveVersions(props, name, shared, versionLabel);
     const first = versions[0];
     const port: ResolvedPort = { ...first.blueprint.ports[0], servicePort: check.integer('port', orDefault(props.port, first.blueprint.ports[0].servicePort), 1, 65535) };
     if (serviceType === ServiceType.CLUSTER_IP && port.nodePort !== undefined) {
@@ -175,7 +176,7 @@ export class Gateway extends PhasedRelease {
           labels: { ...objectLabels, ...versionLabels },
           // The same in every phase: a Deployment runs one version for its whole life.
           selector: { [Labels.NAME]: name, [versionLabel]: d.version },
-          podLabels: { ...v.podLabels, ...objectLabels, ...versionLabels },
+          podLabels: { ...v.blueprint.podLabels, ...objectLabels, ...versionLabels },
           replicas: d.replicas,
           rollingUpdate,
           podSpec: v.blueprint.podSpec(v.image),
@@ -202,7 +203,8 @@ export class Gateway extends PhasedRelease {
     };
   }
 
-  private resolveVersions(props: GatewayProps, name: string, sharedPort: ResolvedPort, versionLabel: string) {
+  private resolveVersions(props: GatewayProps, name: string, shared: PodBlueprint, versionLabel: string) {
+    const sharedPort = shared.ports[0];
     const check = this.check;
     const given = props.versions;
     if (!isPlainObject(given) || Object.keys(given).length === 0) {
@@ -216,7 +218,7 @@ export class Gateway extends PhasedRelease {
       check.labelValue('versions key', version);
       const options = check.object(field, raw, 'the options of the version, at least { image }') as unknown as GatewayVersionOptions;
       check.knownKeys(field, options, VERSION_KEYS, 'GatewayVersionOptions');
-      const slug = version.toLowerCase().replace(/[._]/g, '-');
+      const slug = versionNameSuffix(version);
       if (!isDnsLabel(`${name}-${slug}`)) {
         check.fail('versions key', version, `a version that gives a valid object name ${name}-<version> (at most 63 characters; letters, digits, '-', '.' or '_', starting and ending with a letter or digit)`);
       }
@@ -229,17 +231,18 @@ export class Gateway extends PhasedRelease {
       byImage.set(image.reference, version);
       const replicas = check.integer(`${field}.replicas`, orDefault(options.replicas, 2), 1, Limits.MAX_REPLICAS);
       // A version's options replace the Gateway's; one left undefined keeps the Gateway's.
-      const merged: ContainerOptions = { ...props, ...definedOnly(options) };
-      const blueprint = new PodBlueprint(check, name, merged, field, [versionLabel]);
-      const own = blueprint.ports[0];
-      if (own.name !== sharedPort.name) {
-        check.fail(`${field}.ports[0].name`, own.name, `${JSON.stringify(sharedPort.name)}, the name of the Gateway's first port: the address targets its port by name in every version`);
+      // A version without options of its own runs the Gateway's pod, already checked and built.
+      const own = definedOnly(options) as ContainerOptions;
+      const blueprint = CONTAINER_OPTION_KEYS.some((k) => k in own) ? new PodBlueprint(check, name, { ...props, ...own }, field, [versionLabel]) : shared;
+      const port = blueprint.ports[0];
+      if (port.name !== sharedPort.name) {
+        check.fail(`${field}.ports[0].name`, port.name, `${JSON.stringify(sharedPort.name)}, the name of the Gateway's first port: the address targets its port by name in every version`);
       }
-      if (own.protocol !== sharedPort.protocol) {
-        check.fail(`${field}.ports[0].protocol`, own.protocol, `${JSON.stringify(sharedPort.protocol)}, the protocol of the Gateway's first port: the address has one port for every version`);
+      if (port.protocol !== sharedPort.protocol) {
+        check.fail(`${field}.ports[0].protocol`, port.protocol, `${JSON.stringify(sharedPort.protocol)}, the protocol of the Gateway's first port: the address has one port for every version`);
       }
       if (options.ports !== undefined) checkNodePorts(check, `${field}.ports`, blueprint.ports, true);
-      return { version, slug, replicas, image: image.reference, blueprint, podLabels: blueprint.podLabels };
+      return { version, slug, replicas, image: image.reference, blueprint };
     });
   }
 }
