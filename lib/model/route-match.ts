@@ -54,9 +54,7 @@ export class Match {
       const value = s.cookie.value;
       if (typeof name !== 'string' || !COOKIE_NAME.test(name)) check.fail(`${field}.cookie`, name, 'a cookie name: letters, digits and !#$%&\'*+-.^_`|~');
       if (typeof value !== 'string' || !COOKIE_VALUE.test(value)) check.fail(`${field}.value`, value, 'a non-empty cookie value without spaces, quotes, commas, semicolons or backslashes');
-      // The cookie anywhere in the header: at its start or after "; ", up to ";" or the end.
-      const regex = `(.*;\\s*)?${escapeRegex(name)}=${escapeRegex(value)}(;.*)?`;
-      return { header, match: 'regex', value: regex, cookie: { name, value } };
+      return { header, match: 'regex', value: cookieRegex(name, value), cookie: { name, value } };
     }
     if (typeof s.value !== 'string' || s.value.length === 0 || s.value.length > 4096) {
       check.fail(`${field}.value`, s.value, `a non-empty ${s.match === 'regex' ? 'regular expression' : 'value'} of at most 4096 characters`);
@@ -135,6 +133,11 @@ export function checkRegex(check: Checks, field: string, value: string): void {
   }
 }
 
+/** The cookie `name=value` anywhere in a Cookie header: at its start or after "; ", up to ";" or the end. */
+export function cookieRegex(name: string, value: string): string {
+  return `(.*;\\s*)?${escapeRegex(name)}=${escapeRegex(value)}(;.*)?`;
+}
+
 export function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -144,4 +147,9 @@ export function anchoredRegex(m: ResolvedMatch): string {
   if (m.match === 'exact') return `^${escapeRegex(m.value)}$`;
   if (m.match === 'prefix') return `^${escapeRegex(m.value)}.*$`;
   return `^(?:${m.value})$`;
+}
+
+/** The condition as a router that matches exact values or anchored regular expressions takes it. */
+export function anchoredCondition(m: ResolvedMatch): RouteCondition {
+  return m.match === 'exact' ? { header: m.header, match: 'exact', value: m.value } : { header: m.header, match: 'regex', value: anchoredRegex(m) };
 }

@@ -2,11 +2,10 @@ import { Construct } from 'constructs';
 import * as gw from '../../imports/gateway.networking.k8s.io';
 import { Checks, keysOf } from '../model/checks';
 import { GatewayPlanPhase } from '../model/gateway-plan';
-import { DeclaredRoute, RouteCondition } from '../model/release';
-import { anchoredRegex, ResolvedMatch } from '../model/route-match';
+import { DeclaredRoute } from '../model/release';
+import { anchoredCondition } from '../model/route-match';
 import {
   backendName,
-  checkCapabilities,
   HOSTNAME,
   IP_ADDRESS,
   releasedWeights,
@@ -87,7 +86,6 @@ export class GatewayApiTraffic implements TrafficProviderSpec {
       check.unique('provider.hostnames', hostnames);
     }
     const routeName = routeNameOf(target, this.options?.routeName);
-    const caps = this.capabilities;
     const backend = (phase: GatewayPlanPhase, version: string, weight?: number) => ({
       name: backendName(target, slugOf(phase, version)),
       port: target.port.servicePort,
@@ -98,7 +96,6 @@ export class GatewayApiTraffic implements TrafficProviderSpec {
       address: routeName,
 
       realise(phase: GatewayPlanPhase): DeclaredRoute[] {
-        checkCapabilities(check, 'gateway-api', caps, phase);
         if (phase.routes.length + 1 > MAX_RULES) {
           check.fail(phase.routes[MAX_RULES - 1].field, phase.routes.length, `at most ${MAX_RULES - 1} conditional routes: an HTTPRoute holds ${MAX_RULES} rules, one of them the weighted route`);
         }
@@ -113,7 +110,7 @@ export class GatewayApiTraffic implements TrafficProviderSpec {
           if (r.conditions.length > MAX_HEADER_MATCHES) {
             check.fail(`${r.field}.conditions`, r.conditions.length, `at most ${MAX_HEADER_MATCHES} conditions: an HTTPRoute match holds ${MAX_HEADER_MATCHES} headers`);
           }
-          r.conditions.map(headerMatch).forEach((c, k) => {
+          r.conditions.map(anchoredCondition).forEach((c, k) => {
             if (c.value.length > MAX_HEADER_VALUE) {
               check.fail(`${r.field}.conditions[${k}].value`, r.conditions[k].value, `a shorter value: the HTTPRoute holds ${MAX_HEADER_VALUE} characters, and this one is written as ${c.value.length} (anchored, and a prefix escaped)`);
             }
@@ -128,7 +125,7 @@ export class GatewayApiTraffic implements TrafficProviderSpec {
           }
         });
         return [
-          ...phase.routes.map((r) => ({ conditions: r.conditions.map(headerMatch), backends: [{ version: r.version, weight: 100 }] })),
+          ...phase.routes.map((r) => ({ conditions: r.conditions.map(anchoredCondition), backends: [{ version: r.version, weight: 100 }] })),
           { conditions: [], backends: releasedWeights(phase).map((w) => ({ version: w.version, weight: w.weight })) },
         ];
       },
@@ -145,7 +142,7 @@ export class GatewayApiTraffic implements TrafficProviderSpec {
               ...phase.routes.map((r) => ({
                 matches: [
                   {
-                    headers: r.conditions.map(headerMatch).map((c) => ({
+                    headers: r.conditions.map(anchoredCondition).map((c) => ({
                       name: c.header,
                       type: c.match === 'exact' ? gw.HttpRouteSpecRulesMatchesHeadersType.EXACT : gw.HttpRouteSpecRulesMatchesHeadersType.REGULAR_EXPRESSION,
                       value: c.value,
@@ -165,10 +162,6 @@ export class GatewayApiTraffic implements TrafficProviderSpec {
 }
 
 /** A header condition as the HTTPRoute writes it: Exact, or an anchored RegularExpression (no prefix type exists). */
-function headerMatch(m: ResolvedMatch): RouteCondition {
-  return m.match === 'exact' ? { header: m.header, match: 'exact', value: m.value } : { header: m.header, match: 'regex', value: anchoredRegex(m) };
-}
-
 function resolveParents(check: Checks, refs: ParentReference[] | undefined): gw.HttpRouteSpecParentRefs[] {
   if (!Array.isArray(refs) || refs.length === 0 || refs.length > 32) {
     check.fail('provider.parentRefs', refs, 'from 1 to 32 parents the route attaches to, e.g. [{ name: "sockshop-gateway" }]');

@@ -9,7 +9,6 @@ import { ResolvedMatch } from '../model/route-match';
 import { renderService } from '../render/workload';
 import {
   addressSelector,
-  checkCapabilities,
   releasedWeights,
   routeNameOf,
   slugOf,
@@ -127,7 +126,6 @@ export class IstioTraffic implements TrafficProviderSpec {
     const ingress = o.ingress === undefined ? undefined : resolveIngress(target, o.ingress);
     const host = target.namespace ? `${target.name}.${target.namespace}.svc.cluster.local` : target.name;
     const routeName = routeNameOf(target, o.routeName);
-    const caps = this.capabilities;
     const meta = (name: string) => ({ name, namespace: target.namespace, labels: { ...target.labels } });
 
     const destination = (phase: GatewayPlanPhase, version: string) => ({ host, subset: slugOf(phase, version), port: { number: target.port.servicePort } });
@@ -142,7 +140,6 @@ export class IstioTraffic implements TrafficProviderSpec {
       address: routeName,
 
       realise(phase: GatewayPlanPhase): DeclaredRoute[] {
-        checkCapabilities(check, 'istio', caps, phase);
         for (const r of phase.routes) {
           r.conditions.forEach((c, k) => {
             if (IGNORED_HEADERS.includes(c.header)) {

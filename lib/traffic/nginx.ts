@@ -2,11 +2,10 @@ import { k8s } from '../render/k8s';
 import { Construct } from 'constructs';
 import { keysOf, orDefault } from '../model/checks';
 import { GatewayPlanPhase, PlannedRoute } from '../model/gateway-plan';
-import { DeclaredRoute, RouteCondition } from '../model/release';
-import { anchoredRegex, escapeRegex, ResolvedMatch } from '../model/route-match';
+import { DeclaredRoute } from '../model/release';
+import { anchoredCondition, anchoredRegex, cookieRegex, ResolvedMatch } from '../model/route-match';
 import {
   backendName,
-  checkCapabilities,
   HOSTNAME,
   IP_ADDRESS,
   releasedWeights,
@@ -79,13 +78,11 @@ export class NginxTraffic implements TrafficProviderSpec {
     if (typeof path !== 'string' || !PATH.test(path) || PATH_SEQUENCES.test(path)) {
       check.fail('provider.path', path, "an absolute path prefix such as '/' or '/api': letters, digits, '/', '_' and '-' (what ingress-nginx accepts when it validates paths), without '//'");
     }
-    const caps = this.capabilities;
     const routeName = routeNameOf(target, o.routeName);
     const canaryName = `${routeName}-canary`;
     if (canaryName.length > 253) check.fail('provider.routeName', routeName, `at most ${253 - '-canary'.length} characters: the canary Ingress is named <routeName>-canary`);
 
     const split = (phase: GatewayPlanPhase): NginxSplit => {
-      checkCapabilities(check, 'nginx', caps, phase);
       const released = releasedWeights(phase);
       const routes = phase.routes;
       const target0 = routes[0]?.version;
@@ -131,10 +128,10 @@ export class NginxTraffic implements TrafficProviderSpec {
         if (!s.canary) return [{ conditions: [], backends: [{ version: s.primary, weight: 100 }] }];
         const routes: DeclaredRoute[] = [];
         // ingress-nginx tries the header, then the cookie, then the weight.
-        if (s.header) routes.push({ conditions: [headerCondition(s.header)], backends: [{ version: s.canary, weight: 100 }] });
+        if (s.header) routes.push({ conditions: [anchoredCondition(s.header)], backends: [{ version: s.canary, weight: 100 }] });
         if (s.cookie?.cookie) {
           // canary-by-cookie also sends the value `never` to the primary version, whatever the weight.
-          const cookieIs = (value: string) => [{ header: 'cookie', match: 'regex' as const, value: `(.*;\\s*)?${escapeRegex(s.cookie!.cookie!.name)}=${value}(;.*)?` }];
+          const cookieIs = (value: string) => [{ header: 'cookie', match: 'regex' as const, value: cookieRegex(s.cookie!.cookie!.name, value) }];
           routes.push({ conditions: cookieIs('always'), backends: [{ version: s.canary, weight: 100 }] });
           routes.push({ conditions: cookieIs('never'), backends: [{ version: s.primary, weight: 100 }] });
         }
@@ -175,6 +172,3 @@ function single(check: TrafficTarget['check'], routes: readonly PlannedRoute[], 
 }
 
 /** How ingress-nginx matches a header condition: exact value, or a PCRE search made to match the whole value. */
-function headerCondition(m: ResolvedMatch): RouteCondition {
-  return m.match === 'exact' ? { header: m.header, match: 'exact', value: m.value } : { header: m.header, match: 'regex', value: anchoredRegex(m) };
-}

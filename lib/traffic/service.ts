@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { GatewayPlanPhase } from '../model/gateway-plan';
 import { DeclaredRoute } from '../model/release';
 import { renderService } from '../render/workload';
-import { addressSelector, checkCapabilities, releasedWeights, TrafficCapabilities, TrafficProviderSpec, TrafficRouter, TrafficTarget } from './provider';
+import { addressSelector, releasedWeights, TrafficCapabilities, TrafficProviderSpec, TrafficRouter, TrafficTarget } from './provider';
 
 /**
  * Plain Kubernetes: one Service selects the released versions and kube-proxy spreads
@@ -17,12 +17,10 @@ export class ServiceTraffic implements TrafficProviderSpec {
 
   public bind(target: TrafficTarget): TrafficRouter {
     const { check } = target;
-    const caps = this.capabilities;
     return {
       address: target.name,
 
       realise(phase: GatewayPlanPhase): DeclaredRoute[] {
-        checkCapabilities(check, 'service', caps, phase);
         const released = releasedWeights(phase);
         const dark = phase.deployed.filter((d) => !released.some((w) => w.version === d.version));
         if (released.length > 1 && dark.length) {

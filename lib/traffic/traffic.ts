@@ -2,7 +2,7 @@ import { TrafficProvider } from '../model/release';
 import { GatewayApiOptions, GatewayApiTraffic } from './gateway-api';
 import { IstioOptions, IstioTraffic } from './istio';
 import { NginxOptions, NginxTraffic } from './nginx';
-import { TrafficCapabilities, TrafficProviderSpec, TrafficRouter, TrafficTarget } from './provider';
+import { checkCapabilities, TrafficCapabilities, TrafficProviderSpec, TrafficRouter, TrafficTarget } from './provider';
 import { ServiceTraffic } from './service';
 
 /** How a Gateway's requests reach its versions. */
@@ -43,8 +43,21 @@ export class Traffic {
     return this.spec.capabilities;
   }
 
-  /** @internal */
+  /**
+   * The provider bound to a Gateway; every phase is checked against what the provider
+   * can express (conditions, versions, percentages) before the provider's own checks.
+   * @internal
+   */
   public _bind(target: TrafficTarget): TrafficRouter {
-    return this.spec.bind(target);
+    const router = this.spec.bind(target);
+    const { kind, capabilities } = this.spec;
+    return {
+      address: router.address,
+      realise: (phase) => {
+        checkCapabilities(target.check, kind, capabilities, phase);
+        return router.realise(phase);
+      },
+      render: (scope, phase) => router.render(scope, phase),
+    };
   }
 }

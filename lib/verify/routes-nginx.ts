@@ -1,3 +1,4 @@
+import { cookieRegex } from '../model/route-match';
 import { annotationsOf, asArray, asNumber, asString, get, K8sObject } from './manifest';
 import { PhaseIndex } from './phase-index';
 import { Rational } from './rational';
@@ -48,7 +49,7 @@ export function nginxRouting(index: PhaseIndex, ingress: K8sObject): AddressRout
     const cookie = a[`${PREFIX}canary-by-cookie`];
     if (cookie) {
       // The cookie anywhere in the Cookie header, as a regular expression on the whole value.
-      const cookieIs = (v: string) => ({ header: 'cookie', match: 'regex' as const, value: `(.*;\\s*)?${escapeRegex(cookie)}=${v}(;.*)?` });
+      const cookieIs = (v: string) => ({ header: 'cookie', match: 'regex' as const, value: cookieRegex(cookie, v) });
       routes.push({ source: canaryIngress, field: at('canary-by-cookie'), conditions: [cookieIs('always')], destinations: to(canary) });
       routes.push({ source: canaryIngress, field: at('canary-by-cookie'), conditions: [cookieIs('never')], destinations: to(main) });
     }
@@ -98,8 +99,4 @@ function intAnnotation(a: { [k: string]: string }, key: string, fallback: number
     return fallback;
   }
   return Number(raw);
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
