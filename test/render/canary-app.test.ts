@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { App, Testing } from 'cdk8s';
 import { CanaryApp, CanaryAppProps, CanaryStep, CapacityMode, DisruptionBudget, EnvValue, Probe, ReleaseConfigError, renderApp, ServiceType, SynthesisValidationError } from '../../lib';
 import { Doc, find, maybeFind, phasesOf, selectedDeployments } from '../support/manifests';
 
@@ -300,4 +300,10 @@ describe('CanaryApp minAvailable and what the plan keeps', () => {
       /expected at most 3, .* during canary-20 → promote the stable Deployment rolls to 1\.1\.0 keeping 2 of 4 pods \(rollingUpdate\.maxUnavailable 50%\)/,
     );
   });
+});
+
+test('the canary-33 phase of a minimal app, as written to manifest.yaml', () => {
+  const app = canary({ replicas: 3, steps: [CanaryStep.replicas(1)] });
+  const files = renderApp(app.node.root as App);
+  expect(files.find((f) => f.path === 'shop/canary-33/manifest.yaml')!.content).toMatchSnapshot();
 });

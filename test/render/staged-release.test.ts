@@ -226,3 +226,7 @@ describe.each(VARIANTS)('invariants: %s', (_, overrides) => {
     expect(names.slice(1).map((to, i) => [names[i], to])).toEqual(decl.transitions.slice(0, names.length - 1));
   });
 });
+
+test('the smoke phase of the seed, as written to manifest.yaml', () => {
+  expect(render(seedProps()).files.get('seamless/smoke/manifest.yaml')).toMatchSnapshot();
+});
