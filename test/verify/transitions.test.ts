@@ -1,5 +1,5 @@
 import { DEFAULT_PRUNE_ALLOWLIST } from '../../lib/model/prune-allowlist';
-import { brief, deployment, distRelease, editObject, findings, phase, plain, PRUNE, release, RELEASE_LABELS, service, virtualService } from './builders';
+import { brief, deployment, distRelease, editObject, findings, phase, plain, release, RELEASE_LABELS, service, virtualService } from './builders';
 
 const IMMUTABLE = 'is immutable, so `kubectl apply` of this phase fails; keep it as it is, or give the object a new name';
 
@@ -46,7 +46,6 @@ describe('transitions between consecutive phases', () => {
     ]);
     expect(r.declaration?.pruneAllowlist).toEqual(['apps/v1/Deployment', 'core/v1/Service', 'networking.istio.io/v1/VirtualService']);
     expect(findings(r, 'transition')).toEqual([]);
-    expect(PRUNE).toContain('app.kubernetes.io/instance=shop');
   });
 
   test('a removed kind missing from a broken declaration of the allowlist', () => {
