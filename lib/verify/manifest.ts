@@ -5,6 +5,10 @@
  * those); the other checks then see "absent".
  */
 
+import { apiGroup, isClusterScopedKind } from '../model/kinds';
+
+export { apiGroup };
+
 /** A Kubernetes object as parsed from a manifest. */
 export interface K8sObject {
   readonly apiVersion: string;
@@ -21,29 +25,8 @@ export interface K8sObject {
 
 export type Labels = { readonly [key: string]: string };
 
-/** Kinds that live outside namespaces (those a release may contain). */
-const CLUSTER_SCOPED = new Set([
-  'Namespace',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-  'PersistentVolume',
-  'StorageClass',
-  'PriorityClass',
-  'IngressClass',
-  'GatewayClass',
-  'ValidatingWebhookConfiguration',
-  'MutatingWebhookConfiguration',
-]);
-
-/** The API group of an apiVersion: '' for the core group (`v1`). */
-export function apiGroup(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
-
 export function isClusterScoped(o: K8sObject): boolean {
-  return CLUSTER_SCOPED.has(o.kind);
+  return isClusterScopedKind(o.kind);
 }
 
 /** The namespace of an object: '' when the manifest leaves it to kubectl (or the kind has none). */

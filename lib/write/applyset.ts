@@ -3,6 +3,7 @@ import { Checks } from '../model/checks';
 import { Labels, MANAGED_BY, releaseLabels } from '../model/labels';
 import { DeclaredApplySet } from '../model/release';
 import { Manifest } from './manifest-order';
+import { apiGroup, isClusterScopedKind } from '../model/kinds';
 
 /**
  * Keys of the ApplySet specification (KEP-3659, `kubectl apply --prune` v2).
@@ -97,21 +98,6 @@ export interface PhaseManifests {
   readonly manifests: Manifest[];
 }
 
-// Kinds that live outside namespaces: never members (pruning a Namespace deletes all it holds).
-const CLUSTER_SCOPED = new Set([
-  'Namespace',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-  'PriorityClass',
-  'StorageClass',
-  'PersistentVolume',
-  'IngressClass',
-  'GatewayClass',
-  'ValidatingWebhookConfiguration',
-  'MutatingWebhookConfiguration',
-]);
-
 /**
  * Turns every release into an ApplySet, in place: labels each namespaced object with
  * `applyset.kubernetes.io/part-of` and adds the parent ConfigMap to each phase. The
@@ -127,7 +113,8 @@ export function addApplySets(phases: readonly PhaseManifests[], options: ApplySe
   for (const [release, releasePhases] of byRelease) {
     const check = new Checks(release);
     const fallback = options.namespace === undefined ? undefined : check.dnsLabel('applySet.namespace', options.namespace);
-    const members = releasePhases.flatMap((p) => p.manifests.filter((m) => !CLUSTER_SCOPED.has(m.kind)));
+    // Cluster-scoped objects are never members (pruning a Namespace deletes all it holds).
+    const members = releasePhases.flatMap((p) => p.manifests.filter((m) => !isClusterScopedKind(m.kind)));
     const namespaces = new Set(members.map((m) => m.metadata.namespace ?? fallback));
     if (namespaces.has(undefined)) {
       check.fail('applySet.namespace', undefined, "a namespace: an ApplySet's id includes its namespace, so set `namespace` on the release or in PruneMode.applySet({ namespace })");
@@ -164,6 +151,6 @@ export function addApplySets(phases: readonly PhaseManifests[], options: ApplySe
 
 /** `Deployment.apps`, or just `Service` for the core group, as kubectl writes a GroupKind. */
 function groupKind(m: Manifest): string {
-  const slash = m.apiVersion.indexOf('/');
-  return slash < 0 ? m.kind : `${m.kind}.${m.apiVersion.slice(0, slash)}`;
+  const group = apiGroup(m.apiVersion);
+  return group ? `${m.kind}.${group}` : m.kind;
 }
