@@ -2,6 +2,7 @@ import { Checks } from './checks';
 import { CanaryStep, CapacityMode } from './canary-step';
 import { ImageRef } from './image';
 import { Limits } from './limits';
+import { gcd } from './gcd';
 
 /** What one track (stable or canary) runs in a phase. */
 export interface TrackState {
@@ -173,9 +174,6 @@ function describeAt(n: number, w: number, capacity: CapacityMode): string {
   return `${n} stable + ${c} canary`;
 }
 
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
-}
 
 function fmt(x: number): string {
   return Number.isInteger(x) ? String(x) : x.toFixed(2);

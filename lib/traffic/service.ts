@@ -3,6 +3,7 @@ import { GatewayPlanPhase } from '../model/gateway-plan';
 import { DeclaredRoute } from '../model/release';
 import { renderService } from '../render/workload';
 import { addressSelector, releasedWeights, TrafficCapabilities, TrafficProviderSpec, TrafficRouter, TrafficTarget } from './provider';
+import { gcd } from '../model/gcd';
 
 /**
  * Plain Kubernetes: one Service selects the released versions and kube-proxy spreads
@@ -68,6 +69,3 @@ export class ServiceTraffic implements TrafficProviderSpec {
   }
 }
 
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
-}

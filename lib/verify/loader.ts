@@ -84,8 +84,8 @@ const YAML_FILE = /\.(ya?ml|json)$/i;
  */
 export function loadRelease(input: string): LoadedRelease {
   const stat = statOrFail(input);
-  const name = releaseName(input);
-  if (stat.isFile()) return plainRelease(name, input, [readPhase(phaseName(input), [input])]);
+  const name = nameOf(input);
+  if (stat.isFile()) return plainRelease(name, input, [readPhase(nameOf(input), [input])]);
   const decl = path.join(input, 'release.json');
   if (fs.existsSync(decl)) return declaredRelease(input, readDeclaration(decl));
   const files = yamlFiles(input);
@@ -109,14 +109,14 @@ export function loadPhases(inputs: readonly string[], name?: string): LoadedRele
     const stat = statOrFail(input);
     const files = stat.isFile() ? [input] : yamlFiles(input);
     if (!files.length) throw new ManifestReadError(input, 'no YAML files in this folder');
-    return readPhase(phaseName(input), files, cache);
+    return readPhase(nameOf(input), files, cache);
   });
   const seen = new Set<string>();
   for (const p of phases) {
     if (seen.has(p.name)) throw new ManifestReadError(p.name, 'two phases have this name: give their files or folders different names');
     seen.add(p.name);
   }
-  return plainRelease(name ?? releaseName(path.dirname(path.resolve(inputs[0]))), inputs.join(' '), phases);
+  return plainRelease(name ?? nameOf(path.dirname(path.resolve(inputs[0]))), inputs.join(' '), phases);
 }
 
 /**
@@ -374,11 +374,8 @@ function readText(file: string): string {
   }
 }
 
-function releaseName(input: string): string {
-  return path.basename(path.resolve(input)).replace(YAML_FILE, '');
-}
-
-function phaseName(input: string): string {
+/** A release's or a phase's name: its folder's, or its file's without .yaml. */
+function nameOf(input: string): string {
   return path.basename(path.resolve(input)).replace(YAML_FILE, '');
 }
 

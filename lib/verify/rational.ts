@@ -1,3 +1,5 @@
+import { gcd } from '../model/gcd';
+
 /**
  * An exact fraction, so that shares such as 1/3 compare exactly with what a
  * release declared (floating point would make 1/3 + 2/3 ≠ 1 show up as a mismatch).
@@ -52,7 +54,3 @@ export class Rational {
   }
 }
 
-function gcd(a: number, b: number): number {
-  while (b) [a, b] = [b, a % b];
-  return a;
-}
