@@ -1,5 +1,5 @@
 import { Checks } from './checks';
-import { CleanupMode, Stage, StageLabels, StageStrategy } from './stage-strategy';
+import { CleanupMode, Stage, stageSelector, StageStrategy } from './stage-strategy';
 
 /** A version of the application: its label value and the image of each tier. */
 export interface AppVersion {
@@ -142,7 +142,7 @@ function runs(input: StagePlanInput) {
       version: v.version,
       image: v.frontendImage,
       replicas,
-      selector: [StageLabels.STAGE, stage],
+      selector: stageSelector(stage, v.version),
       backend,
     }),
     /** A backend Deployment bound to one version for all its life (isolated strategy). */
@@ -152,7 +152,7 @@ function runs(input: StagePlanInput) {
       version: v.version,
       image: v.backendImage,
       replicas,
-      selector: [StageLabels.VERSION_LINE, v.version],
+      selector: stageSelector(undefined, v.version),
     }),
     /** A backend Deployment bound to one stage, upgraded in place (compatible strategy). */
     backendAt: (stage: Stage, v: AppVersion, replicas = stage === 'active' ? be.replicas : be.smokeReplicas): TierRun => ({
@@ -162,7 +162,7 @@ function runs(input: StagePlanInput) {
       version: v.version,
       image: v.backendImage,
       replicas,
-      selector: [StageLabels.STAGE, stage],
+      selector: stageSelector(stage, v.version),
     }),
     smokeTest: (frontendVersion: AppVersion, backendVersion: AppVersion): SmokeCheck => ({
       jobName: smokeTestJobName(fe.name, frontendVersion.nameSuffix, be.name, backendVersion.nameSuffix),

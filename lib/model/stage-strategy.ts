@@ -47,3 +47,13 @@ export const StageLabels = {
   /** The version a per-version backend Deployment (`backend-v1`) runs for all its life. */
   VERSION_LINE: 'deploy-version',
 } as const;
+
+/**
+ * The label that, with the tier name, selects a Deployment's pods: its stage when it has
+ * one for all its life (a frontend copy, a backend upgraded in place), else its version (a
+ * per-version backend). The plan and the rendered Deployments both take it from here: a
+ * Deployment's selector can never change once applied.
+ */
+export function stageSelector(stage: Stage | undefined, version: string): readonly [key: string, value: string] {
+  return stage ? [StageLabels.STAGE, stage] : [StageLabels.VERSION_LINE, version];
+}

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Stage, StageLabels } from '../model/stage-strategy';
+import { Stage, stageSelector } from '../model/stage-strategy';
 import { Tier } from './tier';
 import { ResolvedRollingUpdate } from './workload';
 
@@ -59,7 +59,7 @@ export class Backend extends Construct {
       version: props.version,
       image: props.image,
       replicas: props.replicas,
-      selector: props.stage ? [StageLabels.STAGE, props.stage] : [StageLabels.VERSION_LINE, props.version],
+      selector: stageSelector(props.stage, props.version),
       serviceType: props.stage === 'smoke' ? props.tier.smokeServiceType : props.tier.serviceType,
       rollingUpdate: props.rollingUpdate,
     });

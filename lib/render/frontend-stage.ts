@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ReleaseConfigError } from '../model/errors';
-import { Stage, StageLabels } from '../model/stage-strategy';
+import { Stage, stageSelector } from '../model/stage-strategy';
 import { Backend } from './backend';
 import { Tier } from './tier';
 import { ResolvedRollingUpdate } from './workload';
@@ -70,7 +70,7 @@ export abstract class FrontendStage extends Construct {
       version: props.version,
       image: props.image,
       replicas: props.replicas ?? (stage === 'active' ? tier.replicas : tier.smokeReplicas),
-      selector: [StageLabels.STAGE, stage],
+      selector: stageSelector(stage, props.version),
       serviceType: stage === 'active' ? tier.serviceType : tier.smokeServiceType,
       rollingUpdate: props.rollingUpdate,
       env: [{ name: props.backendUrlVariable, value: props.backend.url }],
