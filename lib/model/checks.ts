@@ -88,6 +88,16 @@ export class Checks {
   }
 
   /** Kubernetes label value: empty, or ≤ 63 alphanumerics with '-', '_', '.' inside. */
+  /**
+   * A pod count from `min` to `max`, or a percentage as Kubernetes writes one ('25%'),
+   * '0%' only when `min` is 0.
+   */
+  public countOrPercent(field: string, value: unknown, min: number, max: number, expected: string): number | string {
+    if (typeof value === 'string' && PERCENT.test(value) && (min === 0 || value !== '0%')) return value;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) this.fail(field, value, expected);
+    return value;
+  }
+
   /** An environment variable name, as the API server accepts it. */
   public envName(field: string, value: unknown): string {
     if (typeof value !== 'string' || !ENV_NAME.test(value)) this.fail(field, value, "an environment variable name: letters, digits, '_', '-' and '.', not starting with a digit");
@@ -189,6 +199,7 @@ function distance(a: string, b: string): number {
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+const PERCENT = /^(100|[1-9]?[0-9])%$/;
 const LONE_SURROGATE = /\p{Surrogate}/u;
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;

@@ -1,9 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from './k8s';
 import { Construct } from 'constructs';
-import { Checks } from '../model/checks';
-
-const PERCENT = /^(100|[1-9]?[0-9])%$/;
+import { Checks, INT32_MAX } from '../model/checks';
 
 /**
  * How many pods of a track a voluntary disruption (a node drain, a cluster upgrade)
@@ -69,11 +67,8 @@ export class DisruptionBudget {
 }
 
 function amountOf(check: Checks, field: string, pods: unknown): { count?: number; percent?: number } {
-  if (typeof pods === 'string' && PERCENT.test(pods)) return { percent: Number(pods.slice(0, -1)) };
-  if (typeof pods !== 'number' || !Number.isInteger(pods) || pods < 0 || pods > 2147483647) {
-    check.fail(field, pods, "a pod count (an integer ≥ 0) or a percentage such as '25%'");
-  }
-  return { count: pods as number };
+  const v = check.countOrPercent(field, pods, 0, INT32_MAX, "a pod count (an integer ≥ 0) or a percentage such as '25%'");
+  return typeof v === 'string' ? { percent: Number(v.slice(0, -1)) } : { count: v };
 }
 
 /** What renderDisruptionBudget needs: the budget of one track, resolved. */

@@ -84,8 +84,6 @@ export interface StagedReleaseProps {
   readonly smokeTest?: SmokeTestOptions;
 }
 
-const PERCENT = /^(100|[1-9][0-9]?)%$/;
-
 const STAGED_RELEASE_KEYS = keysOf<StagedReleaseProps>({
   name: true,
   namespace: true,
@@ -236,10 +234,7 @@ function appVersion(check: Checks, field: string, given: StageVersionProps): App
 }
 
 function resolveUpdate(check: Checks, minReadySeconds: number | undefined, maxSurge: number | string | undefined): ResolvedRollingUpdate {
-  const surge = orDefault(maxSurge, 1);
-  if (!(typeof surge === 'number' ? Number.isInteger(surge) && surge >= 1 && surge <= Limits.MAX_REPLICAS : typeof surge === 'string' && PERCENT.test(surge))) {
-    check.fail('maxSurge', surge, `an integer from 1 to ${Limits.MAX_REPLICAS} or a percentage from '1%' to '100%': with no pod removed before its replacement is ready, the rollout needs room for one more`);
-  }
+  const surge = check.countOrPercent('maxSurge', orDefault(maxSurge, 1), 1, Limits.MAX_REPLICAS, `an integer from 1 to ${Limits.MAX_REPLICAS} or a percentage from '1%' to '100%': with no pod removed before its replacement is ready, the rollout needs room for one more`);
   const ready = minReadySeconds === undefined ? 0 : check.integer('minReadySeconds', minReadySeconds, 0, 3600);
   return { maxSurge: surge, maxUnavailable: 0, minReadySeconds: ready || undefined };
 }

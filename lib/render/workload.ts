@@ -35,20 +35,12 @@ export interface ResolvedRollingUpdate {
   readonly minReadySeconds?: number;
 }
 
-const PERCENT = /^(100|[1-9]?[0-9])%$/;
-
 const ROLLING_UPDATE_KEYS = keysOf<RollingUpdateOptions>({ maxSurge: true, maxUnavailable: true, minReadySeconds: true });
 
 export function resolveRollingUpdate(check: Checks, field: string, options?: RollingUpdateOptions): ResolvedRollingUpdate {
   const o: RollingUpdateOptions = options === undefined ? {} : check.object(field, options, 'an object such as { maxSurge: 1, maxUnavailable: 0 }');
   check.knownKeys(field, o, ROLLING_UPDATE_KEYS, 'RollingUpdateOptions');
-  const amount = (f: string, v: unknown) => {
-    if (typeof v === 'string' && PERCENT.test(v)) return v;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > Limits.MAX_REPLICAS) {
-      check.fail(`${field}.${f}`, v, `an integer from 0 to ${Limits.MAX_REPLICAS} or a percentage such as '25%'`);
-    }
-    return v;
-  };
+  const amount = (f: string, v: unknown) => check.countOrPercent(`${field}.${f}`, v, 0, Limits.MAX_REPLICAS, `an integer from 0 to ${Limits.MAX_REPLICAS} or a percentage such as '25%'`);
   const maxSurge = amount('maxSurge', o.maxSurge === undefined ? 1 : o.maxSurge);
   const maxUnavailable = amount('maxUnavailable', o.maxUnavailable === undefined ? 0 : o.maxUnavailable);
   if (isZero(maxSurge) && isZero(maxUnavailable)) {
