@@ -64,6 +64,23 @@ export function parseImage(check: Checks, field: string, value: unknown): ImageR
  * The version label an image gets by default: its tag, or the first 12 hex digits of
  * its digest (label values cannot hold ':').
  */
+/**
+ * The version label of what runs `image`: `given`, a non-empty label value (`example`
+ * shows one), or else the image's tag or digest, which must then be a label value.
+ */
+export function versionLabel(check: Checks, field: string, given: unknown, image: ImageRef, imageField: string, example: string): string {
+  if (given !== undefined) {
+    const v = check.labelValue(field, given);
+    if (v === '') check.fail(field, v, `a non-empty label value, such as ${example}`);
+    return v;
+  }
+  const v = defaultVersion(image);
+  if (!/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(v)) {
+    check.fail(field, v, `a version given explicitly: it defaults to the tag of ${imageField}, which is not a label value (at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)`);
+  }
+  return v;
+}
+
 export function defaultVersion(image: ImageRef): string {
   if (image.tag) return image.tag;
   return image.digest!.slice('sha256:'.length, 'sha256:'.length + 12);

@@ -3,7 +3,7 @@ import { CanaryPhase, CanaryPlan, planCanary } from '../model/canary-plan';
 import { CanaryStep, CapacityMode } from '../model/canary-step';
 import { transitionFloors } from '../model/capacity';
 import { Checks, keysOf, orDefault } from '../model/checks';
-import { defaultVersion, ImageRef, parseImage } from '../model/image';
+import { parseImage, versionLabel } from '../model/image';
 import { Labels, pruneSelector, releaseLabels } from '../model/labels';
 import { Limits } from '../model/limits';
 import { DeclaredRelease } from '../model/release';
@@ -116,8 +116,8 @@ export class CanaryApp extends PhasedRelease {
     const stableImage = parseImage(check, 'stableImage', props.stableImage);
     const canaryImage = parseImage(check, 'canaryImage', props.canaryImage);
     if (canaryImage.reference === stableImage.reference) check.fail('canaryImage', props.canaryImage, 'an image other than stableImage');
-    const stableVersion = version(check, 'stableVersion', props.stableVersion, stableImage);
-    const canaryVersion = version(check, 'canaryVersion', props.canaryVersion, canaryImage);
+    const stableVersion = versionLabel(check, 'stableVersion', props.stableVersion, stableImage, 'stableImage', '"1.4.2"');
+    const canaryVersion = versionLabel(check, 'canaryVersion', props.canaryVersion, canaryImage, 'canaryImage', '"1.4.2"');
     if (canaryVersion === stableVersion) check.fail('canaryVersion', canaryVersion, 'a version label other than the stable one, so that the two tracks can be told apart');
     const trackLabel = check.labelKey('trackLabel', orDefault(props.trackLabel, Labels.TRACK));
     if (RESERVED_POD_LABELS.includes(trackLabel)) check.fail('trackLabel', trackLabel, `a label key other than ${RESERVED_POD_LABELS.join(', ')}, which the library sets itself`);
@@ -223,21 +223,6 @@ export class CanaryApp extends PhasedRelease {
       transitions: this.plan.transitions,
     };
   }
-}
-
-/** The version label of a track: given, or the image's tag (or digest), which must then be a label value. */
-function version(check: Checks, field: string, given: unknown, image: ImageRef): string {
-  if (given !== undefined) {
-    const v = check.labelValue(field, given);
-    if (v === '') check.fail(field, v, 'a non-empty label value, such as "1.4.2"');
-    return v;
-  }
-  const v = defaultVersion(image);
-  const imageField = field.replace('Version', 'Image');
-  if (!/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(v)) {
-    check.fail(field, v, `a version given explicitly: it defaults to the tag of ${imageField}, which is not a label value (at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)`);
-  }
-  return v;
 }
 
 /** The declared minimum of ready pods: given and checked against what the plan keeps, or derived from it. */

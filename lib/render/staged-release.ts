@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Checks, keysOf, orDefault } from '../model/checks';
-import { defaultVersion, parseImage } from '../model/image';
+import { parseImage, versionLabel } from '../model/image';
 import { Limits } from '../model/limits';
 import { pruneSelector } from '../model/labels';
 import { DeclaredRelease } from '../model/release';
@@ -220,16 +220,7 @@ function appVersion(check: Checks, field: string, given: StageVersionProps): App
   check.knownKeys(field, props, VERSION_KEYS, 'StageVersionProps');
   const frontendImage = parseImage(check, `${field}.frontendImage`, props.frontendImage);
   const backendImage = parseImage(check, `${field}.backendImage`, props.backendImage);
-  let version: string;
-  if (props.version !== undefined) {
-    version = check.labelValue(`${field}.version`, props.version);
-    if (version === '') check.fail(`${field}.version`, version, 'a non-empty label value, such as "v2" or "1.4.0"');
-  } else {
-    version = defaultVersion(frontendImage);
-    if (!/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(version)) {
-      check.fail(`${field}.version`, version, `a version given explicitly: it defaults to the tag of ${field}.frontendImage, which is not a label value (at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)`);
-    }
-  }
+  const version = versionLabel(check, `${field}.version`, props.version, frontendImage, `${field}.frontendImage`, '"v2" or "1.4.0"');
   return { version, nameSuffix: versionNameSuffix(version), frontendImage: frontendImage.reference, backendImage: backendImage.reference };
 }
 
