@@ -24,16 +24,25 @@ export class GatewayPhase {
     public readonly weights: { readonly [version: string]: number },
     public readonly routes: readonly ConditionalRoute[] = [],
     public readonly dark: readonly string[] = [],
-    public readonly replicas: { readonly [version: string]: number } = {},
     public readonly name?: string,
     public readonly description?: string,
     /** @internal Every argument of `withReplicas`, as given: the Gateway checks them. */
     public readonly _replicasGiven: readonly unknown[] = [],
   ) {}
 
+  /** Pods of some versions in this phase, as the `withReplicas` calls leave them (later ones win). */
+  public get replicas(): { readonly [version: string]: number } {
+    const merged: { [version: string]: number } = {};
+    // Anything but an object of counts is kept in _replicasGiven, for the Gateway to refuse with its name.
+    for (const arg of this._replicasGiven) {
+      if (isPlainObject(arg)) for (const [v, n] of Object.entries(arg)) if (n === undefined) delete merged[v]; else merged[v] = n as number;
+    }
+    return merged;
+  }
+
   /** Also deploys these versions, without sending them any request. */
   public withDark(...versions: string[]): GatewayPhase {
-    return new GatewayPhase(this.weights, this.routes, [...this.dark, ...versions], this.replicas, this.name, this.description, this._replicasGiven);
+    return new GatewayPhase(this.weights, this.routes, [...this.dark, ...versions], this.name, this.description, this._replicasGiven);
   }
 
   /**
@@ -42,15 +51,12 @@ export class GatewayPhase {
    */
   public when(conditions: Match | Match[], version: string): GatewayPhase {
     const matches = Array.isArray(conditions) ? conditions : [conditions];
-    return new GatewayPhase(this.weights, [...this.routes, { matches, version }], this.dark, this.replicas, this.name, this.description, this._replicasGiven);
+    return new GatewayPhase(this.weights, [...this.routes, { matches, version }], this.dark, this.name, this.description, this._replicasGiven);
   }
 
   /** Pods of some versions in this phase, instead of their `replicas`. A version set to undefined keeps its `replicas`. */
   public withReplicas(replicas: { [version: string]: number }): GatewayPhase {
-    // Anything but an object of counts is kept as given, for the Gateway to refuse with its name.
-    const merged = { ...this.replicas };
-    if (isPlainObject(replicas)) for (const [v, n] of Object.entries(replicas)) if (n === undefined) delete merged[v]; else merged[v] = n;
-    return new GatewayPhase(this.weights, this.routes, this.dark, merged, this.name, this.description, [...this._replicasGiven, replicas]);
+    return new GatewayPhase(this.weights, this.routes, this.dark, this.name, this.description, [...this._replicasGiven, replicas]);
   }
 
   /**
@@ -58,12 +64,12 @@ export class GatewayPhase {
    * @default - derived from the routes: `1-0-3`, `split-90-10`, `v1-when-v2`, `v1-dark-v2`
    */
   public named(name: string): GatewayPhase {
-    return new GatewayPhase(this.weights, this.routes, this.dark, this.replicas, name, this.description, this._replicasGiven);
+    return new GatewayPhase(this.weights, this.routes, this.dark, name, this.description, this._replicasGiven);
   }
 
   /** A sentence for release.json. @default - derived from the routes */
   public describedAs(description: string): GatewayPhase {
-    return new GatewayPhase(this.weights, this.routes, this.dark, this.replicas, this.name, description, this._replicasGiven);
+    return new GatewayPhase(this.weights, this.routes, this.dark, this.name, description, this._replicasGiven);
   }
 }
 
