@@ -1,13 +1,11 @@
 import { RouteCondition } from '../model/release';
 import { LoadedRelease, loadPhases, loadRelease } from '../verify/loader';
-import { K8sObject, labelsOf, objectRef } from '../verify/manifest';
+import { K8sObject, objectRef } from '../verify/manifest';
 import { PhaseIndex } from '../verify/phase-index';
 import { findAddress, routersOf, routingOf } from '../verify/routes';
 import { effectiveRoutes, orderedShares } from '../verify/traffic';
-import { allowlistCovers } from '../model/prune-allowlist';
-import { DeclaredPrune, declaredPrune } from '../verify/transitions';
+import { DeclaredPrune, declaredPrune, pruneGap } from '../verify/transitions';
 import { indexPhases } from '../verify/verify';
-import { mapMatches } from '../verify/selectors';
 import { diffObjects, FieldChange } from './diff';
 
 /** What a release does, phase by phase: for people (plan table) and pipelines (JSON). */
@@ -200,12 +198,8 @@ function applyPlan(from: PhaseIndex | undefined, to: PhaseIndex, prune: Declared
   const leftRunning: string[] = [];
   for (const o of from?.objects ?? []) {
     if (to.has(from!.key(o))) continue;
-    const prunable =
-      prune !== undefined &&
-      Object.keys(prune.labels).length > 0 &&
-      o.kind !== 'Namespace' &&
-      mapMatches(prune.labels, labelsOf(o)) &&
-      allowlistCovers(prune.allowlist, o.apiVersion, o.kind);
+    // A Namespace is listed as left running: pruning one would delete all it holds.
+    const prunable = o.kind !== 'Namespace' && pruneGap(o, prune) === undefined;
     (prunable ? pruned : leftRunning).push(objectRef(o));
   }
   return { from: from?.name ?? null, create, change, prune: pruned, leftRunning, unchanged };

@@ -110,18 +110,27 @@ function selectorChange(before: K8sObject, after: K8sObject): string {
   return `changes from ${show(before)} to ${show(after)}`;
 }
 
+/**
+ * Why `kubectl apply --prune` with the declared selector and allowlist would leave an
+ * object running: no selector at all, labels it lacks, or a kind the allowlist misses;
+ * undefined when it would be pruned.
+ */
+export function pruneGap(o: K8sObject, prune: DeclaredPrune | undefined): 'no-selector' | 'labels' | 'kind' | undefined {
+  if (!prune || Object.keys(prune.labels).length === 0) return 'no-selector';
+  if (!mapMatches(prune.labels, labelsOf(o))) return 'labels';
+  if (!allowlistCovers(prune.allowlist, o.apiVersion, o.kind)) return 'kind';
+  return undefined;
+}
+
 function removal(gone: K8sObject, prune: DeclaredPrune | undefined, add: Add): void {
-  if (!prune || Object.keys(prune.labels).length === 0) {
+  const gap = pruneGap(gone, prune);
+  if (gap === 'no-selector') {
     add(gone, '', 'is left out of this phase, but the release declares no prune selector: `kubectl apply` leaves it running (delete it, or verify a release folder with a release.json)');
-    return;
-  }
-  const labels = labelsOf(gone);
-  if (!mapMatches(prune.labels, labels)) {
-    const missing = Object.entries(prune.labels).filter(([k, v]) => labels[k] !== v).map(([k, v]) => `${k}=${v}`);
-    add(gone, 'metadata.labels', `is left out of this phase but lacks ${missing.join(', ')}: \`kubectl apply --prune -l ${prune.selector}\` leaves it running`);
-    return;
-  }
-  if (!allowlistCovers(prune.allowlist, gone.apiVersion, gone.kind)) {
+  } else if (gap === 'labels') {
+    const labels = labelsOf(gone);
+    const missing = Object.entries(prune!.labels).filter(([k, v]) => labels[k] !== v).map(([k, v]) => `${k}=${v}`);
+    add(gone, 'metadata.labels', `is left out of this phase but lacks ${missing.join(', ')}: \`kubectl apply --prune -l ${prune!.selector}\` leaves it running`);
+  } else if (gap === 'kind') {
     const entry = allowlistEntry(gone.apiVersion, gone.kind);
     add(gone, 'kind', `is left out of this phase, but ${entry} is not in the release's pruneAllowlist: \`kubectl apply --prune\` prunes ${gone.kind} only when the pipeline passes --prune-allowlist=${entry}`);
   }
