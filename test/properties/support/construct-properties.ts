@@ -5,7 +5,7 @@ import { formatIssue, problemOfInvalid, problemsOfValid, SEED } from './properti
 // A few hundred valid cases per construct on every `npm test`, and a few of each kind of
 // invalid input; `npm run fuzz` runs ten thousand and more of both.
 const VALID_RUNS = 200;
-const INVALID_RUNS = 10;
+const INVALID_RUNS = 60;
 
 /** The properties of one construct; each construct has a test file of its own, so that they run in parallel. */
 export function describeConstruct<P>(spec: ConstructSpec<P>): void {
