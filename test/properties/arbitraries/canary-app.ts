@@ -3,7 +3,7 @@ import { CanaryApp, CanaryAppProps, CanaryStep, CapacityMode, DisruptionBudget, 
 import { Checks } from '../../../lib/model/checks';
 import { Case, ConstructSpec, InvalidClass, invalid } from '../support/spec';
 import { containerOptionClasses, containerOptions } from './container-options';
-import { dns1035Label, dnsLabel, labelKey, labelValue, pinnedImage, repository } from './primitives';
+import { any, dns1035Label, dnsLabel, dropUndefined, labelKey, labelValue, pinnedImage, repository, without } from './primitives';
 
 const MAX_REPLICAS = 10000;
 
@@ -134,17 +134,6 @@ function keepable(p: { replicas: number; capacity?: CapacityMode; steps?: Canary
   return Math.min(p.minAvailable, ...transitionFloors(plan, ru?.maxUnavailable ?? 0).map((f) => f.least));
 }
 
-function without(labels: { [key: string]: string }, key: string) {
-  const { [key]: _, ...rest } = labels;
-  return rest;
-}
-
-/** Leaves out the optional props that were not generated, as a typed caller would. */
-function dropUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
-const some = (...values: unknown[]): fc.Arbitrary<any> => fc.constantFrom(...values);
 type Patch = Parameters<typeof invalid<CanaryAppProps>>[4];
 const i = (title: string, field: string, expected: RegExp, patch: Patch): InvalidClass<CanaryAppProps> => invalid<CanaryAppProps>(validCanaryApp, title, field, expected, patch);
 
@@ -164,68 +153,68 @@ export const canaryAppInvalids: InvalidClass<CanaryAppProps>[] = [
     title: 'props not an object',
     field: 'props',
     expected: /an object of CanaryAppProps/,
-    cases: fc.tuple(dns1035Label(56), some(null, 'shop', 42, [])).map(([id, props]) => ({ id, props })),
+    cases: fc.tuple(dns1035Label(56), any(null, 'shop', 42, [])).map(([id, props]) => ({ id, props })),
   },
   i('misspelt prop', 'replica', /a property of CanaryAppProps: did you mean "replicas"\?/, () => ({ replica: 5 }) as Partial<CanaryAppProps>),
   i('unknown prop', 'autoscaling', /a property of CanaryAppProps: one of ports, /, () => ({ autoscaling: { max: 10 } }) as Partial<CanaryAppProps>),
-  i('name not a DNS-1035 label short enough for its suffixes', 'name', /DNS-1035 label of at most 56 characters/, () => some('Shop', 'shop_app', '-shop', '6shop', 'shop.v2', '', 42, 'x'.repeat(57)).map((name) => ({ name }))),
+  i('name not a DNS-1035 label short enough for its suffixes', 'name', /DNS-1035 label of at most 56 characters/, () => any('Shop', 'shop_app', '-shop', '6shop', 'shop.v2', '', 42, 'x'.repeat(57)).map((name) => ({ name }))),
   {
     title: 'construct id used as name but not a DNS-1035 label',
     field: 'name',
     expected: /defaults to the construct id/,
-    cases: validCanaryApp.chain((c) => some('My Shop', 'Shop', 'shop_1', '1shop').map((id) => ({ id, props: { ...c.props, name: undefined } }))),
+    cases: validCanaryApp.chain((c) => any('My Shop', 'Shop', 'shop_1', '1shop').map((id) => ({ id, props: { ...c.props, name: undefined } }))),
   },
-  i('namespace not a DNS-1123 label', 'namespace', /DNS-1123 label of at most 63/, () => some('Prod', 'team.a', '', 'x'.repeat(64), 5, null).map((namespace) => ({ namespace }))),
-  i('replicas not an integer from 1 to 10000', 'replicas', /integer from 1 to 10000/, () => some(0, -1, 2.5, NaN, Infinity, '3', null, 10001, 1e9).map((replicas) => ({ replicas }))),
+  i('namespace not a DNS-1123 label', 'namespace', /DNS-1123 label of at most 63/, () => any('Prod', 'team.a', '', 'x'.repeat(64), 5, null).map((namespace) => ({ namespace }))),
+  i('replicas not an integer from 1 to 10000', 'replicas', /integer from 1 to 10000/, () => any(0, -1, 2.5, NaN, Infinity, '3', null, 10001, 1e9).map((replicas) => ({ replicas }))),
   i('one replica with constant capacity', 'replicas', /at least 2 replicas with CapacityMode.CONSTANT/, () => withPlan(1, CapacityMode.CONSTANT, undefined)),
-  i('unknown capacity mode', 'capacity', /one of "constant", "surge"/, () => some('CONSTANT', 'burst', 1, null).map((capacity) => ({ capacity }))),
-  i('image not an image reference', 'stableImage', /an image reference such as/, () => some('Acme/Shop:1', 'acme/shop:', 'shop:1.0 ', '', 42, null, 'a//b:1', 'acme/shop@sha256:abc').map((stableImage) => ({ stableImage }))),
+  i('unknown capacity mode', 'capacity', /one of "constant", "surge"/, () => any('CONSTANT', 'burst', 1, null).map((capacity) => ({ capacity }))),
+  i('image not an image reference', 'stableImage', /an image reference such as/, () => any('Acme/Shop:1', 'acme/shop:', 'shop:1.0 ', '', 42, null, 'a//b:1', 'acme/shop@sha256:abc').map((stableImage) => ({ stableImage }))),
   i('image not pinned by tag or digest', 'canaryImage', /pinned by a tag or a digest/, () => repository().map((canaryImage) => ({ canaryImage }))),
   i('image tagged latest', 'stableImage', /other than "latest"/, () => repository().map((r) => ({ stableImage: `${r}:latest` }))),
   i('canary image equal to the stable image', 'canaryImage', /an image other than stableImage/, (p) => ({ canaryImage: p.stableImage })),
-  i('version not a non-empty label value', 'stableVersion', /label value/, () => some('1.0 beta', '-1', 'v1:2', 'x'.repeat(64), '', 42, null).map((stableVersion) => ({ stableVersion }))),
-  i('image tag not usable as the default version label', 'stableVersion', /defaults to the tag of stableImage/, () => some('acme/shop:1.0-', 'acme/shop:_1', 'acme/shop:1.', `acme/shop:${'1'.repeat(64)}`).map((stableImage) => ({ stableImage, stableVersion: undefined, canaryVersion: 'next' }))),
+  i('version not a non-empty label value', 'stableVersion', /label value/, () => any('1.0 beta', '-1', 'v1:2', 'x'.repeat(64), '', 42, null).map((stableVersion) => ({ stableVersion }))),
+  i('image tag not usable as the default version label', 'stableVersion', /defaults to the tag of stableImage/, () => any('acme/shop:1.0-', 'acme/shop:_1', 'acme/shop:1.', `acme/shop:${'1'.repeat(64)}`).map((stableImage) => ({ stableImage, stableVersion: undefined, canaryVersion: 'next' }))),
   i('the same version label for both tracks', 'canaryVersion', /other than the stable one/, () => ({ stableVersion: 'v1', canaryVersion: 'v1' })),
-  i('trackLabel not a label key', 'trackLabel', /a label key/, () => some('track label', '-x', 'a/b/c', '', 5).map((trackLabel) => ({ trackLabel }))),
-  i('trackLabel a key the library sets', 'trackLabel', /a label key other than app.kubernetes.io\/name/, () => some(Labels.NAME, Labels.INSTANCE, Labels.VERSION, Labels.MANAGED_BY).map((trackLabel) => ({ trackLabel }))),
+  i('trackLabel not a label key', 'trackLabel', /a label key/, () => any('track label', '-x', 'a/b/c', '', 5).map((trackLabel) => ({ trackLabel }))),
+  i('trackLabel a key the library sets', 'trackLabel', /a label key other than app.kubernetes.io\/name/, () => any(Labels.NAME, Labels.INSTANCE, Labels.VERSION, Labels.MANAGED_BY).map((trackLabel) => ({ trackLabel }))),
   i('pod label with the track label key', 'podLabels.release', /a label key the library does not set/, () => ({ trackLabel: 'release', podLabels: { release: 'beta' } })),
-  i('service not an object', 'service', /an object such as/, () => some(null, 'lb', 42, []).map((service) => ({ service }))),
+  i('service not an object', 'service', /an object such as/, () => any(null, 'lb', 42, []).map((service) => ({ service }))),
   i('misspelt service option', 'service.port', /a property of CanaryServiceOptions/, () => ({ service: { port: 80 } as never })),
-  i('service name not a DNS-1035 label', 'service.name', /DNS-1035 label/, () => some('Shop', 'shop.lb', '', '80-lb', 'x'.repeat(64), 8).map((name) => ({ service: { name } }))),
+  i('service name not a DNS-1035 label', 'service.name', /DNS-1035 label/, () => any('Shop', 'shop.lb', '', '80-lb', 'x'.repeat(64), 8).map((name) => ({ service: { name } }))),
   i("service name taken by the canary's preview Service", 'service.name', /the canary's preview Service/, () => ({ name: 'shop', service: { name: 'shop-canary' } })),
-  i('unknown service type', 'service.type', /one of "ClusterIP", "NodePort", "LoadBalancer"/, () => some('nodeport', 'ExternalName', 3, null).map((type) => ({ service: { type } }))),
+  i('unknown service type', 'service.type', /one of "ClusterIP", "NodePort", "LoadBalancer"/, () => any('nodeport', 'ExternalName', 3, null).map((type) => ({ service: { type } }))),
   i('nodePort on a ClusterIP Service', 'ports[0].nodePort', /no nodePort on a ClusterIP Service/, () => ({ service: undefined, ports: [{ containerPort: 80, nodePort: 30080 }], readinessProbe: undefined, livenessProbe: undefined })),
-  i('nodePort outside 30000-32767', 'ports[0].nodePort', /integer from 30000 to 32767/, () => some(80, 29999, 32768, 1.5, '30080').map((nodePort) => withNodePorts([{ containerPort: 80, nodePort }]))),
+  i('nodePort outside 30000-32767', 'ports[0].nodePort', /integer from 30000 to 32767/, () => any(80, 29999, 32768, 1.5, '30080').map((nodePort) => withNodePorts([{ containerPort: 80, nodePort }]))),
   i('two ports with the same node port', 'ports[1].nodePort', /a node port not used by an earlier port/, () => withNodePorts([{ name: 'a', containerPort: 80, nodePort: 30080 }, { name: 'b', containerPort: 81, nodePort: 30080 }])),
-  i('rollingUpdate not an object', 'rollingUpdate', /an object such as/, () => some(null, 1, 'fast', []).map((rollingUpdate) => ({ rollingUpdate }))),
+  i('rollingUpdate not an object', 'rollingUpdate', /an object such as/, () => any(null, 1, 'fast', []).map((rollingUpdate) => ({ rollingUpdate }))),
   i('misspelt rollingUpdate option', 'rollingUpdate.maxSurges', /did you mean "maxSurge"\?/, () => ({ rollingUpdate: { maxSurges: 1 } as never })),
-  i('maxSurge or maxUnavailable neither a count nor a percentage', 'rollingUpdate.maxSurge', /integer from 0 to 10000 or a percentage/, () => some(-1, 1.5, '25', '150%', ' 1%', NaN, null, 10001).map((maxSurge) => ({ rollingUpdate: { maxSurge } }))),
-  i('rolling update that can neither add nor remove a pod', 'rollingUpdate.maxUnavailable', /above 0 when maxSurge is 0/, () => fc.tuple(some(0, '0%'), some(0, '0%')).map(([maxSurge, maxUnavailable]) => ({ rollingUpdate: { maxSurge, maxUnavailable } }))),
-  i('minReadySeconds not an integer from 0 to 3600', 'rollingUpdate.minReadySeconds', /integer from 0 to 3600/, () => some(-1, 1.5, 3601, '10').map((minReadySeconds) => ({ rollingUpdate: { minReadySeconds } }))),
-  i('minAvailable not from 1 to replicas', 'minAvailable', /integer from 1 to/, (p) => some(0, (p.replicas ?? 3) + 1, 1.5, '2', null).map((minAvailable) => ({ minAvailable }))),
+  i('maxSurge or maxUnavailable neither a count nor a percentage', 'rollingUpdate.maxSurge', /integer from 0 to 10000 or a percentage/, () => any(-1, 1.5, '25', '150%', ' 1%', NaN, null, 10001).map((maxSurge) => ({ rollingUpdate: { maxSurge } }))),
+  i('rolling update that can neither add nor remove a pod', 'rollingUpdate.maxUnavailable', /above 0 when maxSurge is 0/, () => fc.tuple(any(0, '0%'), any(0, '0%')).map(([maxSurge, maxUnavailable]) => ({ rollingUpdate: { maxSurge, maxUnavailable } }))),
+  i('minReadySeconds not an integer from 0 to 3600', 'rollingUpdate.minReadySeconds', /integer from 0 to 3600/, () => any(-1, 1.5, 3601, '10').map((minReadySeconds) => ({ rollingUpdate: { minReadySeconds } }))),
+  i('minAvailable not from 1 to replicas', 'minAvailable', /integer from 1 to/, (p) => any(0, (p.replicas ?? 3) + 1, 1.5, '2', null).map((minAvailable) => ({ minAvailable }))),
   i('minAvailable above what the steps and the rolling update keep', 'minAvailable', /the fewest ready pods the production Service keeps/, () =>
-    some(
+    any(
       { ...withPlan(10, CapacityMode.CONSTANT, [CanaryStep.weight(10), CanaryStep.weight(50)]), minAvailable: 9 },
       { ...withPlan(4, CapacityMode.SURGE, [CanaryStep.replicas(1)]), stableVersion: 'v1', canaryVersion: 'v2', rollingUpdate: { maxUnavailable: '50%' }, minAvailable: 4 },
     )),
-  i('steps empty or not a list', 'steps', /a non-empty list of canary steps/, () => some([], 'canary', {}, null, 5).map((steps) => ({ steps }))),
+  i('steps empty or not a list', 'steps', /a non-empty list of canary steps/, () => any([], 'canary', {}, null, 5).map((steps) => ({ steps }))),
   i('more than 20 steps', 'steps', /at most 20 canary steps/, () => withPlan(100, CapacityMode.CONSTANT, Array.from({ length: 21 }, (_, k) => CanaryStep.replicas(k + 1)))),
-  i('step not made with CanaryStep', 'steps[0]', /CanaryStep\.weight\(percent\) or CanaryStep\.replicas\(count\)/, () => some(10, '10%', { weight: 10 }, null).map((s) => ({ steps: [s] }))),
-  i('weight not an integer from 1 to 99', 'steps[0].weight', /integer from 1 to 99/, () => some(0, 100, -5, 1.5, NaN, '10').map((w) => withPlan(10, CapacityMode.CONSTANT, [CanaryStep.weight(w)]))),
+  i('step not made with CanaryStep', 'steps[0]', /CanaryStep\.weight\(percent\) or CanaryStep\.replicas\(count\)/, () => any(10, '10%', { weight: 10 }, null).map((s) => ({ steps: [s] }))),
+  i('weight not an integer from 1 to 99', 'steps[0].weight', /integer from 1 to 99/, () => any(0, 100, -5, 1.5, NaN, '10').map((w) => withPlan(10, CapacityMode.CONSTANT, [CanaryStep.weight(w)]))),
   i('weight that the replicas cannot realise exactly', 'steps[0].weight', /realise exactly by pod counts/, () =>
     fc
-      .tuple(fc.integer({ min: 2, max: 60 }), fc.integer({ min: 1, max: 99 }), some(CapacityMode.CONSTANT, CapacityMode.SURGE))
+      .tuple(fc.integer({ min: 2, max: 60 }), fc.integer({ min: 1, max: 99 }), any(CapacityMode.CONSTANT, CapacityMode.SURGE))
       .filter(([n, w, c]) => (n * w) % (c === CapacityMode.CONSTANT ? 100 : 100 - w) !== 0)
       .map(([n, w, c]) => withPlan(n, c, [CanaryStep.weight(w)]))),
   i('canary pods that leave no stable pod', 'steps[0].replicas', /integer from 1 to/, () => fc.integer({ min: 2, max: 50 }).chain((n) => fc.integer({ min: n, max: n + 5 }).map((c) => withPlan(n, CapacityMode.CONSTANT, [CanaryStep.replicas(c)])))),
   i('more than 10000 canary pods', 'steps[0].replicas', /integer from 1 to 10000/, () => withPlan(10, CapacityMode.SURGE, [CanaryStep.replicas(10001)])),
   i('weight needing more than 10000 canary pods', 'steps[0].weight', /at most 10000 canary pods/, () => withPlan(200, CapacityMode.SURGE, [CanaryStep.weight(99)])),
-  i('steps not growing', 'steps[1]', /more canary pods than the step before it/, () => some([50, 20], [20, 20], [30, 10]).map(([a, b]) => withPlan(10, CapacityMode.CONSTANT, [CanaryStep.weight(a), CanaryStep.weight(b)]))),
+  i('steps not growing', 'steps[1]', /more canary pods than the step before it/, () => any([50, 20], [20, 20], [30, 10]).map(([a, b]) => withPlan(10, CapacityMode.CONSTANT, [CanaryStep.weight(a), CanaryStep.weight(b)]))),
   i('steps whose shares round to the same phase name', 'steps[1]', /a step whose share differs from the other steps/, () => withPlan(300, CapacityMode.CONSTANT, [CanaryStep.replicas(1), CanaryStep.replicas(2)])),
-  i('disruptionBudget not made with DisruptionBudget', 'disruptionBudget', /DisruptionBudget\.maxUnavailable\(n\)/, () => some(1, 'maxUnavailable', { maxUnavailable: 1 }, null).map((disruptionBudget) => ({ disruptionBudget }))),
-  i('disruption budget of zero', 'disruptionBudget.maxUnavailable', /above 0: a budget of 0 forbids every eviction/, () => some(0, '0%').map((x) => ({ disruptionBudget: DisruptionBudget.maxUnavailable(x) }))),
-  i('disruption budget neither a count nor a percentage', 'disruptionBudget.maxUnavailable', /a pod count .* or a percentage/, () => some(-1, 1.5, '10', '101%', null).map((x) => ({ disruptionBudget: DisruptionBudget.maxUnavailable(x) }))),
-  i('disruption budget that would block every drain', 'disruptionBudget.minAvailable', /fewer pods than the track's fewest in any phase/, () => some(2, 3, '100%', '70%').map((x) => ({ ...withPlan(3, CapacityMode.CONSTANT, [CanaryStep.replicas(1)]), disruptionBudget: DisruptionBudget.minAvailable(x) }))),
+  i('disruptionBudget not made with DisruptionBudget', 'disruptionBudget', /DisruptionBudget\.maxUnavailable\(n\)/, () => any(1, 'maxUnavailable', { maxUnavailable: 1 }, null).map((disruptionBudget) => ({ disruptionBudget }))),
+  i('disruption budget of zero', 'disruptionBudget.maxUnavailable', /above 0: a budget of 0 forbids every eviction/, () => any(0, '0%').map((x) => ({ disruptionBudget: DisruptionBudget.maxUnavailable(x) }))),
+  i('disruption budget neither a count nor a percentage', 'disruptionBudget.maxUnavailable', /a pod count .* or a percentage/, () => any(-1, 1.5, '10', '101%', null).map((x) => ({ disruptionBudget: DisruptionBudget.maxUnavailable(x) }))),
+  i('disruption budget that would block every drain', 'disruptionBudget.minAvailable', /fewer pods than the track's fewest in any phase/, () => any(2, 3, '100%', '70%').map((x) => ({ ...withPlan(3, CapacityMode.CONSTANT, [CanaryStep.replicas(1)]), disruptionBudget: DisruptionBudget.minAvailable(x) }))),
   // The track label is left at its default, so that messages listing reserved pod labels are the usual ones.
   ...containerOptionClasses(validCanaryApp, '', (p) => p, (p, o) => ({ ...p, ...o, trackLabel: o.podLabels === p.podLabels ? p.trackLabel : undefined })),
 ];

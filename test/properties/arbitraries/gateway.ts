@@ -16,7 +16,7 @@ import {
 } from '../../../lib';
 import { Case, ConstructSpec, InvalidClass, invalid } from '../support/spec';
 import { containerOptionClasses, containerOptions } from './container-options';
-import { dns1035Label, dnsLabel, dnsSubdomain, labelKey, labelValue, pinnedImage } from './primitives';
+import { any, dns1035Label, dnsLabel, dnsSubdomain, dropUndefined, labelKey, labelValue, MAYBE_SECRET, pinnedImage, some, without } from './primitives';
 
 /**
  * Valid Gateway inputs for every provider: a plain Service, Istio (v1 and v1beta1, with
@@ -46,7 +46,6 @@ interface VersionSpec {
   readonly givenReplicas?: number;
 }
 
-const some = <T>(...values: T[]): fc.Arbitrary<T> => fc.constantFrom(...values);
 
 /** Version labels: short, in the shapes releases use (`v2`, `1.0.3`, `2024.1_rc`), and any label value. */
 const versionLabel = fc.oneof(
@@ -299,7 +298,7 @@ const rollingUpdate: fc.Arbitrary<RollingUpdateOptions> = fc
  * string arbitrary when it is made, which cost more than drawing from it.
  */
 const versionEnv = fc.dictionary(
-  fc.stringMatching(/^[A-Z][A-Z0-9_]{0,8}$/).filter((n) => !/PASS|SECRET|TOKEN|KEY|CRED|AUTH|PWD|PRIVATE/.test(n)),
+  fc.stringMatching(/^[A-Z][A-Z0-9_]{0,8}$/).filter((n) => !MAYBE_SECRET.test(n)),
   fc.string({ maxLength: 8 }).map((x) => EnvValue.fromValue(x)),
   { maxKeys: 2 },
 );
@@ -399,16 +398,6 @@ export const validGateway: fc.Arbitrary<Case<GatewayProps>> = fc
       }),
   );
 
-function without(labels: { [key: string]: string }, key: string) {
-  const { [key]: _, ...rest } = labels;
-  return rest;
-}
-
-function dropUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
-const any = (...values: unknown[]): fc.Arbitrary<any> => fc.constantFrom(...values);
 const as = <T>(x: unknown) => x as T;
 
 /**

@@ -125,3 +125,20 @@ export const envName = () =>
 
 /** Broader than the library's rule on purpose: a name matching it gets `notSecret: true` in generated literals. */
 export const MAYBE_SECRET = /PASS|SECRET|TOKEN|KEY|CRED|AUTH|PWD|PRIVATE/i;
+
+/** One of the given values, typed as the caller needs (invalid inputs are of any type). */
+export const any = (...values: unknown[]): fc.Arbitrary<any> => fc.constantFrom(...values);
+
+/** One of the given values. */
+export const some = <T>(...values: T[]): fc.Arbitrary<T> => fc.constantFrom(...values);
+
+/** The object without one key. */
+export function without<T>(o: { [key: string]: T }, key: string): { [key: string]: T } {
+  const { [key]: _, ...rest } = o;
+  return rest;
+}
+
+/** Leaves out the optional props that were not generated, as a typed caller would. */
+export function dropUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import { CleanupMode, ContainerOptions, EnvValue, FrontendTierProps, ServiceType, SmokeTestOptions, StagedRelease, StagedReleaseProps, StageStrategy, StageVersionProps, TierProps } from '../../../lib';
 import { Case, ConstructSpec, InvalidClass, invalid } from '../support/spec';
 import { containerOptionClasses, containerOptions } from './container-options';
-import { dns1035Label, dnsLabel, labelValue, pinnedImage, quantity, repository } from './primitives';
+import { any, dns1035Label, dnsLabel, dropUndefined, labelValue, MAYBE_SECRET, pinnedImage, quantity, repository, some, without } from './primitives';
 
 /**
  * Valid StagedRelease inputs: both strategies and both cleanup modes, tiers with any
@@ -10,11 +10,8 @@ import { dns1035Label, dnsLabel, labelValue, pinnedImage, quantity, repository }
  * tests with every option.
  */
 
-const some = <T>(...values: T[]): fc.Arbitrary<T> => fc.constantFrom(...values);
-const any = (...values: unknown[]): fc.Arbitrary<any> => fc.constantFrom(...values);
 const as = <T>(x: unknown) => x as T;
 const SELECTOR_LABELS = ['deploy-stage', 'deploy-version'];
-const SECRET_LIKE = /PASS|SECRET|TOKEN|KEY|CRED|AUTH|PWD|PRIVATE/i;
 
 const serviceType = fc.option(some(ServiceType.CLUSTER_IP, ServiceType.NODE_PORT, ServiceType.LOAD_BALANCER), { nil: undefined });
 
@@ -36,7 +33,7 @@ function tier(name: fc.Arbitrary<string | undefined>): fc.Arbitrary<TierProps> {
 }
 
 const tierName = fc.option(dns1035Label(10).filter((n) => n !== 'smoke-test'), { nil: undefined });
-const envVariable = fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,15}$/).filter((n) => !SECRET_LIKE.test(n));
+const envVariable = fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,15}$/).filter((n) => !MAYBE_SECRET.test(n));
 
 /** Two versions: each image pinned; the version given (short) or the frontend image's short tag. */
 const versions = fc
@@ -118,15 +115,6 @@ export const validStagedRelease: fc.Arbitrary<Case<StagedReleaseProps>> = fc
     };
     return { id: r.id, props: dropUndefined(props) };
   });
-
-function without<T>(o: { [key: string]: T }, key: string) {
-  const { [key]: _, ...rest } = o;
-  return rest;
-}
-
-function dropUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
 
 /** A small valid StagedRelease to break in one place: the seed's tiers, versions v1 and v2. */
 const base: fc.Arbitrary<Case<StagedReleaseProps>> = fc
