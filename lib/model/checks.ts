@@ -219,6 +219,10 @@ export function isWellFormed(text: string): boolean {
   return !LONE_SURROGATE.test(text);
 }
 
+export function isDns1035Label(value: string): boolean {
+  return value.length <= 63 && DNS_1035_LABEL.test(value);
+}
+
 export function isDnsLabel(value: string): boolean {
   return value.length <= 63 && DNS_LABEL.test(value);
 }

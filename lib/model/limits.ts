@@ -8,4 +8,6 @@ export const Limits = {
   MAX_REPLICAS: 10000,
   /** Canary steps of one release: each is a phase that a pipeline applies and watches. */
   MAX_STEPS: 20,
+  /** Seconds of any wait the library writes (minReadySeconds, probe and smoke-test timings): an hour. */
+  MAX_SECONDS: 3600,
 } as const;

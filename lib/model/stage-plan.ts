@@ -1,4 +1,4 @@
-import { Checks } from './checks';
+import { Checks, isDns1035Label, isDnsLabel } from './checks';
 import { CleanupMode, Stage, stageSelector, StageStrategy } from './stage-strategy';
 
 /** A version of the application: its label value and the image of each tier. */
@@ -286,19 +286,16 @@ function chain(phases: readonly StagePhase[]): Array<readonly [string, string]> 
   return phases.slice(1).map((p, i) => [phases[i].name, p.name] as const);
 }
 
-const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 /** Names made of a tier name and a version must still be Service names, and a Job name a label value. */
 function checkNameLengths(check: Checks, phase: StagePhase): void {
   for (const run of [phase.active, ...(phase.smoke ? [phase.smoke] : []), ...phase.backends]) {
-    if (run.name.length > 63 || !DNS_1035.test(run.name)) {
+    if (!isDns1035Label(run.name)) {
       check.fail(`${run.tier}.name`, run.name, `a tier name and versions short enough for the Service name "${run.name}" (a DNS-1035 label of at most 63 characters)`);
     }
   }
   const job = phase.smokeTest?.jobName;
   // The Job controller copies the name into the pods' job-name label: at most 63 characters.
-  if (job !== undefined && (job.length > 63 || !DNS_1123.test(job))) {
+  if (job !== undefined && !isDnsLabel(job)) {
     check.fail('smoke.version', phase.smokeTest!.frontendVersion, `tier names and versions short enough for the smoke-test Job name "${job}" (at most 63 characters)`);
   }
 }

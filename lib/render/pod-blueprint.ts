@@ -261,5 +261,5 @@ function quantities(a: { cpu?: Amount; memory?: Amount }): { [key: string]: k8s.
 
 function optionalId(check: Checks, field: string, value: unknown): number | undefined {
   // runAsNonRoot is always on, so uid 0 would only make the pod fail at start.
-  return value === undefined ? undefined : check.integer(field, value, 1, 2147483647);
+  return value === undefined ? undefined : check.integer(field, value, 1);
 }

@@ -1,5 +1,6 @@
 import { k8s } from './k8s';
 import { Checks, keysOf } from '../model/checks';
+import { Limits } from '../model/limits';
 
 /** Timing of a probe. */
 export interface ProbeOptions {
@@ -65,8 +66,7 @@ export class Probe {
 const PROBE_OPTION_KEYS = keysOf<ProbeOptions>({ port: true, initialDelaySeconds: true, periodSeconds: true, failureThreshold: true });
 const HTTP_PATH = /^\/[^\s\x00-\x1f\x7f]*$/;
 // Beyond an hour a probe is certainly a mistake (a pod would wait that long to be ready or restarted).
-const MAX_SECONDS = 3600;
 
 function optionalInt(check: Checks, field: string, value: unknown, min: number): number | undefined {
-  return value === undefined ? undefined : check.integer(field, value, min, field.endsWith('Threshold') ? 1000 : MAX_SECONDS);
+  return value === undefined ? undefined : check.integer(field, value, min, field.endsWith('Threshold') ? 1000 : Limits.MAX_SECONDS);
 }

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from './k8s';
 import { Construct } from 'constructs';
 import { Checks, isWellFormed, keysOf, orDefault } from '../model/checks';
+import { Limits } from '../model/limits';
 import { parseImage } from '../model/image';
 import { ResourceOptions } from './container-options';
 
@@ -102,7 +103,6 @@ const OPTION_KEYS = keysOf<SmokeTestOptions>({
 });
 /** Bounds that keep a test's worst case within a day; more is certainly a typo. */
 const MAX_ATTEMPTS = 1000;
-const MAX_SECONDS = 3600;
 
 export function resolveSmokeTest(check: Checks, field: string, given?: SmokeTestOptions): ResolvedSmokeTest {
   const o: SmokeTestOptions = given === undefined ? {} : check.object(field, given, "an object of SmokeTestOptions such as { path: '/version' } ({} for the defaults)");
@@ -116,15 +116,15 @@ export function resolveSmokeTest(check: Checks, field: string, given?: SmokeTest
   }
   const image = parseImage(check, `${field}.image`, orDefault(o.image, 'curlimages/curl:8.11.1')).reference;
   const attempts = check.integer(`${field}.attempts`, orDefault(o.attempts, 24), 1, MAX_ATTEMPTS);
-  const intervalSeconds = check.integer(`${field}.intervalSeconds`, orDefault(o.intervalSeconds, 5), 0, MAX_SECONDS);
-  const requestTimeoutSeconds = check.integer(`${field}.requestTimeoutSeconds`, orDefault(o.requestTimeoutSeconds, 5), 1, MAX_SECONDS);
+  const intervalSeconds = check.integer(`${field}.intervalSeconds`, orDefault(o.intervalSeconds, 5), 0, Limits.MAX_SECONDS);
+  const requestTimeoutSeconds = check.integer(`${field}.requestTimeoutSeconds`, orDefault(o.requestTimeoutSeconds, 5), 1, Limits.MAX_SECONDS);
   const needed = attempts * (intervalSeconds + requestTimeoutSeconds);
   const activeDeadlineSeconds = check.integer(`${field}.activeDeadlineSeconds`, orDefault(o.activeDeadlineSeconds, Math.max(300, needed)), needed);
   return {
     path,
     expect,
     image,
-    runAsUser: check.integer(`${field}.runAsUser`, orDefault(o.runAsUser, 100), 1, 2147483647),
+    runAsUser: check.integer(`${field}.runAsUser`, orDefault(o.runAsUser, 100), 1),
     attempts,
     intervalSeconds,
     requestTimeoutSeconds,

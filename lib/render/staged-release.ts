@@ -226,6 +226,6 @@ function appVersion(check: Checks, field: string, given: StageVersionProps): App
 
 function resolveUpdate(check: Checks, minReadySeconds: number | undefined, maxSurge: number | string | undefined): ResolvedRollingUpdate {
   const surge = check.countOrPercent('maxSurge', orDefault(maxSurge, 1), 1, Limits.MAX_REPLICAS, `an integer from 1 to ${Limits.MAX_REPLICAS} or a percentage from '1%' to '100%': with no pod removed before its replacement is ready, the rollout needs room for one more`);
-  const ready = minReadySeconds === undefined ? 0 : check.integer('minReadySeconds', minReadySeconds, 0, 3600);
+  const ready = minReadySeconds === undefined ? 0 : check.integer('minReadySeconds', minReadySeconds, 0, Limits.MAX_SECONDS);
   return { maxSurge: surge, maxUnavailable: 0, minReadySeconds: ready || undefined };
 }

@@ -46,7 +46,7 @@ export function resolveRollingUpdate(check: Checks, field: string, options?: Rol
   if (isZero(maxSurge) && isZero(maxUnavailable)) {
     check.fail(`${field}.maxUnavailable`, maxUnavailable, 'a value above 0 when maxSurge is 0 (Kubernetes rejects a rollout that can neither add nor remove a pod)');
   }
-  const minReadySeconds = o.minReadySeconds === undefined ? undefined : check.integer(`${field}.minReadySeconds`, o.minReadySeconds, 0, 3600);
+  const minReadySeconds = o.minReadySeconds === undefined ? undefined : check.integer(`${field}.minReadySeconds`, o.minReadySeconds, 0, Limits.MAX_SECONDS);
   return { maxSurge, maxUnavailable, minReadySeconds: minReadySeconds || undefined };
 }
 
