@@ -1,7 +1,7 @@
 import { Checks } from '../../lib/model/checks';
-import { ReleaseConfigError } from '../../lib/model/errors';
 import { AppVersion, StagePhase, StagePlanInput, checkPhaseNames, checkPhaseWiring, planStages, smokeTestJobName, versionNameSuffix } from '../../lib/model/stage-plan';
 import { CleanupMode, StageStrategy } from '../../lib/model/stage-strategy';
+import { configError } from '../support/errors';
 
 const check = new Checks('shop');
 const version = (v: string): AppVersion => ({ version: v, nameSuffix: versionNameSuffix(v), frontendImage: `fe:${v}`, backendImage: `be:${v}` });
@@ -27,15 +27,7 @@ function outline(phases: readonly StagePhase[]): string[] {
   });
 }
 
-function errorOf(fn: () => unknown): ReleaseConfigError {
-  try {
-    fn();
-  } catch (e) {
-    if (ReleaseConfigError.isReleaseConfigError(e)) return e;
-    throw e;
-  }
-  throw new Error('no error was raised');
-}
+const errorOf = configError;
 
 describe('planStages', () => {
   test('isolated: per-version backends, the active frontend switched from backend-v1 to backend-v2', () => {

@@ -1,6 +1,7 @@
 import { App, Testing } from 'cdk8s';
-import { CanaryApp, CanaryAppProps, CanaryStep, CapacityMode, DisruptionBudget, EnvValue, Probe, ReleaseConfigError, renderApp, ServiceType, SynthesisValidationError } from '../../lib';
+import { CanaryApp, CanaryAppProps, CanaryStep, CapacityMode, DisruptionBudget, EnvValue, Probe, renderApp, ServiceType, SynthesisValidationError } from '../../lib';
 import { Doc, find, maybeFind, phasesOf, selectedDeployments } from '../support/manifests';
+import { configError } from '../support/errors';
 
 const base: CanaryAppProps = { stableImage: 'acme/shop:1.0.0', canaryImage: 'acme/shop:1.1.0' };
 
@@ -169,14 +170,7 @@ describe('CanaryApp rejects bad input, naming the construct and the field', () =
   ];
 
   test.each(cases)('%s', (_title, props, field, message) => {
-    let error: unknown;
-    try {
-      canary(props, 'shop');
-    } catch (e) {
-      error = e;
-    }
-    expect(ReleaseConfigError.isReleaseConfigError(error)).toBe(true);
-    const e = error as ReleaseConfigError;
+    const e = configError(() => canary(props, 'shop'));
     expect(e.path).toBe('shop');
     expect(e.field).toBe(field);
     expect(e.message).toMatch(message);

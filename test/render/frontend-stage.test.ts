@@ -1,11 +1,11 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { Checks } from '../../lib/model/checks';
-import { ReleaseConfigError } from '../../lib/model/errors';
 import { ActiveStage } from '../../lib/render/active-stage';
 import { Backend } from '../../lib/render/backend';
 import { SmokeStage } from '../../lib/render/smoke-stage';
 import { resolveSmokeTest } from '../../lib/render/smoke-test';
 import { Tier } from '../../lib/render/tier';
+import { configError } from '../support/errors';
 
 const check = new Checks('test');
 const frontend = new Tier(check, 'frontend', { replicas: 2, ports: [{ containerPort: 8080, servicePort: 80 }] }, 'frontend');
@@ -32,14 +32,7 @@ describe('frontend stages used directly', () => {
     const before = new Chart(app, 'initial-active');
     const after = new Chart(app, 'upgrade-active');
     const elsewhere = backendIn(before, 'v2');
-    let error: unknown;
-    try {
-      new SmokeStage(after, 'smoke', { release: 'shop', tier: frontend, version: 'v2', image: 'frontend:v2', backend: elsewhere, backendUrlVariable: 'BACKEND_URL', rollingUpdate });
-    } catch (e) {
-      error = e;
-    }
-    expect(ReleaseConfigError.isReleaseConfigError(error)).toBe(true);
-    const e = error as ReleaseConfigError;
+    const e = configError(() => new SmokeStage(after, 'smoke', { release: 'shop', tier: frontend, version: 'v2', image: 'frontend:v2', backend: elsewhere, backendUrlVariable: 'BACKEND_URL', rollingUpdate }));
     expect([e.path, e.field, e.value]).toEqual(['upgrade-active/smoke', 'backend', 'backend-v2']);
     expect(e.message).toContain('frontend-smoke would call backend-v2, which phase "upgrade-active" does not contain');
   });

@@ -3,21 +3,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { runApp } from '../../lib/cli/run-app';
-import { ReleaseConfigError } from '../../lib/model/errors';
 import { StageStrategy } from '../../lib/model/stage-strategy';
 import { EnvValue } from '../../lib/render/env-value';
 import { StagedRelease, StagedReleaseProps } from '../../lib/render/staged-release';
 import { seedProps } from './staged-fixtures';
+import { configError } from '../support/errors';
 
-function errorOf(props: StagedReleaseProps): ReleaseConfigError {
-  try {
-    new StagedRelease(new App(), 'seamless', props);
-  } catch (e) {
-    if (ReleaseConfigError.isReleaseConfigError(e)) return e;
-    throw e;
-  }
-  throw new Error('no error was raised');
-}
+const errorOf = (props: StagedReleaseProps) => configError(() => new StagedRelease(new App(), 'seamless', props));
 
 const seed = seedProps();
 const v2 = seed.smoke;

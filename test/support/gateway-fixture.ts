@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { Gateway, GatewayPhase, GatewayProps, Match, Release, ReleaseConfigError, ServiceType, Traffic } from '../../lib';
+import { Gateway, GatewayPhase, GatewayProps, Match, Release, ServiceType, Traffic } from '../../lib';
 import { validateSchema } from '../../lib/verify/schema';
 import { normalised, realisedRoutes, wiringProblems } from './gateway-wiring';
 import { Doc, phasesOf } from './manifests';
@@ -59,13 +59,4 @@ export function problemsOf(gateway: Gateway): string[] {
   return problems;
 }
 
-/** The ReleaseConfigError that `build` throws. */
-export function configError(build: () => unknown): ReleaseConfigError {
-  try {
-    build();
-  } catch (e) {
-    if (ReleaseConfigError.isReleaseConfigError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a ReleaseConfigError, but nothing was thrown');
-}
+export { configError } from './errors';

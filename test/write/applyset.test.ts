@@ -1,7 +1,8 @@
 import { App, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { ApplySetKeys, applySetId, CanaryApp, CanaryAppProps, PruneMode, ReleaseConfigError, renderApp } from '../../lib';
+import { ApplySetKeys, applySetId, CanaryApp, CanaryAppProps, PruneMode, renderApp } from '../../lib';
 import { Doc } from '../support/manifests';
+import { configError } from '../support/errors';
 
 function app(props: Partial<CanaryAppProps> = {}): App {
   const a = Testing.app();
@@ -101,14 +102,7 @@ describe('PruneMode.applySet()', () => {
   });
 
   test('a release without any namespace is refused, naming the release and the field', () => {
-    let error: unknown;
-    try {
-      renderApp(app(), { prune: PruneMode.applySet() });
-    } catch (e) {
-      error = e;
-    }
-    expect(ReleaseConfigError.isReleaseConfigError(error)).toBe(true);
-    expect((error as Error).message).toMatch(/^shop: applySet\.namespace: undefined is invalid; expected a namespace/);
+    expect(configError(() => renderApp(app(), { prune: PruneMode.applySet() })).message).toMatch(/^shop: applySet\.namespace: undefined is invalid; expected a namespace/);
   });
 });
 
