@@ -6,9 +6,9 @@ import { keysOf, orDefault } from '../model/checks';
 import { GatewayPlanPhase, routedVersions } from '../model/gateway-plan';
 import { DeclaredRoute } from '../model/release';
 import { ResolvedMatch } from '../model/route-match';
-import { renderService } from '../render/workload';
 import {
   addressSelector,
+  renderAddressService,
   releasedWeights,
   routeNameOf,
   slugOf,
@@ -170,14 +170,7 @@ export class IstioTraffic implements TrafficProviderSpec {
           // A Namespace is cluster-scoped; the phase chart would give it a namespace of its own.
           ns.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
         }
-        renderService(scope, 'service', {
-          name: target.name,
-          namespace: target.namespace,
-          labels: target.labels,
-          selector: addressSelector(target, phase, selected(phase))!,
-          type: target.serviceType,
-          ports: [target.port],
-        });
+        renderAddressService(scope, target, phase, selected(phase));
         new kinds.destinationRule(scope, 'destination-rule', {
           metadata: meta(target.name),
           spec: { host, subsets: phase.deployed.map((d) => ({ name: d.slug, labels: { [target.versionLabel]: d.version } })) },

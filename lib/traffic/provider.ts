@@ -104,6 +104,19 @@ export function addressSelector(target: TrafficTarget, phase: GatewayPlanPhase, 
   return phase.deployed.every((d) => versions.includes(d.version)) ? { ...target.appSelector } : undefined;
 }
 
+/** The Service at the Gateway's address (its name and port), selecting the pods of `versions`. */
+export function renderAddressService(scope: Construct, target: TrafficTarget, phase: GatewayPlanPhase, versions: readonly string[]): void {
+  renderService(scope, 'service', {
+    name: target.name,
+    namespace: target.namespace,
+    labels: target.labels,
+    // The provider's realise refused a phase whose versions one Service cannot select.
+    selector: addressSelector(target, phase, versions)!,
+    type: target.serviceType,
+    ports: [target.port],
+  });
+}
+
 /** Name of the router object (VirtualService, HTTPRoute, primary Ingress): `routeName`, else the Gateway's name. */
 export function routeNameOf(target: TrafficTarget, routeName: string | undefined): string {
   return routeName === undefined ? target.name : target.check.dnsSubdomain('provider.routeName', routeName);

@@ -1,8 +1,7 @@
 import { Construct } from 'constructs';
 import { GatewayPlanPhase } from '../model/gateway-plan';
 import { DeclaredRoute } from '../model/release';
-import { renderService } from '../render/workload';
-import { addressSelector, releasedWeights, TrafficCapabilities, TrafficProviderSpec, TrafficRouter, TrafficTarget } from './provider';
+import { releasedWeights, renderAddressService, TrafficCapabilities, TrafficProviderSpec, TrafficRouter, TrafficTarget } from './provider';
 import { gcd } from '../model/gcd';
 
 /**
@@ -54,16 +53,8 @@ export class ServiceTraffic implements TrafficProviderSpec {
       },
 
       render(scope: Construct, phase: GatewayPlanPhase): void {
-        const released = releasedWeights(phase);
-        renderService(scope, 'service', {
-          name: target.name,
-          namespace: target.namespace,
-          labels: target.labels,
-          // One version: pinned by its label, which also keeps dark versions out; several: all of them (realise refused dark ones).
-          selector: addressSelector(target, phase, released.map((w) => w.version))!,
-          type: target.serviceType,
-          ports: [target.port],
-        });
+        // One version: pinned by its label, which also keeps dark versions out; several: all of them (realise refused dark ones).
+        renderAddressService(scope, target, phase, releasedWeights(phase).map((w) => w.version));
       },
     };
   }
