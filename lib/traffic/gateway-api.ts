@@ -6,8 +6,7 @@ import { DeclaredRoute } from '../model/release';
 import { anchoredCondition } from '../model/route-match';
 import {
   backendName,
-  HOSTNAME,
-  IP_ADDRESS,
+  isRouteHostname,
   releasedWeights,
   renderVersionServices,
   routeNameOf,
@@ -79,7 +78,7 @@ export class GatewayApiTraffic implements TrafficProviderSpec {
     if (hostnames !== undefined) {
       if (!Array.isArray(hostnames) || hostnames.length === 0 || hostnames.length > 16) check.fail('provider.hostnames', hostnames, 'from 1 to 16 hostnames, or none to accept those of the parent');
       hostnames.forEach((h, i) => {
-        if (typeof h !== 'string' || h.length > 253 || !HOSTNAME.test(h) || IP_ADDRESS.test(h)) {
+        if (!isRouteHostname(h)) {
           check.fail(`provider.hostnames[${i}]`, h, 'a DNS name such as "shop.example.com", or "*." and one (a lone "*" and IP addresses are not allowed)');
         }
       });

@@ -6,8 +6,7 @@ import { DeclaredRoute } from '../model/release';
 import { anchoredCondition, anchoredRegex, cookieRegex, ResolvedMatch } from '../model/route-match';
 import {
   backendName,
-  HOSTNAME,
-  IP_ADDRESS,
+  isRouteHostname,
   releasedWeights,
   renderVersionServices,
   routeNameOf,
@@ -71,7 +70,7 @@ export class NginxTraffic implements TrafficProviderSpec {
     check.knownKeys('provider', o, OPTION_KEYS, 'NginxOptions');
     const ingressClassName = check.dnsSubdomain('provider.ingressClassName', orDefault(o.ingressClassName, 'nginx'));
     const host = o.host;
-    if (host !== undefined && (typeof host !== 'string' || host.length > 253 || !HOSTNAME.test(host) || IP_ADDRESS.test(host))) {
+    if (host !== undefined && !isRouteHostname(host)) {
       check.fail('provider.host', host, 'a DNS name such as "shop.example.com", or "*." and one (not an IP address)');
     }
     const path = orDefault(o.path, '/');

@@ -140,8 +140,10 @@ export function renderVersionServices(scope: Construct, target: TrafficTarget, p
   }
 }
 
-/** Hostnames as Kubernetes Ingress and the Gateway API accept them: a DNS name, or `*.` and one. */
-export const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const IP_ADDRESS = /^[0-9]+(\.[0-9]+){3}$/;
 
-/** Neither an Ingress host nor an HTTPRoute hostname may be an IP address. */
-export const IP_ADDRESS = /^[0-9]+(\.[0-9]+){3}$/;
+/** A hostname as Kubernetes Ingress and the Gateway API accept it: a DNS name, or `*.` and one; never an IP address. */
+export function isRouteHostname(h: unknown): h is string {
+  return typeof h === 'string' && h.length <= 253 && HOSTNAME.test(h) && !IP_ADDRESS.test(h);
+}
