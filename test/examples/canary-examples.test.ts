@@ -1,22 +1,10 @@
-import { Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { defineReleases } from '../../main';
-import { ReleaseInputs, renderApp } from '../../lib';
 import { validateSchema } from '../../lib/verify/schema';
-import { Doc, find, selectedDeployments } from '../support/manifests';
+import { find, selectedDeployments } from '../support/manifests';
+import { exampleFiles, releaseOf } from '../support/examples';
 
-// The examples exactly as `npm run synth` writes them: images from releases.json, no environment overrides.
-const app = Testing.app();
-defineReleases(app, ReleaseInputs.load('releases.json', {}));
-const files = renderApp(app);
-
-/** Phase name → the phase's manifest.yaml, in the order of release.json. */
-function manifests(release: string): Map<string, string> {
-  const decl = JSON.parse(files.find((f) => f.path === `${release}/release.json`)!.content);
-  return new Map(decl.phases.map((p: { name: string }) => [p.name, files.find((f) => f.path === `${release}/${p.name}/manifest.yaml`)!.content]));
-}
-
-const phases = (release: string) => new Map([...manifests(release)].map(([p, text]) => [p, parseAllDocuments(text).map((d) => d.toJS() as Doc)]));
+const files = exampleFiles();
+const phases = (release: string) => releaseOf(files, release).phases;
 
 describe('addressbook (Semaphore canary pipeline)', () => {
   const ab = phases('addressbook');

@@ -1,21 +1,15 @@
-import { Testing } from 'cdk8s';
-import { parseAllDocuments } from 'yaml';
-import { defineReleases } from '../../main';
-import { DeclaredRelease, ReleaseInputs, renderApp } from '../../lib';
 import { validateSchema } from '../../lib/verify/schema';
 import { normalised, realisedRoutes, wiringProblems } from '../support/gateway-wiring';
-import { Doc, find, maybeFind, serviceSelectors } from '../support/manifests';
+import { find, maybeFind, serviceSelectors } from '../support/manifests';
+import { exampleFiles, releaseOf } from '../support/examples';
 
 // The Gateway examples exactly as `npm run synth` writes them.
-const app = Testing.app();
-defineReleases(app, ReleaseInputs.load('releases.json', {}));
-const files = renderApp(app);
+const files = exampleFiles();
 const GATEWAYS = ['sava-product', 'sockshop-istio', 'sockshop-gateway-api'];
 
-const declaration = (release: string): DeclaredRelease => JSON.parse(files.find((f) => f.path === `${release}/release.json`)!.content);
-const manifest = (release: string, phase: string) => files.find((f) => f.path === `${release}/${phase}/manifest.yaml`)!.content;
-const phases = (release: string) =>
-  new Map(declaration(release).phases.map((p) => [p.name, parseAllDocuments(manifest(release, p.name)).map((d) => d.toJS() as Doc)]));
+const declaration = (release: string) => releaseOf(files, release).declaration;
+const manifest = (release: string, phase: string) => releaseOf(files, release).manifest(phase);
+const phases = (release: string) => releaseOf(files, release).phases;
 
 /** Phase → "name=replicas" of its Deployments, and the VirtualService/HTTPRoute routes in short form. */
 function summary(release: string): string[] {
