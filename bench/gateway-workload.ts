@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
-import { EnvValue, Gateway, Probe, Release, renderApp, Traffic, writeAtomically } from '../lib';
+import { EnvValue, Gateway, Probe, Release, Traffic } from '../lib';
 import { Written } from './output';
+import { synthesizeApps } from './variants/library';
 import { AppSpec } from './workload';
 
 // The gateway workload: one Istio gateway release per application, every phase. Its (c)
@@ -34,10 +35,5 @@ export function defineGatewayRelease(app: App, spec: AppSpec): void {
 
 /** (a) of the gateway workload. */
 export function runGatewayLibrary(specs: readonly AppSpec[], outdir: string): Written {
-  const app = new App({ outdir });
-  for (const spec of specs) defineGatewayRelease(app, spec);
-  const files = renderApp(app);
-  const start = performance.now();
-  writeAtomically(outdir, files);
-  return { files: files.length, writeMs: performance.now() - start };
+  return synthesizeApps(specs, outdir, defineGatewayRelease);
 }

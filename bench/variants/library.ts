@@ -18,10 +18,15 @@ export function defineCanaryApp(app: App, spec: AppSpec): CanaryApp {
   });
 }
 
-/** `synthesize(app, outdir)`, in its two steps to time the writing apart. */
+/** (a) of the canary workload. */
 export function runLibrary(specs: readonly AppSpec[], outdir: string): Written {
+  return synthesizeApps(specs, outdir, defineCanaryApp);
+}
+
+/** One release per application, then `synthesize(app, outdir)` in its two steps, to time the writing apart. */
+export function synthesizeApps(specs: readonly AppSpec[], outdir: string, define: (app: App, spec: AppSpec) => unknown): Written {
   const app = new App({ outdir });
-  for (const spec of specs) defineCanaryApp(app, spec);
+  for (const spec of specs) define(app, spec);
   const files = renderApp(app);
   const start = performance.now();
   writeAtomically(outdir, files);
