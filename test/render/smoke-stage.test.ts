@@ -5,7 +5,7 @@ import * as path from 'path';
 import { find, render, seedProps } from './staged-fixtures';
 
 const { phases } = render(seedProps({ namespace: 'shop' }));
-const job = find(phases.get('smoke')!, 'Job', 'smoke-test-frontend-v2-backend-v2')!;
+const job = find(phases.get('smoke')!, 'Job', 'smoke-test-frontend-v2-backend-v2');
 const pod = job.spec.template.spec;
 const container = pod.containers[0];
 const env = Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value]));
@@ -52,7 +52,7 @@ describe('the smoke-test Job', () => {
 
   test('options change the request, the expected text and the timing', () => {
     const custom = render(seedProps({ smokeTest: { path: '/version', expect: '{frontendVersion}/{backendVersion}', attempts: 3, intervalSeconds: 2, requestTimeoutSeconds: 4, image: 'curlimages/curl:8.10.1', runAsUser: 1000, backoffLimit: 2 } }));
-    const j = find(custom.phases.get('smoke')!, 'Job', 'smoke-test-frontend-v2-backend-v2')!;
+    const j = find(custom.phases.get('smoke')!, 'Job', 'smoke-test-frontend-v2-backend-v2');
     const c = j.spec.template.spec.containers[0];
     const e = Object.fromEntries(c.env.map((v: { name: string; value: string }) => [v.name, v.value]));
     expect(e).toEqual({ URL: 'http://frontend-smoke:80/version', EXPECT: 'v2/v2', ATTEMPTS: '3', INTERVAL: '2', TIMEOUT: '4' });

@@ -4,7 +4,7 @@ import { renderApp } from '../../lib/write/synthesize';
 import { StagedRelease, StagedReleaseProps } from '../../lib/render/staged-release';
 import { ServiceType } from '../../lib/render/workload';
 import { StageStrategy, CleanupMode } from '../../lib/model/stage-strategy';
-import { maybeFind as find, selects } from '../support/manifests';
+import { find, maybeFind, selects } from '../support/manifests';
 
 /** A parsed manifest, plus its YAML text as written. */
 export interface K8sObject {
@@ -103,7 +103,7 @@ export function wiringProblems(phase: string, objects: readonly K8sObject[], var
   for (const d of objects.filter((o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/name'] === 'frontend' && o.spec.replicas > 0)) {
     const url = backendUrl(d, variable);
     const m = url && /^http:\/\/([a-z0-9-]+):(\d+)$/.exec(url);
-    const svc = m ? find(objects, 'Service', m[1]) : undefined;
+    const svc = m ? maybeFind(objects, 'Service', m[1]) : undefined;
     if (!m || !svc) problems.push(`${phase}: ${d.metadata.name} calls ${url}, which is no Service of the phase`);
     else if (!svc.spec.ports.some((p: { port: number }) => p.port === Number(m[2]))) problems.push(`${phase}: ${d.metadata.name} calls port ${m[2]} of ${m[1]}`);
   }
@@ -114,7 +114,7 @@ export function wiringProblems(phase: string, objects: readonly K8sObject[], var
 export function immutableProblems(from: string, a: readonly K8sObject[], to: string, b: readonly K8sObject[]): string[] {
   const problems: string[] = [];
   for (const before of a) {
-    const after = find(b, before.kind, before.metadata.name);
+    const after = maybeFind(b, before.kind, before.metadata.name);
     if (!after) continue;
     const where = `${from} → ${to}: ${before.kind} ${before.metadata.name}`;
     if (before.apiVersion !== after.apiVersion) problems.push(`${where}: apiVersion changes`);
@@ -138,12 +138,12 @@ export function resolveAmount(value: number | string, replicas: number, round: '
  * then are removed objects pruned.
  */
 export function minReadyDuring(a: readonly K8sObject[], b: readonly K8sObject[], service: string): number {
-  const svcBefore = find(a, 'Service', service);
-  const svcAfter = find(b, 'Service', service);
+  const svcBefore = maybeFind(a, 'Service', service);
+  const svcAfter = maybeFind(b, 'Service', service);
   if (!svcBefore || !svcAfter || JSON.stringify(svcBefore.spec.selector) !== JSON.stringify(svcAfter.spec.selector)) return 0;
   let total = 0;
   for (const before of a.filter((o) => o.kind === 'Deployment' && selects(svcBefore.spec.selector, podLabels(o)))) {
-    const after = find(b, 'Deployment', before.metadata.name);
+    const after = maybeFind(b, 'Deployment', before.metadata.name);
     if (!after) return 0;
     const from = before.spec.replicas;
     const to = after.spec.replicas;
@@ -168,12 +168,12 @@ export function minReadyDuring(a: readonly K8sObject[], b: readonly K8sObject[],
 export function backendReadyProblems(from: string, a: readonly K8sObject[], to: string, b: readonly K8sObject[]): string[] {
   const problems: string[] = [];
   for (const after of b.filter((o) => o.kind === 'Deployment' && backendUrl(o))) {
-    const before = find(a, 'Deployment', after.metadata.name);
+    const before = maybeFind(a, 'Deployment', after.metadata.name);
     const url = backendUrl(after)!;
     if (!before || backendUrl(before) === url || after.spec.replicas === 0) continue;
     const service = /^http:\/\/([a-z0-9-]+):/.exec(url)![1];
-    const target = find(b, 'Deployment', service);
-    const running = find(a, 'Deployment', service);
+    const target = maybeFind(b, 'Deployment', service);
+    const running = maybeFind(a, 'Deployment', service);
     if (!target || !running || running.spec.replicas < 1 || JSON.stringify(running.spec.template) !== JSON.stringify(target.spec.template)) {
       problems.push(`${from} → ${to}: ${after.metadata.name} moves to ${service}, which is not already running in ${from}`);
     }

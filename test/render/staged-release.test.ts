@@ -14,6 +14,7 @@ import {
   serviceProblems,
   wiringProblems,
 } from './staged-fixtures';
+import { maybeFind } from '../support/manifests';
 
 describe('StagedRelease, isolated strategy (the seed)', () => {
   const { release, phases, files } = render(seedProps());
@@ -27,11 +28,11 @@ describe('StagedRelease, isolated strategy (the seed)', () => {
 
   test('initial-active: v1 frontend behind frontend-active, calling backend-v1', () => {
     expect(names('initial-active')).toEqual(['Service/backend-v1', 'Service/frontend-active', 'Deployment/backend-v1', 'Deployment/frontend-active']);
-    const fe = find(objects('initial-active'), 'Deployment', 'frontend-active')!;
+    const fe = find(objects('initial-active'), 'Deployment', 'frontend-active');
     expect(fe.spec.replicas).toBe(5);
     expect(fe.spec.template.spec.containers[0].image).toBe('frontend:v1');
     expect(backendUrl(fe)).toBe('http://backend-v1:80');
-    expect(find(objects('initial-active'), 'Deployment', 'backend-v1')!.spec.replicas).toBe(5);
+    expect(find(objects('initial-active'), 'Deployment', 'backend-v1').spec.replicas).toBe(5);
   });
 
   test('smoke: adds backend-v2, the v2 smoke frontend and its test, and leaves every active object byte-identical', () => {
@@ -47,18 +48,18 @@ describe('StagedRelease, isolated strategy (the seed)', () => {
       'Job/smoke-test-frontend-v2-backend-v2',
     ]);
     for (const o of objects('initial-active')) {
-      expect(find(objects('smoke'), o.kind, o.metadata.name)!.text).toBe(o.text);
+      expect(find(objects('smoke'), o.kind, o.metadata.name).text).toBe(o.text);
     }
-    const smoke = find(objects('smoke'), 'Deployment', 'frontend-smoke')!;
+    const smoke = find(objects('smoke'), 'Deployment', 'frontend-smoke');
     expect(smoke.spec.template.metadata.labels['deploy-stage']).toBe('smoke');
     expect(smoke.spec.template.spec.containers[0].image).toBe('frontend:v2');
     expect(backendUrl(smoke)).toBe('http://backend-v2:80');
-    expect(find(objects('smoke'), 'Deployment', 'backend-v2')!.spec.replicas).toBe(5);
+    expect(find(objects('smoke'), 'Deployment', 'backend-v2').spec.replicas).toBe(5);
   });
 
   test('upgrade-active: the same frontend-active Deployment moves to v2 and backend-v2 while backend-v1 still runs', () => {
-    const before = find(objects('smoke'), 'Deployment', 'frontend-active')!;
-    const after = find(objects('upgrade-active'), 'Deployment', 'frontend-active')!;
+    const before = find(objects('smoke'), 'Deployment', 'frontend-active');
+    const after = find(objects('upgrade-active'), 'Deployment', 'frontend-active');
     expect(after.spec.selector).toEqual(before.spec.selector);
     expect(after.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'frontend', 'deploy-stage': 'active' });
     expect(after.spec.template.spec.containers[0].image).toBe('frontend:v2');
@@ -66,17 +67,17 @@ describe('StagedRelease, isolated strategy (the seed)', () => {
     expect(backendUrl(after)).toBe('http://backend-v2:80');
     expect(after.spec.minReadySeconds).toBe(30);
     expect(after.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
-    expect(find(objects('upgrade-active'), 'Deployment', 'backend-v1')!.spec.replicas).toBe(5);
-    expect(find(objects('upgrade-active'), 'Service', 'frontend-active')!.text).toBe(find(objects('smoke'), 'Service', 'frontend-active')!.text);
+    expect(find(objects('upgrade-active'), 'Deployment', 'backend-v1').spec.replicas).toBe(5);
+    expect(find(objects('upgrade-active'), 'Service', 'frontend-active').text).toBe(find(objects('smoke'), 'Service', 'frontend-active').text);
     // The smoke test has done its job: the next apply --prune removes it.
     expect(objects('upgrade-active').some((o) => o.kind === 'Job')).toBe(false);
   });
 
   test('cleanup (default): backend-v1 and the smoke frontend are scaled to zero, their Services kept', () => {
-    expect(find(objects('cleanup'), 'Deployment', 'backend-v1')!.spec.replicas).toBe(0);
-    expect(find(objects('cleanup'), 'Deployment', 'frontend-smoke')!.spec.replicas).toBe(0);
-    expect(find(objects('cleanup'), 'Deployment', 'backend-v2')!.spec.replicas).toBe(5);
-    expect(find(objects('cleanup'), 'Deployment', 'frontend-active')!.text).toBe(find(objects('upgrade-active'), 'Deployment', 'frontend-active')!.text);
+    expect(find(objects('cleanup'), 'Deployment', 'backend-v1').spec.replicas).toBe(0);
+    expect(find(objects('cleanup'), 'Deployment', 'frontend-smoke').spec.replicas).toBe(0);
+    expect(find(objects('cleanup'), 'Deployment', 'backend-v2').spec.replicas).toBe(5);
+    expect(find(objects('cleanup'), 'Deployment', 'frontend-active').text).toBe(find(objects('upgrade-active'), 'Deployment', 'frontend-active').text);
   });
 
   test('cleanup, remove variant: only the active frontend and backend-v2 remain', () => {
@@ -95,7 +96,7 @@ describe('StagedRelease, isolated strategy (the seed)', () => {
   });
 
   test('labels: tier name, release instance, version, and deploy-stage on frontend pods', () => {
-    const fe = find(objects('smoke'), 'Deployment', 'frontend-active')!;
+    const fe = find(objects('smoke'), 'Deployment', 'frontend-active');
     expect(fe.spec.template.metadata.labels).toEqual({
       'app.kubernetes.io/name': 'frontend',
       'app.kubernetes.io/instance': 'seamless',
@@ -103,7 +104,7 @@ describe('StagedRelease, isolated strategy (the seed)', () => {
       'app.kubernetes.io/version': 'v1',
       'deploy-stage': 'active',
     });
-    const be = find(objects('smoke'), 'Deployment', 'backend-v2')!;
+    const be = find(objects('smoke'), 'Deployment', 'backend-v2');
     expect(be.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'backend', 'deploy-version': 'v2' });
     for (const o of objects('smoke')) expect(o.metadata.labels!['app.kubernetes.io/instance']).toBe('seamless');
   });
@@ -111,7 +112,7 @@ describe('StagedRelease, isolated strategy (the seed)', () => {
 
 describe('StagedRelease, compatible strategy', () => {
   const { release, phases } = render(seedProps({ strategy: StageStrategy.COMPATIBLE }));
-  const at = (phase: string, kind: string, name: string) => find(phases.get(phase)!, kind, name)!;
+  const at = (phase: string, kind: string, name: string) => find(phases.get(phase)!, kind, name);
   const image = (phase: string, name: string) => at(phase, 'Deployment', name).spec.template.spec.containers[0].image;
 
   test('smoke copy: v1, then backend v2, then frontend v2; then the same on active', () => {
@@ -187,7 +188,7 @@ describe.each(VARIANTS)('invariants: %s', (_, overrides) => {
   });
 
   test('frontend-active keeps at least its full replica count of ready pods on every transition', () => {
-    const replicas = find(phases.get('initial-active')!, 'Deployment', 'frontend-active')!.spec.replicas;
+    const replicas = find(phases.get('initial-active')!, 'Deployment', 'frontend-active').spec.replicas;
     for (const [a, b] of decl.transitions) {
       const address = decl.phases.find((p) => p.name === b)!.addresses[0];
       expect(address.minAvailable).toBe(replicas);
@@ -197,7 +198,7 @@ describe.each(VARIANTS)('invariants: %s', (_, overrides) => {
 
   test('the rolling update of frontend-active removes no pod before its replacement is ready', () => {
     for (const objs of phases.values()) {
-      const d = find(objs, 'Deployment', 'frontend-active')!;
+      const d = find(objs, 'Deployment', 'frontend-active');
       const ru = d.spec.strategy.rollingUpdate;
       expect(resolveAmount(ru.maxUnavailable, d.spec.replicas, 'down')).toBe(0);
       expect(resolveAmount(ru.maxSurge, d.spec.replicas, 'up')).toBeGreaterThanOrEqual(1);
@@ -207,8 +208,8 @@ describe.each(VARIANTS)('invariants: %s', (_, overrides) => {
   test('no running Service loses capacity on any transition (backends upgraded in place included)', () => {
     for (const [a, b] of decl.transitions) {
       for (const svc of phases.get(b)!.filter((o) => o.kind === 'Service')) {
-        const before = find(phases.get(a)!, 'Deployment', svc.metadata.name);
-        const after = find(phases.get(b)!, 'Deployment', svc.metadata.name)!;
+        const before = maybeFind(phases.get(a)!, 'Deployment', svc.metadata.name);
+        const after = find(phases.get(b)!, 'Deployment', svc.metadata.name);
         if (!before) continue;
         const floor = Math.min(before.spec.replicas, after.spec.replicas);
         expect(`${a} → ${b} ${svc.metadata.name}: ${minReadyDuring(phases.get(a)!, phases.get(b)!, svc.metadata.name)}`).toBe(`${a} → ${b} ${svc.metadata.name}: ${floor}`);
