@@ -2,7 +2,6 @@ import { pruneAllowlistOf } from '../../lib/model/prune-allowlist';
 import { DeclaredAddress, DeclaredRelease, TrafficProvider } from '../../lib/model/release';
 import { Finding } from '../../lib/verify/finding';
 import { isObject, LoadedPhase, LoadedRelease, loadRelease } from '../../lib/verify/loader';
-import { K8sObject } from '../../lib/verify/manifest';
 import { verifyRelease } from '../../lib/verify/verify';
 
 /** Hand-written manifests for the verifier's tests: valid and restricted unless a test breaks them. */
@@ -106,11 +105,6 @@ export function phase(name: string, ...docs: Doc[]): LoadedPhase {
   return { name, documents, objects: documents.map((d) => d.value).filter(isObject) };
 }
 
-export interface DeclaredPhaseInput {
-  readonly name: string;
-  readonly addresses: readonly DeclaredAddress[];
-}
-
 /** A release with a declaration; phases follow one another in the given order. */
 export function release(
   provider: TrafficProvider,
@@ -172,10 +166,4 @@ export function editObject(r: LoadedRelease, phases: readonly string[], kind: st
   };
   if (found !== phases.length) throw new Error(`${kind}/${name} not found in every phase of ${phases.join(', ')}`);
   return out;
-}
-
-export function objectOf(r: LoadedRelease, phaseName: string, kind: string, name: string): K8sObject {
-  const o = r.phases.find((p) => p.name === phaseName)?.objects.find((x) => x.kind === kind && x.metadata.name === name);
-  if (!o) throw new Error(`${kind}/${name} not in ${phaseName}`);
-  return o;
 }
