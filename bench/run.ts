@@ -280,9 +280,10 @@ function benchSynth(runs: number): void {
   console.log('\n## `npm run synth` of main.ts from a cold process\n');
   // The cases "after npm ci" and "after an edit" remove the cached bundle of main.ts; the runs make it again.
   // On the disk of the repository, where dist/ is, not on tmpfs as the workloads.
-  fs.mkdirSync(path.join(ROOT, 'build'), { recursive: true });
-  const same = fs.mkdtempSync(path.join(ROOT, 'build', 'bench-synth-'));
-  const changing = fs.mkdtempSync(path.join(ROOT, 'build', 'bench-synth-changing-'));
+  // In .scratch/ (ignored by git), not in build/, which `npm run build` empties.
+  fs.mkdirSync(path.join(ROOT, '.scratch'), { recursive: true });
+  const same = fs.mkdtempSync(path.join(ROOT, '.scratch', 'bench-synth-'));
+  const changing = fs.mkdtempSync(path.join(ROOT, '.scratch', 'bench-synth-changing-'));
   const tsNode = path.join(ROOT, 'node_modules/.bin/ts-node');
   const image = (i: number) => `docker.io/tomfern/addressbook:bench-${i}`;
   type Runner = [label: string, cmd: string, args: string[], env: (i: number) => NodeJS.ProcessEnv];

@@ -23,9 +23,10 @@ let tmp: string;
 let inside: string;
 beforeEach(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'run-'));
-  // Inside the repository, where the runner caches (build/ is ignored by git).
-  fs.mkdirSync(path.join(repo, 'build'), { recursive: true });
-  inside = fs.mkdtempSync(path.join(repo, 'build', 'run-'));
+  // Inside the repository, where the runner caches; in .scratch/ (ignored by git), not in build/,
+  // which `npm run build` (run by the consumer test's `npm pack`) empties at any moment.
+  fs.mkdirSync(path.join(repo, '.scratch'), { recursive: true });
+  inside = fs.mkdtempSync(path.join(repo, '.scratch', 'run-'));
 });
 afterEach(() => {
   for (const f of fs.readdirSync(inside)) for (const c of cacheFilesOf(path.join(inside, f))) fs.rmSync(c, { force: true });
