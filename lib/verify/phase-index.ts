@@ -1,7 +1,7 @@
 import { Labels as LabelKeys } from '../model/labels';
 import { LoadedPhase } from './loader';
 import { apiGroup, asArray, asLabels, asNumber, asString, get, isRecord, K8sObject, Labels, namespaceOf, objectKey, objectRef } from './manifest';
-import { LabelSelector, mapMatches, readLabelSelector } from './selectors';
+import { LabelSelector, mapMatches, readLabelSelector, selectorMatches } from './selectors';
 
 /** Kinds whose objects run pods, and where their pod template sits. */
 const POD_TEMPLATES: { readonly [kind: string]: readonly string[] } = {
@@ -124,6 +124,11 @@ export class PhaseIndex {
   /** Workloads in `namespace` whose pod labels match every given label map (Service selector, subset labels...). */
   public podsMatching(namespace: string, ...selectors: readonly Labels[]): PodWorkload[] {
     return this.workloads.filter((w) => w.serving && sameNamespace(w.namespace, namespace) && selectors.every((s) => mapMatches(s, w.podLabels)));
+  }
+
+  /** The serving pods a set-based selector (a PodDisruptionBudget's) selects in a namespace. */
+  public podsSelectedBy(namespace: string, selector: LabelSelector): PodWorkload[] {
+    return this.workloads.filter((w) => w.serving && sameNamespace(w.namespace, namespace) && selectorMatches(selector, w.podLabels));
   }
 
   /** The pods a Service sends to; none for a Service without selector (its endpoints are managed by hand). */

@@ -1,8 +1,8 @@
 import { Finding, FindingSink } from './finding';
-import { asLabels, asString, get, K8sObject, labelsOf, objectRef } from './manifest';
+import { asString, get, K8sObject, labelsOf, objectRef } from './manifest';
 import { containersOf, PhaseIndex, PodWorkload, serviceSelector, servicePorts } from './phase-index';
 import { describeDestination, Destination, podsOfDestination, routersOf, routingOf } from './routes';
-import { describeLabels, describeSelector, isEmptySelector, mapMatches, selectorMatches } from './selectors';
+import { describeLabels, describeSelector, isEmptySelector, mapMatches, readLabelSelector, selectorMatches } from './selectors';
 
 /**
  * Wiring inside one phase: what `kubectl apply` would accept but leaves requests
@@ -53,14 +53,17 @@ function duplicates(index: PhaseIndex, add: Add): void {
 }
 
 function budgetWiring(index: PhaseIndex, pdb: K8sObject, add: Add): void {
-  const selector = get(pdb, 'spec', 'selector');
-  // matchExpressions are not evaluated here: only a plain label selector is checked.
-  if (get(selector, 'matchExpressions') !== undefined) return;
-  const labels = asLabels(get(selector, 'matchLabels'));
-  if (Object.keys(labels).length === 0) return;
-  if (index.podsMatching(index.namespaceOf(pdb), labels).length === 0) {
-    add(pdb, 'spec.selector.matchLabels', `${describeLabels(labels)} selects no pods in this phase: the budget protects nothing`);
+  const raw = get(pdb, 'spec', 'selector');
+  const selector = readLabelSelector(raw);
+  // policy/v1: a missing selector selects no pods; an empty one ({}) every pod of the namespace.
+  if (!selector) {
+    add(pdb, 'spec.selector', 'missing: a budget without a selector protects no pods');
+    return;
   }
+  const pods = index.podsSelectedBy(index.namespaceOf(pdb), selector);
+  if (pods.length > 0) return;
+  const field = get(raw, 'matchExpressions') === undefined ? 'spec.selector.matchLabels' : 'spec.selector';
+  add(pdb, field, `${describeSelector(selector)} selects no pods in this phase: the budget protects nothing`);
 }
 
 function serviceWiring(index: PhaseIndex, service: K8sObject, add: Add): void {

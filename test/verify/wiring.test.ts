@@ -33,6 +33,34 @@ describe('wiring inside a phase', () => {
     ]);
   });
 
+  test('a PodDisruptionBudget is evaluated with its matchExpressions, as the eviction API does', () => {
+    const budget = (selector: unknown) => editObject(addressbook, ['stable'], 'PodDisruptionBudget', 'addressbook-stable', (b) => (b.spec.selector = selector));
+    const name = { 'app.kubernetes.io/name': 'addressbook' };
+    // Selects the stable pods: no finding.
+    expect(findings(budget({ matchLabels: name, matchExpressions: [{ key: 'track', operator: 'In', values: ['stable', 'canary'] }] }), 'wiring')).toEqual([]);
+    expect(findings(budget({ matchExpressions: [{ key: 'track', operator: 'Exists' }] }), 'wiring')).toEqual([]);
+    // policy/v1: the empty selector selects every pod of the namespace.
+    expect(findings(budget({}), 'wiring')).toEqual([]);
+    expect(findings(budget({ matchLabels: name, matchExpressions: [{ key: 'track', operator: 'NotIn', values: ['stable'] }] }), 'wiring').map(brief)).toEqual([
+      {
+        check: 'wiring',
+        phase: 'stable',
+        object: 'PodDisruptionBudget/addressbook-stable',
+        field: 'spec.selector',
+        message: 'app.kubernetes.io/name=addressbook,track notin (stable) selects no pods in this phase: the budget protects nothing',
+      },
+    ]);
+    expect(findings(budget(undefined), 'wiring').map(brief)).toEqual([
+      {
+        check: 'wiring',
+        phase: 'stable',
+        object: 'PodDisruptionBudget/addressbook-stable',
+        field: 'spec.selector',
+        message: 'missing: a budget without a selector protects no pods',
+      },
+    ]);
+  });
+
   test('a Service whose targetPort names no port of the pods', () => {
     const broken = editObject(addressbook, ['stable'], 'Service', 'addressbook-lb', (s) => (s.spec.ports[0].targetPort = 'web'));
     expect(findings(broken, 'wiring').map(brief)).toEqual([
