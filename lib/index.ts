@@ -42,7 +42,7 @@ export * from './cli/run-app';
 export type { CheckName, Finding } from './verify/finding';
 export { formatFinding } from './verify/finding';
 export type { AmbiguousScalar, LoadedDocument, LoadedPhase, LoadedRelease } from './verify/loader';
-export { loadOutput, loadPhases, loadRelease, ManifestReadError } from './verify/loader';
+export { loadDeclaration, loadOutput, loadPhases, loadRelease, ManifestReadError } from './verify/loader';
 export type { VerifyResult } from './verify/verify';
 export { verifyPath, verifyPhases, verifyRelease } from './verify/verify';
 export * from './plan/diff';

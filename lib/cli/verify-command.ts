@@ -5,7 +5,7 @@ import { renderPlanMermaid } from '../plan/mermaid';
 import { planPath, planPhases, ReleasePlan } from '../plan/plan';
 import { renderPlanJson, renderPlanTable } from '../plan/table';
 import { formatFinding } from '../verify/finding';
-import { loadRelease, ManifestReadError } from '../verify/loader';
+import { loadDeclaration, ManifestReadError } from '../verify/loader';
 import { verifyPath, verifyPhases, VerifyResult } from '../verify/verify';
 
 /** Where the command writes. */
@@ -139,7 +139,7 @@ function printPruneFlags(paths: readonly string[], phases: boolean, out: Command
   if (phases || paths.length !== 1) return usageError(out, 'prune-flags: give one release folder written by cdk8s-canary');
   let decl;
   try {
-    decl = loadRelease(paths[0]).declaration;
+    decl = loadDeclaration(paths[0]);
   } catch (e) {
     if (!(e instanceof ManifestReadError)) throw e;
     out.stderr(`error: cannot read ${e.message}\n`);

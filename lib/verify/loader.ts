@@ -101,6 +101,18 @@ export function loadRelease(input: string): LoadedRelease {
   return plainRelease(name, input, dirs.map((d) => readPhase(d, yamlFiles(path.join(input, d)), cache)));
 }
 
+/**
+ * Reads only the declaration of a folder written by cdk8s-canary (its `release.json`),
+ * without parsing its phases: all that `prune-flags` needs.
+ * @returns undefined when `input` holds no release.json
+ * @throws ManifestReadError when `input` does not exist or its release.json is no declaration
+ */
+export function loadDeclaration(input: string): DeclaredRelease | undefined {
+  statOrFail(input);
+  const file = path.join(input, 'release.json');
+  return fs.existsSync(file) ? readDeclaration(file) : undefined;
+}
+
 /** Reads each path (a YAML file or a folder of them) as one phase, in the given order. */
 export function loadPhases(inputs: readonly string[], name?: string): LoadedRelease {
   if (!inputs.length) throw new ManifestReadError('<arguments>', 'no phase given');

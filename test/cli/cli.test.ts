@@ -1,4 +1,6 @@
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { runCommand } from '../../lib/cli/verify-command';
 import { planPath } from '../../lib/plan/plan';
@@ -93,6 +95,25 @@ describe('cdk8s-canary command', () => {
     expect(run('prune-flags', 'dist/addressbook', 'dist/appinfo').stderr).toMatch(/^error: prune-flags: give one release folder/);
     expect(run('prune-flags', '--format', 'json', 'dist/addressbook').stderr).toMatch(/^error: prune-flags: takes no --format/);
     expect(run('prune-flags', 'dist/nothing-here')).toEqual({ code: 2, stdout: '', stderr: 'error: cannot read dist/nothing-here: no such file or folder\n' });
+  });
+
+  test('prune-flags reads release.json alone: the phases are not parsed, a broken declaration is exit 2', () => {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'prune-flags-'));
+    try {
+      fs.cpSync(path.join(root, 'dist/addressbook'), copy, { recursive: true });
+      const expected = run('prune-flags', 'dist/addressbook').stdout;
+      expect(expected).toMatch(/^-l app\.kubernetes\.io\/instance=addressbook,/);
+      // A manifest that is not YAML is the verifier's to report (and kubectl's to refuse), not a reason to print no flags.
+      fs.writeFileSync(path.join(copy, 'stable', 'manifest.yaml'), 'kind: [\n');
+      expect(run('prune-flags', copy)).toEqual({ code: 0, stdout: expected, stderr: '' });
+      fs.writeFileSync(path.join(copy, 'release.json'), '{ "apiVersion": "cdk8s-canary/v1" ');
+      const broken = run('prune-flags', copy);
+      expect([broken.code, broken.stdout]).toEqual([2, '']);
+      expect(broken.stderr).toMatch(/^error: cannot read .*release\.json: not valid JSON/);
+      expect(run('prune-flags', 'dist/addressbook/stable/manifest.yaml').stderr).toMatch(/^error: dist\/addressbook\/stable\/manifest\.yaml: no release\.json: /);
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   test('verify --format json: structured findings', () => {
