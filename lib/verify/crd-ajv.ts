@@ -37,6 +37,9 @@ export function createCrdAjv(): Ajv {
     strictTuples: false,
     strictRequired: false,
     allowUnionTypes: true,
+    // ajv's pass that prunes the generated code does not change what it accepts, and took a
+    // quarter of `cdk8s-canary verify dist/*` (4 schemas compiled on each run).
+    code: { optimize: false },
   });
   for (const keyword of [
     'x-kubernetes-validations',
