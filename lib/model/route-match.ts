@@ -5,7 +5,9 @@ import { RouteCondition } from './release';
  * A condition on a request, for the routes of a Gateway phase. Regular expressions
  * match the whole value (as Istio's RE2 match does): write `.*Chrome.*` to find
  * `Chrome` anywhere in the User-Agent. Providers whose engine searches instead of
- * matching get the expression anchored, so it means the same everywhere.
+ * matching get the expression anchored, so it means the same everywhere. What RE2 lacks
+ * (look-around, back-references) or reads otherwise than JavaScript (`[^]`, `\p{L}`,
+ * `[[:alpha:]]`, named groups) is refused.
  */
 export class Match {
   /** The header has exactly this value, e.g. `Match.header('accept', 'application/vnd.sava.v1+json')`. */
@@ -131,6 +133,35 @@ export function checkRegex(check: Checks, field: string, value: string): void {
   for (const { re, what } of NOT_RE2) {
     if (re.test(value)) check.fail(field, value, `a regular expression without ${what}: RE2, the engine of Istio and Envoy, has none`);
   }
+  const differs = readDifferently(value);
+  if (differs !== undefined) check.fail(field, value, `a regular expression without ${differs}`);
+}
+
+/**
+ * The first construct that both JavaScript (which checks the expression here) and RE2 (which
+ * runs it in the router) accept but read differently, so that the route would match other
+ * requests than the ones tested. Scans the pattern as both engines do: escapes, and classes.
+ */
+function readDifferently(value: string): string | undefined {
+  let inClass = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (c === '\\') {
+      if (value[i + 1] === 'p' || value[i + 1] === 'P') return 'the Unicode classes \\p and \\P: JavaScript reads \\p{L} as the text "p{L}", RE2 as the class of letters';
+      i++;
+    } else if (inClass) {
+      if (c === '[' && /^\[:\^?[a-z]+:\]/.test(value.slice(i))) return 'POSIX classes such as [[:alpha:]]: RE2 reads a class of letters, JavaScript the characters "[:alph" followed by "]" (write [a-zA-Z])';
+      if (c === ']') inClass = false;
+    } else if (c === '[') {
+      if (value.startsWith(']', i + 1) || value.startsWith('^]', i + 1)) {
+        return 'the empty classes [] and [^]: JavaScript reads them as no character and any character, RE2 as the start of a class holding "]" (write [\\s\\S] for any character)';
+      }
+      inClass = true;
+    } else if (c === '(' && value.startsWith('?<', i + 1) && value[i + 3] !== '=' && value[i + 3] !== '!') {
+      return 'named groups such as (?<name>...): RE2 releases before 2023, still in routers, know only (?P<name>...), which JavaScript refuses (a plain group matches the same)';
+    }
+  }
+  return undefined;
 }
 
 /** The cookie `name=value` anywhere in a Cookie header: at its start or after "; ", up to ";" or the end. */

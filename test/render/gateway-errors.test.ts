@@ -38,6 +38,8 @@ describe('Gateway bad input: one ReleaseConfigError naming the Gateway, the fiel
     ['regex that does not compile', third(Release.to('v1').when(Match.userAgentRegex('(Chrome'), 'v2')), 'phases[2].when[0].conditions[0].value', 'a regular expression that compiles'],
     ['regex RE2 refuses', third(Release.to('v1').when(Match.userAgentRegex('(?!.*Chrome).*'), 'v2')), 'phases[2].when[0].conditions[0].value', 'without look-around'],
     ['back-reference', third(Release.to('v1').when(Match.headerRegex('x-a', '(a)\\1'), 'v2')), 'phases[2].when[0].conditions[0].value', 'without back-references'],
+    ['regex JavaScript and RE2 read differently', third(Release.to('v1').when(Match.userAgentRegex('.*[^]Chrome.*'), 'v2')), 'phases[2].when[0].conditions[0].value', 'without the empty classes [] and [^]'],
+    ['regex with a class a router reads differently, inside a class', third(Release.to('v1').when(Match.headerRegex('x-a', '[^[:space:]]+'), 'v2')), 'phases[2].when[0].conditions[0].value', 'without POSIX classes'],
     ['empty exact value', third(Release.to('v1').when(Match.header('accept', ''), 'v2')), 'phases[2].when[0].conditions[0].value', 'a non-empty value'],
     ['header name with a space', third(Release.to('v1').when(Match.header('x a', '1'), 'v2')), 'phases[2].when[0].conditions[0].header', 'an HTTP header name'],
     ['bad cookie name', third(Release.to('v1').when(Match.cookie('a;b', 'always'), 'v2')), 'phases[2].when[0].conditions[0].cookie', 'a cookie name'],
@@ -54,6 +56,12 @@ describe('Gateway bad input: one ReleaseConfigError naming the Gateway, the fiel
     const [f, m] = refused(build);
     expect(f).toBe(field);
     expect(m).toContain(message);
+  });
+
+  test('regexes both engines read alike are accepted: escaped, or inside a class where they mean the same', () => {
+    for (const r of ['\\[\\]', '\\\\p', '[a[]+', '[:alpha:]+', '[^\\]]+', '(?:beta|canary)', 'x\\x41']) {
+      expect(() => shop(istio, Release.to('v1').when(Match.headerRegex('x-a', r), 'v2'))).not.toThrow();
+    }
   });
 
   test('a version released before it ran dark in the phase before', () => {
