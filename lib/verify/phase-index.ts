@@ -128,7 +128,7 @@ export class PhaseIndex {
 
   /** The serving pods a set-based selector (a PodDisruptionBudget's) selects in a namespace. */
   public podsSelectedBy(namespace: string, selector: LabelSelector): PodWorkload[] {
-    return this.workloads.filter((w) => w.serving && sameNamespace(w.namespace, namespace) && selectorMatches(selector, w.podLabels));
+    return this.podsMatching(namespace).filter((w) => selectorMatches(selector, w.podLabels));
   }
 
   /** The pods a Service sends to; none for a Service without selector (its endpoints are managed by hand). */
