@@ -86,8 +86,8 @@ export function loadRelease(input: string): LoadedRelease {
   const stat = statOrFail(input);
   const name = nameOf(input);
   if (stat.isFile()) return plainRelease(name, input, [readPhase(nameOf(input), [input])]);
-  const decl = path.join(input, 'release.json');
-  if (fs.existsSync(decl)) return declaredRelease(input, readDeclaration(decl));
+  const declaration = declarationIn(input);
+  if (declaration) return declaredRelease(input, declaration);
   const files = yamlFiles(input);
   if (files.length) return plainRelease(name, input, [readPhase(name, files)]);
   const dirs = fs
@@ -109,8 +109,7 @@ export function loadRelease(input: string): LoadedRelease {
  */
 export function loadDeclaration(input: string): DeclaredRelease | undefined {
   statOrFail(input);
-  const file = path.join(input, 'release.json');
-  return fs.existsSync(file) ? readDeclaration(file) : undefined;
+  return declarationIn(input);
 }
 
 /** Reads each path (a YAML file or a folder of them) as one phase, in the given order. */
@@ -305,8 +304,10 @@ function plainRelease(name: string, source: string, phases: LoadedPhase[]): Load
 }
 
 /** Reads release.json and checks the parts the verifier relies on. */
-function readDeclaration(file: string): DeclaredRelease {
-  return parseDeclaration(file, readText(file));
+/** The declaration in a folder's `release.json`; undefined when it has none. */
+function declarationIn(folder: string): DeclaredRelease | undefined {
+  const file = path.join(folder, 'release.json');
+  return fs.existsSync(file) ? parseDeclaration(file, readText(file)) : undefined;
 }
 
 function parseDeclaration(file: string, text: string): DeclaredRelease {
