@@ -34,31 +34,18 @@ describe('wiring inside a phase', () => {
   });
 
   test('a PodDisruptionBudget is evaluated with its matchExpressions, as the eviction API does', () => {
-    const budget = (selector: unknown) => editObject(addressbook, ['stable'], 'PodDisruptionBudget', 'addressbook-stable', (b) => (b.spec.selector = selector));
+    const budget = (selector: unknown) =>
+      findings(editObject(addressbook, ['stable'], 'PodDisruptionBudget', 'addressbook-stable', (b) => (b.spec.selector = selector)), 'wiring').map((f) => [f.field, f.message]);
     const name = { 'app.kubernetes.io/name': 'addressbook' };
     // Selects the stable pods: no finding.
-    expect(findings(budget({ matchLabels: name, matchExpressions: [{ key: 'track', operator: 'In', values: ['stable', 'canary'] }] }), 'wiring')).toEqual([]);
-    expect(findings(budget({ matchExpressions: [{ key: 'track', operator: 'Exists' }] }), 'wiring')).toEqual([]);
+    expect(budget({ matchLabels: name, matchExpressions: [{ key: 'track', operator: 'In', values: ['stable', 'canary'] }] })).toEqual([]);
+    expect(budget({ matchExpressions: [{ key: 'track', operator: 'Exists' }] })).toEqual([]);
     // policy/v1: the empty selector selects every pod of the namespace.
-    expect(findings(budget({}), 'wiring')).toEqual([]);
-    expect(findings(budget({ matchLabels: name, matchExpressions: [{ key: 'track', operator: 'NotIn', values: ['stable'] }] }), 'wiring').map(brief)).toEqual([
-      {
-        check: 'wiring',
-        phase: 'stable',
-        object: 'PodDisruptionBudget/addressbook-stable',
-        field: 'spec.selector',
-        message: 'app.kubernetes.io/name=addressbook,track notin (stable) selects no pods in this phase: the budget protects nothing',
-      },
+    expect(budget({})).toEqual([]);
+    expect(budget({ matchLabels: name, matchExpressions: [{ key: 'track', operator: 'NotIn', values: ['stable'] }] })).toEqual([
+      ['spec.selector', 'app.kubernetes.io/name=addressbook,track notin (stable) selects no pods in this phase: the budget protects nothing'],
     ]);
-    expect(findings(budget(undefined), 'wiring').map(brief)).toEqual([
-      {
-        check: 'wiring',
-        phase: 'stable',
-        object: 'PodDisruptionBudget/addressbook-stable',
-        field: 'spec.selector',
-        message: 'missing: a budget without a selector protects no pods',
-      },
-    ]);
+    expect(budget(undefined)).toEqual([['spec.selector', 'missing: a budget without a selector protects no pods']]);
   });
 
   test('a Service whose targetPort names no port of the pods', () => {
