@@ -53,16 +53,14 @@ function duplicates(index: PhaseIndex, add: Add): void {
 }
 
 function budgetWiring(index: PhaseIndex, pdb: K8sObject, add: Add): void {
-  const raw = get(pdb, 'spec', 'selector');
-  const selector = readLabelSelector(raw);
+  const selector = readLabelSelector(get(pdb, 'spec', 'selector'));
   // policy/v1: a missing selector selects no pods; an empty one ({}) every pod of the namespace.
   if (!selector) {
     add(pdb, 'spec.selector', 'missing: a budget without a selector protects no pods');
     return;
   }
-  const pods = index.podsSelectedBy(index.namespaceOf(pdb), selector);
-  if (pods.length > 0) return;
-  const field = get(raw, 'matchExpressions') === undefined ? 'spec.selector.matchLabels' : 'spec.selector';
+  if (index.podsSelectedBy(index.namespaceOf(pdb), selector).length > 0) return;
+  const field = selector.matchExpressions.length === 0 ? 'spec.selector.matchLabels' : 'spec.selector';
   add(pdb, field, `${describeSelector(selector)} selects no pods in this phase: the budget protects nothing`);
 }
 
