@@ -60,6 +60,36 @@ describe('loading releases', () => {
     expect(readError(() => loadPhases([path.join(root, 'bad.yaml'), path.join(root, 'bad.yaml')]))).toMatch(/not valid YAML/);
   });
 
+  test('an alias bomb is unreadable input, named by its file and line, not expanded', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefghi'.split('').map((l, i) => `${l}: &${l} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)];
+    const file = path.join(tree({ 'bomb.yaml': `${cm('a')}---\n${levels.join('\n')}\n` }), 'bomb.yaml');
+    expect(readError(() => loadRelease(file))).toBe(`${file}: line 8: the document expands its aliases more than 100 times, as an alias bomb does: write the repeated parts out`);
+    // A few anchors shared by hand are read as written.
+    const shared = parseDocuments('m.yaml', `${cm('a')}  x: &v "1"\n  y: *v\n`);
+    expect(shared[0].value).toMatchObject({ data: { x: '1', y: '1' } });
+  });
+
+  test('nesting deeper than any manifest is unreadable input: flow, block, and past the parser stack alike', () => {
+    const flow = (n: number) => `a: ${'['.repeat(n)}${']'.repeat(n)}\n`;
+    const block = (n: number) => Array.from({ length: n }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n') + ` x\n`;
+    const root = tree({ 'flow.yaml': `${cm('a')}---\n${flow(100_000)}`, 'block.yaml': block(150), 'stack.yaml': block(3000), 'ok.yaml': `${flow(90)}${block(90).replace(/^k0/, 'b')}`, 'quoted.yaml': `a: "${'['.repeat(500)}"\nb: '{{{'  # [[[\n` });
+    expect(readError(() => loadRelease(path.join(root, 'flow.yaml')))).toBe(`${path.join(root, 'flow.yaml')}: line 8: nesting too deep to read: more than 100 levels of [ and {`);
+    expect(readError(() => loadRelease(path.join(root, 'block.yaml')))).toBe(`${path.join(root, 'block.yaml')}: line 1: nesting too deep to read: the document nests more than 100 levels of maps and lists`);
+    expect(readError(() => loadRelease(path.join(root, 'stack.yaml')))).toMatch(/stack\.yaml: line \d+: nesting too deep to read/);
+    expect(parseDocuments('ok.yaml', fs.readFileSync(path.join(root, 'ok.yaml'), 'utf8'))).toHaveLength(1);
+    expect(parseDocuments('quoted.yaml', fs.readFileSync(path.join(root, 'quoted.yaml'), 'utf8'))[0].value).toEqual({ a: '['.repeat(500), b: '{{{' });
+  });
+
+  test('each document knows the line it starts at, List items theirs', () => {
+    const text = `# comment\n${cm('a')}---\n\n${cm('b')}---\napiVersion: v1\nkind: List\nitems:\n- ${cm('c').replace(/\n(?=.)/g, '\n  ')}- ${cm('d').replace(/\n(?=.)/g, '\n  ')}`;
+    const docs = parseDocuments('m.yaml', text);
+    expect(docs.map((d) => [(d.value as { metadata: { name: string } }).metadata.name, d.line])).toEqual([['a', 2], ['b', 10], ['c', 20], ['d', 26]]);
+    // Documents met before (phases repeat theirs) keep the lines of the file they are read from.
+    const cache = new Map();
+    parseDocuments('x.yaml', cm('b'), cache);
+    expect(parseDocuments('m.yaml', text, cache).map((d) => d.line)).toEqual([2, 10, 20, 26]);
+  });
+
   test('release.json is checked before it is trusted', () => {
     const decl = (extra: object) =>
       JSON.stringify({ apiVersion: 'cdk8s-canary/v1', release: 'shop', pruneSelector: 'a=b', phases: [{ name: 'stable', addresses: [] }], transitions: [], ...extra });

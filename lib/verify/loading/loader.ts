@@ -14,6 +14,8 @@ export class ManifestReadError extends Error {
   constructor(
     public readonly file: string,
     public readonly problem: string,
+    /** Line of the problem in `file`, from 1, when it is known. */
+    public readonly line?: number,
   ) {
     super(`${file}: ${problem}`);
   }
@@ -25,6 +27,11 @@ export interface LoadedDocument {
   readonly file: string;
   /** Position of the document in its file, from 1. */
   readonly index: number;
+  /**
+   * Line of the document's content (of the item, for the items of a `kind: List`) in its file, from 1.
+   * @default - unknown: the document was not read from text
+   */
+  readonly line?: number;
   /** The parsed document: usually a Kubernetes object, but any YAML value as written. */
   readonly value: unknown;
   /**
@@ -160,32 +167,39 @@ export function loadOutput(files: readonly OutputFile[]): LoadedRelease[] {
  * items. Each document is also read as kubectl reads it (YAML 1.1), to find the scalars
  * that need quotes. Documents already met in `cache` (phases repeat most of theirs)
  * are not parsed again.
+ * @throws ManifestReadError for text that is no YAML, an alias bomb or nesting too deep
  */
 export function parseDocuments(file: string, text: string, cache: DocumentCache = new Map()): LoadedDocument[] {
   const out: LoadedDocument[] = [];
+  const lines = new LineIndex(text);
   let index = 0;
-  const add = (parsed: ParsedDocument) => {
+  const add = (parsed: ParsedDocument, chunkStart: number) => {
     index++;
-    const { value, ambiguous } = parsed;
+    const { value, ambiguous, offset, itemOffsets } = parsed;
     if (value === null || value === undefined) return;
     if (isRecord(value) && value.kind === 'List' && Array.isArray(value.items)) {
       value.items.forEach((item, k) => {
         const own = ambiguous.filter((a) => a.path.startsWith(`items[${k}]`)).map((a) => ({ ...a, path: a.path.replace(/^items\[\d+\]\.?/, '') }));
-        out.push({ file, index, value: item, ...(own.length ? { ambiguous: own } : {}) });
+        out.push({ file, index, line: lines.lineAt(chunkStart + (itemOffsets?.[k] ?? offset)), value: item, ...(own.length ? { ambiguous: own } : {}) });
       });
     } else {
-      out.push({ file, index, value, ...(ambiguous.length ? { ambiguous } : {}) });
+      out.push({ file, index, line: lines.lineAt(chunkStart + offset), value, ...(ambiguous.length ? { ambiguous } : {}) });
     }
   };
+  checkFlowNesting(file, text, lines);
   const chunks = splitDocuments(text);
-  const parsed = chunks.map((c) => cache.get(c) ?? parseStream(c));
+  let end = 0;
+  const starts = chunks.map((c) => (end += c.length) - c.length);
+  const parsed = chunks.map((c, i) => cache.get(c) ?? parseStream(file, c, lines.lineAt(starts[i])));
   if (parsed.some((p) => p === undefined)) {
     // An error: parsed again as a whole, so that its line and column are those of the file.
-    (parseStream(text) ?? throwFirstError(file, text)).forEach(add);
+    (parseStream(file, text, 1) ?? throwFirstError(file, text)).forEach((d) => add(d, 0));
     return out;
   }
-  chunks.forEach((c, i) => cache.set(c, parsed[i]!));
-  parsed.forEach((docs) => docs!.forEach(add));
+  chunks.forEach((c, i) => {
+    cache.set(c, parsed[i]!);
+    parsed[i]!.forEach((d) => add(d, starts[i]));
+  });
   return out;
 }
 
@@ -195,7 +209,20 @@ export type DocumentCache = Map<string, readonly ParsedDocument[]>;
 interface ParsedDocument {
   readonly value: unknown;
   readonly ambiguous: readonly AmbiguousScalar[];
+  /** Offset of the document's content in the text parsed. */
+  readonly offset: number;
+  /** Offsets of the items, when the content is a sequence under `items`. */
+  readonly itemOffsets?: readonly number[];
 }
+
+/**
+ * Deeper than any Kubernetes object (a pod template's deepest fields are about fifteen
+ * levels down), and shallow enough for every recursive reader of a document.
+ */
+export const MAX_NESTING = 100;
+
+/** Aliases a document may use: enough for anchors shared by hand, too few for an alias bomb. */
+const MAX_ALIASES = 100;
 
 /**
  * The texts of the documents of a stream, each from its `---` line: a line starting
@@ -206,11 +233,113 @@ function splitDocuments(text: string): string[] {
   return text.split(/^(?=---(?:[ \t\r\n]|$))/m);
 }
 
-/** The documents of a text, or undefined when one has an error. */
-function parseStream(text: string): ParsedDocument[] | undefined {
+/**
+ * The documents of a text (which starts at `firstLine` of its file), or undefined when
+ * one has a syntax error.
+ * @throws ManifestReadError for an alias bomb or nesting too deep
+ */
+function parseStream(file: string, text: string, firstLine: number): ParsedDocument[] | undefined {
   const docs = yaml().parseAllDocuments(text);
-  if (!Array.isArray(docs) || docs.some((d) => d.errors.length)) return undefined;
-  return docs.map((doc) => ({ value: doc.toJS({ maxAliasCount: 100 }), ambiguous: readAsYaml11(doc.contents) }));
+  if (!Array.isArray(docs)) return undefined;
+  const overflow = docs.flatMap((d) => d.errors).find((e) => /call stack/i.test(e.message));
+  if (overflow) throw unreadable(file, overflow.linePos && overflow.linePos[0].line + firstLine - 1, `nesting too deep to read (more than ${MAX_NESTING} levels)`);
+  if (docs.some((d) => d.errors.length)) return undefined;
+  const lines = new LineIndex(text);
+  const lineOf = (offset: number) => lines.lineAt(offset) + firstLine - 1;
+  return docs.map((doc) => {
+    const offset = nodeOffset(doc.contents) ?? doc.range[0];
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    } catch (e) {
+      if (e instanceof RangeError) throw unreadable(file, lineOf(offset), `nesting too deep to read (more than ${MAX_NESTING} levels)`);
+      throw unreadable(file, lineOf(offset), `the document expands its aliases more than ${MAX_ALIASES} times, as an alias bomb does: write the repeated parts out`);
+    }
+    const depth = nestingOf(value);
+    if (depth > MAX_NESTING) throw unreadable(file, lineOf(offset), `nesting too deep to read: the document nests more than ${MAX_NESTING} levels of maps and lists`);
+    const items = yaml().isMap(doc.contents) ? doc.contents.get('items', true) : undefined;
+    const itemOffsets = yaml().isSeq(items) ? items.items.map((item) => nodeOffset(item) ?? offset) : undefined;
+    return { value, ambiguous: readAsYaml11(doc.contents), offset, ...(itemOffsets ? { itemOffsets } : {}) };
+  });
+}
+
+function unreadable(file: string, line: number | undefined, problem: string): ManifestReadError {
+  return new ManifestReadError(file, line ? `line ${line}: ${problem}` : problem, line);
+}
+
+function nodeOffset(node: unknown): number | undefined {
+  const range = (node as { range?: readonly number[] } | null | undefined)?.range;
+  return range?.[0];
+}
+
+/** How many levels of maps and lists a value nests, counted without recursion (shared values are counted where met). */
+function nestingOf(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  let visited = 0;
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_NESTING || ++visited > 1_000_000) break;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/**
+ * Refuses flow collections (`[[[...` or `{{{...`) nested deeper than MAX_NESTING before the
+ * parser sees them: the parser recurses on them and runs out of stack, or of memory. Quoted
+ * scalars and comments are skipped; a bracket inside a plain scalar counts, so the check
+ * errs on the side of reading.
+ */
+function checkFlowNesting(file: string, text: string, lines: LineIndex): void {
+  if (!/[[{]/.test(text)) return;
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") {
+      if (depth > 0 || /[\s:\-,[{]/.test(text[i - 1] ?? ' ')) quote = c;
+    } else if (c === '#' && /\s/.test(text[i - 1] ?? ' ')) {
+      const eol = text.indexOf('\n', i);
+      i = eol < 0 ? text.length : eol;
+    } else if (c === '[' || c === '{') {
+      if (++depth > MAX_NESTING) throw unreadable(file, lines.lineAt(i), `nesting too deep to read: more than ${MAX_NESTING} levels of [ and {`);
+    } else if ((c === ']' || c === '}') && depth > 0) {
+      depth--;
+    } else if (c === '\n' && depth === 0) {
+      quote = '';
+    }
+  }
+}
+
+/** Line numbers of offsets in a text, from 1; the newlines are found on first use. */
+class LineIndex {
+  private starts?: number[];
+
+  constructor(private readonly text: string) {}
+
+  public lineAt(offset: number): number {
+    const starts = (this.starts ??= lineStarts(this.text));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
 }
 
 /**
@@ -262,7 +391,7 @@ function throwFirstError(file: string, text: string): never {
   const error = docs.flatMap((d) => d.errors)[0];
   const pos = error?.linePos?.[0];
   const message = (error?.message ?? 'unreadable').split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-  throw new ManifestReadError(file, `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}not valid YAML: ${message}`);
+  throw new ManifestReadError(file, `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}not valid YAML: ${message}`, pos?.line);
 }
 
 const MAX_DIFFERENCES = 10;
