@@ -1,5 +1,5 @@
 import { DeclaredAddress } from '../../lib/model/release';
-import { brief, deployment, destinationRule, distRelease, Doc, editObject, findings, httpRoute, ingress, phase, release, service, virtualService } from './builders';
+import { brief, deployment, destinationRule, distRelease, Doc, editObject, findings, httpRoute, ingress, phase, plain, release, service, virtualService } from './builders';
 
 const V1 = '1.0.0';
 const V2 = '1.1.0';
@@ -59,10 +59,30 @@ describe('traffic: shares by version equal the declaration', () => {
           check: 'traffic',
           phase: 'canary-10',
           object: 'VirtualService/shop',
+          field: 'spec.http[1].route',
+          message:
+            'weights add up to 90, not 100: Istio 1.15 and later normalise them and send 8/9 (88.9%) to Service/shop subset v1, 1/9 (11.1%) to Service/shop subset v2; older Istio rejects the route',
+        },
+        {
+          check: 'traffic',
+          phase: 'canary-10',
+          object: 'VirtualService/shop',
           field: 'spec.http[1]',
           message: 'every other request sends 8/9 (88.9%) to v1 and 1/9 (11.1%) to v2; declared 9/10 (90%) to v1 and 1/10 (10%) to v2',
         },
       ]);
+    });
+
+    test('weights not adding up to 100 are reported in plain YAML too, with the shares the mesh applies; a lone destination needs none', () => {
+      const plainIstio = (...http: Doc[]) => plain(phase('canary', service('shop', { app: 'shop' }), v1, v2, dr, virtualService('shop', http)));
+      expect(findings(plainIstio(loggedIn, { route: [to('v1', 90), to('v2', 10)] }))).toEqual([]);
+      expect(findings(plainIstio({ route: [to('v1', 60), to('v2', 60)] }), 'traffic').map((f) => `${f.field}: ${f.message}`)).toEqual([
+        'spec.http[0].route: weights add up to 120, not 100: Istio 1.15 and later normalise them and send 1/2 (50%) to Service/shop subset v1, 1/2 (50%) to Service/shop subset v2; older Istio rejects the route',
+      ]);
+      expect(findings(plainIstio({ route: [to('v1', 70), to('v2')] }), 'traffic').map((f) => f.message)).toEqual([
+        'weights add up to 70, not 100: Istio 1.15 and later normalise them and send 1 (100%) to Service/shop subset v1, 0 (0%) to Service/shop subset v2; older Istio rejects the route',
+      ]);
+      expect(findings(plainIstio({ route: [to('v1', 50)] }), 'traffic')).toEqual([]);
     });
 
     test('the conditional route after the default one never matches', () => {

@@ -2,7 +2,7 @@ import { RouteCondition } from '../../model/release';
 import { asArray, asLabels, asNumber, asString, get, isRecord, K8sObject } from '../loading/manifest';
 import { PhaseIndex } from '../loading/phase-index';
 import { Rational } from './rational';
-import { AddressRouting, ComputedRoute, Destination, RoutingProblem, sharesFromWeights } from './route-model';
+import { AddressRouting, ComputedRoute, describeDestination, Destination, RoutingProblem, sharesFromWeights } from './route-model';
 
 /**
  * Istio VirtualService semantics (networking.istio.io, v1alpha3 to v1): `spec.http`
@@ -31,6 +31,8 @@ export function istioRouting(index: PhaseIndex, vs: K8sObject): AddressRouting {
         problems.push({ field: `${field}.route`, message: 'every destination has weight 0, so the route sends requests nowhere' });
       } else {
         destinations = entries.map((e, j) => ({ destination: istioDestination(index, vs, ns, get(e, 'destination'), `${field}.route[${j}].destination`), share: shares[j] }));
+        const sum = weights.reduce((a, b) => a + b, 0);
+        if (entries.length > 1 && sum !== 100) problems.push({ field: `${field}.route`, message: weightsNot100(sum, destinations) });
       }
     }
     const matches = asArray(get(http, 'match'));
@@ -38,6 +40,16 @@ export function istioRouting(index: PhaseIndex, vs: K8sObject): AddressRouting {
     matches.forEach((m, k) => routes.push({ field: `${field}.match[${k}]`, conditions: istioConditions(m), destinations }));
   });
   return { address: vs, tables: [{ label: '', routes }], problems };
+}
+
+/**
+ * Weights that do not add up to 100 (80 + 10) are normalised by Istio 1.15 and later, each
+ * destination receiving weight / sum, and rejected by older Istio (istio/istio#39544):
+ * either way not what the author wrote, so the shares the mesh will really apply are given.
+ */
+function weightsNot100(sum: number, destinations: ComputedRoute['destinations']): string {
+  const shares = destinations.map((d) => `${d.share} (${d.share.toPercent()}) to ${describeDestination(d.destination)}`).join(', ');
+  return `weights add up to ${sum}, not 100: Istio 1.15 and later normalise them and send ${shares}; older Istio rejects the route`;
 }
 
 function istioDestination(index: PhaseIndex, vs: K8sObject, ns: string, raw: unknown, field: string): Destination {
