@@ -4,9 +4,9 @@ import { renderPlanMarkdown } from '../plan/markdown';
 import { renderPlanMermaid } from '../plan/mermaid';
 import { planPath, planPhases, ReleasePlan } from '../plan/plan';
 import { renderPlanJson, renderPlanTable } from '../plan/table';
-import { formatFinding } from '../verify/finding';
-import { loadDeclaration, ManifestReadError } from '../verify/loading/loader';
+import { loadDeclaration, ManifestReadError, releasePaths } from '../verify/loading/loader';
 import { verifyPath, verifyPhases, VerifyResult } from '../verify/verify';
+import { VERIFY_FORMATS, VERIFY_REPORTS, VerifyFormat } from './finding-formats';
 
 /** Where the command writes. */
 export interface CommandOutput {
@@ -17,17 +17,21 @@ export interface CommandOutput {
 }
 
 export const USAGE = `Usage:
-  cdk8s-canary verify [--format text|json] <release...>
-  cdk8s-canary verify --phases [--name <release>] [--format text|json] <phase...>
-  cdk8s-canary plan [--format table|json|mermaid|markdown] <release>
+  cdk8s-canary verify [--format text|github|json] <release...>
+  cdk8s-canary verify --phases [--name <release>] [--format text|github|json] <phase...>
+  cdk8s-canary plan [--format table|json|mermaid|markdown] <release...>
   cdk8s-canary plan --phases [--name <release>] [--format table|json|mermaid|markdown] <phase...>
   cdk8s-canary prune-flags <release>
 
-A <release> is a folder written by cdk8s-canary (release.json and one folder per
+A <release> is the folder \`npm run synth\` writes (dist: every release in it), a
+folder written by cdk8s-canary for one release (release.json and one folder per
 phase), a folder whose sub-folders hold the YAML of each phase (in natural order),
 or a YAML file or folder of YAML files (one phase). With --phases, each argument
 is one phase (a YAML file or folder), applied in the given order.
 
+verify --format github prints GitHub Actions workflow commands (::error file=...,
+line=...::), shown on the lines of the pull request; json prints one JSON object
+per finding (release, phase, object, field, check, message, file, line).
 plan --format mermaid draws the phases as a Mermaid flowchart; markdown gives a
 heading, that diagram and the plan table. prune-flags prints what follows
 \`kubectl apply -f <phase> --prune\` for a folder with a release.json: -l <selector>
@@ -38,7 +42,7 @@ Exit codes: 0 no findings, 1 findings, 2 unreadable input or bad arguments.
 
 /** The formats of each command; the first is the default. */
 const FORMATS: { readonly [command: string]: readonly string[] } = {
-  verify: ['text', 'json'],
+  verify: VERIFY_FORMATS,
   plan: ['table', 'json', 'mermaid', 'markdown'],
   'prune-flags': ['text'],
 };
@@ -92,47 +96,50 @@ function usageError(out: CommandOutput, message: string): number {
 }
 
 function verify(paths: readonly string[], phases: boolean, name: string | undefined, format: string, out: CommandOutput): number {
+  const report = VERIFY_REPORTS[format as VerifyFormat];
   const results: VerifyResult[] = [];
-  const errors: Array<{ path: string; message: string }> = [];
-  const attempt = (label: string, run: () => VerifyResult) => {
+  let unreadable = 0;
+  const attempt = (run: () => VerifyResult) => {
     try {
-      results.push(run());
+      const result = run();
+      results.push(result);
+      for (const f of result.findings) out.stdout(report.finding(f) ?? '');
+      out.stdout(report.summary(result) ?? '');
     } catch (e) {
       if (!(e instanceof ManifestReadError)) throw e;
-      errors.push({ path: label, message: e.message });
+      unreadable++;
+      const { text, stdout } = report.unreadable(e.file, e.message, e.line);
+      (stdout ? out.stdout : out.stderr)(text);
     }
   };
-  if (phases) attempt(paths.join(' '), () => verifyPhases(paths, name));
-  else for (const p of paths) attempt(p, () => verifyPath(p));
-
-  for (const e of errors) out.stderr(`error: cannot read ${e.message}\n`);
-  if (format === 'json') {
-    out.stdout(JSON.stringify({ results, errors }, undefined, 2) + '\n');
-  } else {
-    for (const r of results) {
-      for (const f of r.findings) out.stdout(`${formatFinding(f)}\n`);
-      const summary = `${r.phases.length} phase${r.phases.length === 1 ? '' : 's'}, ${r.transitions.length} transition${r.transitions.length === 1 ? '' : 's'}`;
-      const n = r.findings.length;
-      out.stdout(n ? `✗ ${r.release} (${r.path}): ${n} finding${n === 1 ? '' : 's'} in ${summary}\n` : `✓ ${r.release} (${r.path}): ${summary}, no findings\n`);
-    }
-  }
-  if (errors.length) return 2;
+  if (phases) attempt(() => verifyPhases(paths, name));
+  else for (const p of paths.flatMap(releasePaths)) attempt(() => verifyPath(p));
+  out.stdout(report.end(results));
+  if (unreadable) return 2;
   return results.some((r) => r.findings.length) ? 1 : 0;
 }
 
 function plan(paths: readonly string[], phases: boolean, name: string | undefined, format: string, out: CommandOutput): number {
-  if (!phases && paths.length > 1) return usageError(out, 'plan: give one release (or use --phases to list its phases)');
-  let result: ReleasePlan;
-  try {
-    result = phases ? planPhases(paths, name) : planPath(paths[0]);
-  } catch (e) {
-    if (!(e instanceof ManifestReadError)) throw e;
-    out.stderr(`error: cannot read ${e.message}\n`);
-    return 2;
+  const releases = phases ? [paths] : paths.flatMap(releasePaths).map((p) => [p]);
+  if (format === 'mermaid' && releases.length > 1) return usageError(out, `plan --format mermaid draws one release, not ${releases.length}: give one release folder`);
+  const plans: ReleasePlan[] = [];
+  let unreadable = 0;
+  for (const release of releases) {
+    try {
+      plans.push(phases ? planPhases(release, name) : planPath(release[0]));
+    } catch (e) {
+      if (!(e instanceof ManifestReadError)) throw e;
+      unreadable++;
+      out.stderr(`error: cannot read ${e.message}\n`);
+    }
   }
-  const render = { json: renderPlanJson, mermaid: renderPlanMermaid, markdown: renderPlanMarkdown }[format] ?? renderPlanTable;
-  out.stdout(render(result));
-  return 0;
+  if (format === 'json') {
+    out.stdout(releases.length === 1 ? plans.map(renderPlanJson).join('') : `${JSON.stringify(plans, undefined, 2)}\n`);
+  } else {
+    const render = { mermaid: renderPlanMermaid, markdown: renderPlanMarkdown }[format] ?? renderPlanTable;
+    out.stdout(plans.map(render).join('\n'));
+  }
+  return unreadable ? 2 : 0;
 }
 
 function printPruneFlags(paths: readonly string[], phases: boolean, out: CommandOutput): number {

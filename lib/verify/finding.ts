@@ -23,6 +23,16 @@ export interface Finding {
    * @default - none: the problem is only in `phase`
    */
   readonly alsoIn?: readonly string[];
+  /**
+   * The file the object is written in (release.json for a finding about the declaration).
+   * @default - unknown: the object was not read from a file
+   */
+  readonly file?: string;
+  /**
+   * Line of the object in `file`, from 1.
+   * @default - unknown
+   */
+  readonly line?: number;
 }
 
 /** One line: `<release>/<phase>: <Kind>/<name>: <field>: <problem>`. */

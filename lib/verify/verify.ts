@@ -1,6 +1,7 @@
 import { checkCapacity } from './capacity/capacity';
 import { Finding } from './finding';
 import { LoadedRelease, loadPhases, loadRelease } from './loading/loader';
+import { locateFindings } from './loading/locations';
 import { PhaseIndex } from './loading/phase-index';
 import { checkPolicy } from './policy/policy';
 import { checkSchema } from './schema/schema-findings';
@@ -57,7 +58,7 @@ export function verifyRelease(release: LoadedRelease): VerifyResult {
     path: release.path,
     phases: release.phases.map((p) => p.name),
     transitions: release.transitions,
-    findings: [...mergeRepeated(perPhase), ...findings],
+    findings: locateFindings(release, [...mergeRepeated(perPhase), ...findings]),
   };
 }
 

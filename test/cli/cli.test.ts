@@ -32,6 +32,11 @@ function run(...args: string[]) {
 
 const noStackTrace = (text: string) => expect(text).not.toMatch(/^\s+at /m);
 
+/** Line (from 1) of the first line of a file that starts with `text`. */
+function lineOf(file: string, text: string): number {
+  return fs.readFileSync(path.join(root, file), 'utf8').split('\n').findIndex((l) => l.startsWith(text)) + 1;
+}
+
 describe('cdk8s-canary command', () => {
   test('verify: exit 0 and a summary per release when dist/ is clean', () => {
     const r = spawn('verify', 'dist/addressbook', 'dist/appinfo');
@@ -116,19 +121,79 @@ describe('cdk8s-canary command', () => {
     }
   });
 
-  test('verify --format json: structured findings', () => {
+  test('verify --format json: one object per finding, with the file and line of its object', () => {
     const r = run('verify', '--format', 'json', 'test/fixtures/seeds/semaphore-addressbook');
-    expect(r.code).toBe(1);
-    const { results, errors } = JSON.parse(r.stdout);
-    expect(errors).toEqual([]);
-    expect(results[0].findings).toContainEqual({
-      check: 'wiring',
+    expect([r.code, r.stderr]).toEqual([1, '']);
+    const findings = JSON.parse(r.stdout);
+    expect(r.stdout.split('\n')).toHaveLength(findings.length + 3);
+    expect(findings).toContainEqual({
       release: 'semaphore-addressbook',
       phase: '2-canary',
       object: 'Deployment/addressbook-canary',
       field: 'spec.selector',
+      check: 'wiring',
       message: 'app=addressbook also matches the pods of Deployment/addressbook-stable: controllers with overlapping selectors fight over pods; add a label that tells them apart (e.g. track) to both selectors',
+      file: 'test/fixtures/seeds/semaphore-addressbook/2-canary/addressbook-canary.yml',
+      line: lineOf('test/fixtures/seeds/semaphore-addressbook/2-canary/addressbook-canary.yml', 'apiVersion:'),
     });
+    for (const f of findings) expect(Object.keys(f).slice(0, 6)).toEqual(['release', 'phase', 'object', 'field', 'check', 'message']);
+    expect(run('verify', '--format', 'json', 'dist')).toEqual({ code: 0, stdout: '[]\n', stderr: '' });
+  });
+
+  test('verify --format github: a workflow command per finding, on the file and line of its object', () => {
+    const r = run('verify', '--format', 'github', 'test/fixtures/seeds/semaphore-addressbook');
+    expect(r.code).toBe(1);
+    const file = 'test/fixtures/seeds/semaphore-addressbook/2-canary/addressbook-canary.yml';
+    expect(r.stdout.split('\n')).toContain(
+      `::error file=${file},line=${lineOf(file, 'apiVersion:')},title=cdk8s-canary wiring%3A Deployment/addressbook-canary::semaphore-addressbook/2-canary: Deployment/addressbook-canary: spec.selector: app=addressbook also matches the pods of Deployment/addressbook-stable: controllers with overlapping selectors fight over pods; add a label that tells them apart (e.g. track) to both selectors [wiring]`,
+    );
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.slice(0, -1).every((l) => l.startsWith('::error file=test/fixtures/seeds/semaphore-addressbook/'))).toBe(true);
+    expect(lines[lines.length - 1]).toMatch(/^✗ semaphore-addressbook \(.*\): \d+ findings in 3 phases/);
+    const unreadable = run('verify', '--format', 'github', 'test/fixtures/seeds/istio-sockshop-as-quoted');
+    expect([unreadable.code, unreadable.stderr]).toEqual([2, '']);
+    expect(unreadable.stdout).toBe(
+      '::error file=test/fixtures/seeds/istio-sockshop-as-quoted/2-logged-in-users/virtual-service.yml,line=16,title=cdk8s-canary%3A unreadable input::' +
+        'cannot read test/fixtures/seeds/istio-sockshop-as-quoted/2-logged-in-users/virtual-service.yml: line 16, column 1: not valid YAML: All mapping items must start at the same column\n',
+    );
+  });
+
+  test('verify and plan take the output folder itself: every release under it, one summary line each and one exit code', () => {
+    const releases = fs.readdirSync(path.join(root, 'dist')).filter((d) => fs.existsSync(path.join(root, 'dist', d, 'release.json'))).sort();
+    const clean = spawn('verify', 'dist');
+    expect([clean.code, clean.stderr]).toEqual([0, '']);
+    expect(clean.stdout.trimEnd().split('\n').map((l) => l.match(/^✓ (\S+) \(dist\/\1\): \d+ phases?, \d+ transitions?, no findings$/)?.[1])).toEqual(releases);
+    expect(run('verify', 'dist/').stdout).toBe(clean.stdout.replace(/\(dist\//g, '(dist/'));
+    expect(run('plan', 'dist').stdout).toBe(releases.map((name) => renderPlanTable(planPath(path.join('dist', name)))).join('\n'));
+    expect(JSON.parse(run('plan', '--format', 'json', 'dist').stdout).map((p: { release: string }) => p.release)).toEqual(releases);
+    expect(run('plan', '--format', 'mermaid', 'dist').stderr).toMatch(/^error: plan --format mermaid draws one release, not \d+: give one release folder/);
+
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-output-'));
+    try {
+      fs.cpSync(path.join(root, 'dist'), copy, { recursive: true });
+      const manifest = path.join(copy, 'appinfo', 'stable', 'manifest.yaml');
+      fs.writeFileSync(manifest, fs.readFileSync(manifest, 'utf8').replace('allowPrivilegeEscalation: false', 'allowPrivilegeEscalation: true'));
+      const r = run('verify', copy);
+      expect(r.code).toBe(1);
+      expect(r.stdout.split('\n').filter((l) => /^[✓✗]/.test(l))).toHaveLength(releases.length);
+      expect(r.stdout).toMatch(/\n✗ appinfo \(.*appinfo\): \d+ findings? in 5 phases, 5 transitions\n/);
+      fs.writeFileSync(path.join(copy, 'seamless', 'release.json'), '{');
+      const broken = run('verify', copy);
+      expect(broken.code).toBe(2);
+      expect(broken.stderr).toMatch(/^error: cannot read .*seamless\/release\.json: not valid JSON/);
+      expect(broken.stdout.split('\n').filter((l) => /^[✓✗]/.test(l))).toHaveLength(releases.length - 1);
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-empty-'));
+    fs.mkdirSync(path.join(empty, 'notes'));
+    expect(run('verify', empty)).toEqual({ code: 2, stdout: '', stderr: `error: cannot read ${empty}: no release.json, no YAML files and no sub-folders with YAML files\n` });
+    fs.rmSync(empty, { recursive: true, force: true });
+  });
+
+  test('npm run verify is verify of the whole output folder', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+    expect(pkg.scripts.verify).toBe('node tools/run.js lib/cli/main.ts verify dist');
   });
 
   test('verify --phases: files or folders as the phases of one release, in order', () => {
@@ -141,11 +206,10 @@ describe('cdk8s-canary command', () => {
   test('bad arguments: exit 2 with the usage', () => {
     const r = run('verify', '--format', 'xml', 'dist/addressbook');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^error: verify: --format must be text or json, not "xml"\n\nUsage:/);
+    expect(r.stderr).toMatch(/^error: verify: --format must be text, github or json, not "xml"\n\nUsage:/);
     expect(run('plan', '--format', 'svg', 'dist/addressbook').stderr).toMatch(/^error: plan: --format must be table, json, mermaid or markdown, not "svg"/);
     expect(run('deploy').stderr).toMatch(/^error: unknown command "deploy"/);
     expect(run('verify', '--bogus', 'x').code).toBe(2);
-    expect(run('plan', 'dist/addressbook', 'dist/appinfo').stderr).toMatch(/^error: plan: give one release/);
     expect([run().code, run('--help').code]).toEqual([2, 0]);
     noStackTrace(r.stderr);
   });

@@ -97,15 +97,28 @@ export function loadRelease(input: string): LoadedRelease {
   if (declaration) return declaredRelease(input, declaration);
   const files = yamlFiles(input);
   if (files.length) return plainRelease(name, input, [readPhase(name, files)]);
-  const dirs = fs
-    .readdirSync(input, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
-    .map((d) => d.name)
-    .sort(naturalCompare)
-    .filter((d) => yamlFiles(path.join(input, d)).length > 0);
+  const dirs = subFolders(input).filter((d) => yamlFiles(path.join(input, d)).length > 0);
   if (!dirs.length) throw new ManifestReadError(input, 'no release.json, no YAML files and no sub-folders with YAML files');
   const cache: DocumentCache = new Map();
   return plainRelease(name, input, dirs.map((d) => readPhase(d, yamlFiles(path.join(input, d)), cache)));
+}
+
+/**
+ * The releases a path stands for: the release folders of an output folder (the folder
+ * `npm run synth` writes, whose sub-folders hold a release.json each), in natural order of
+ * their names; the path itself for anything else (a release folder, YAML files, a missing
+ * path), which loadRelease reads or explains.
+ */
+export function releasePaths(input: string): string[] {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(input);
+  } catch {
+    return [input];
+  }
+  if (!stat.isDirectory() || fs.existsSync(path.join(input, 'release.json')) || yamlFiles(input).length) return [input];
+  const releases = subFolders(input).filter((d) => fs.existsSync(path.join(input, d, 'release.json')));
+  return releases.length ? releases.map((d) => path.join(input, d)) : [input];
 }
 
 /**
@@ -497,6 +510,15 @@ function yamlFiles(dir: string): string[] {
     .readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isFile() && YAML_FILE.test(d.name) && d.name !== 'release.json')
     .map((d) => path.join(dir, d.name))
+    .sort(naturalCompare);
+}
+
+/** Names of the sub-folders of a folder, hidden ones left out, in natural order. */
+function subFolders(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
+    .map((d) => d.name)
     .sort(naturalCompare);
 }
 
