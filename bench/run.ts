@@ -5,7 +5,8 @@
  * is missed.
  *
  *   npm run bench [-- --ns 100,1000,3000 --runs 3 --workloads canary,gateway --no-synth]
- *   npm run bench -- --workloads ''   (the synth and module-loading tables only)
+ *   npm run bench -- --workloads ''   (the synth, verify and module-loading tables only)
+ *   npm run bench -- --workloads '' --no-synth   (the verify table only)
  */
 import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
@@ -33,6 +34,8 @@ const TARGETS = {
   synthMs: 500,
   /** `npm run synth` / `ts-node main.ts`. */
   synthVsTsNode: 0.25,
+  /** `npm run verify` (every release of dist/) from a cold process. */
+  verifyMs: 1000,
 };
 
 /** Pairs of back-to-back runs (N=1000, N=3000) of (a) for the growth figure. */
@@ -51,16 +54,18 @@ interface Options {
   runs: number;
   workloads: Workload[];
   synth: boolean;
+  verify: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { ns: [100, 1000, 3000], runs: 3, workloads: ['canary', 'gateway'], synth: true };
+  const o: Options = { ns: [100, 1000, 3000], runs: 3, workloads: ['canary', 'gateway'], synth: true, verify: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--ns') o.ns = argv[++i].split(',').map(Number);
     else if (a === '--runs') o.runs = Number(argv[++i]);
     else if (a === '--workloads') o.workloads = argv[++i].split(',').filter(Boolean) as Workload[];
     else if (a === '--no-synth') o.synth = false;
+    else if (a === '--no-verify') o.verify = false;
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -329,6 +334,33 @@ function benchSynth(runs: number): void {
   }
 }
 
+/**
+ * `cdk8s-canary verify` of the committed dist/ from a cold process, as a pipeline runs it
+ * after the synth: the output folder, the release folders one by one (`dist/*`), and the
+ * GitHub format, whose locations cost a lookup per finding.
+ */
+function benchVerify(runs: number): void {
+  console.log('\n## `cdk8s-canary verify` of dist/ from a cold process\n');
+  const releases = fs.readdirSync(path.join(ROOT, 'dist')).filter((d) => fs.existsSync(path.join(ROOT, 'dist', d, 'release.json'))).map((d) => `dist/${d}`);
+  const cli = [RUN, 'lib/cli/main.ts', 'verify'];
+  const runners: Array<[label: string, cmd: string, args: string[]]> = [
+    ['`npm run verify` (verify dist)', 'npm', ['run', '--silent', 'verify']],
+    ['node tools/run.js lib/cli/main.ts verify dist', process.execPath, [...cli, 'dist']],
+    [`node tools/run.js lib/cli/main.ts verify dist/* (${releases.length} folders)`, process.execPath, [...cli, ...releases]],
+    ['node tools/run.js lib/cli/main.ts verify --format github dist', process.execPath, [...cli, '--format', 'github', 'dist']],
+  ];
+  const times: number[][] = runners.map(() => []);
+  // Interleaved, as the synth runners.
+  for (let i = 0; i < runs; i++) runners.forEach(([, cmd, args], j) => times[j].push(timeCommand(cmd, args, process.env)));
+  const med = times.map(median);
+  console.log(`| command | median of ${runs} | fastest |`);
+  console.log('|---|--:|--:|');
+  runners.forEach(([label], j) => console.log(`| ${label} | ${fmtMs(med[j])} | ${fmtMs(Math.min(...times[j]))} |`));
+  console.log('');
+  target(med[0] <= TARGETS.verifyMs, `npm run verify: ${fmtMs(med[0])} ≤ ${TARGETS.verifyMs} ms`);
+  target(med[2] <= TARGETS.verifyMs, `verify dist/*: ${fmtMs(med[2])} ≤ ${TARGETS.verifyMs} ms`);
+}
+
 /** Module loading, each in a fresh process. */
 function benchModuleLoad(runs: number): void {
   console.log('\n## Loading packages with plain require() (fresh process, median)\n');
@@ -364,8 +396,9 @@ function main(): void {
   if (o.synth) {
     benchAppSynth();
     benchSynth(9);
-    benchModuleLoad(9);
   }
+  if (o.verify) benchVerify(9);
+  if (o.synth) benchModuleLoad(9);
   console.log(`\nbenchmark took ${((Date.now() - started) / 1000).toFixed(0)} s`);
   if (failures.length) {
     console.log(`\n${failures.length} target${failures.length > 1 ? 's' : ''} missed:\n${failures.map((f) => `  ✗ ${f}`).join('\n')}`);
