@@ -2,24 +2,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
 import type * as YAML from 'yaml';
-import { DEFAULT_PRUNE_ALLOWLIST, isAllowlistEntry } from '../../model/prune-allowlist';
 import { DeclaredRelease } from '../../model/release';
 import type { OutputFile } from '../../write/synthesize';
+import { parseDeclaration } from './declaration';
 import { isRecord, K8sObject } from './manifest';
+import { ManifestReadError } from './read-error';
 import { formatPath } from '../schema/schema-issue';
 
-/** Input that cannot be read at all: a missing path, broken YAML, an invalid release.json. */
-export class ManifestReadError extends Error {
-  public readonly name = 'ManifestReadError';
-  constructor(
-    public readonly file: string,
-    public readonly problem: string,
-    /** Line of the problem in `file`, from 1, when it is known. */
-    public readonly line?: number,
-  ) {
-    super(`${file}: ${problem}`);
-  }
-}
+export { ManifestReadError } from './read-error';
 
 /** One YAML document as read, valid object or not (the schema check reports the invalid ones). */
 export interface LoadedDocument {
@@ -445,64 +435,10 @@ function plainRelease(name: string, source: string, phases: LoadedPhase[]): Load
   return { name, path: source, phases, transitions };
 }
 
-/** Reads release.json and checks the parts the verifier relies on. */
 /** The declaration in a folder's `release.json`; undefined when it has none. */
 function declarationIn(folder: string): DeclaredRelease | undefined {
   const file = path.join(folder, 'release.json');
   return fs.existsSync(file) ? parseDeclaration(file, readText(file)) : undefined;
-}
-
-function parseDeclaration(file: string, text: string): DeclaredRelease {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new ManifestReadError(file, `not valid JSON: ${(e as Error).message}`);
-  }
-  const bad = (what: string): never => {
-    throw new ManifestReadError(file, `not a release declaration: ${what}`);
-  };
-  if (!isRecord(value)) return bad('expected a JSON object');
-  if (value.apiVersion !== 'cdk8s-canary/v1') bad(`apiVersion is ${JSON.stringify(value.apiVersion)}, expected "cdk8s-canary/v1"`);
-  if (typeof value.release !== 'string' || !value.release) bad('"release" must be a non-empty string');
-  if (!Array.isArray(value.phases) || !value.phases.length) return bad('"phases" must be a non-empty list');
-  const names = new Set<string>();
-  value.phases.forEach((p: unknown, i: number) => {
-    if (!isRecord(p) || typeof p.name !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(p.name)) bad(`phases[${i}].name must be a folder name`);
-    const phase = p as { name: string; addresses?: unknown };
-    if (names.has(phase.name)) bad(`phases[${i}].name "${phase.name}" is used twice`);
-    names.add(phase.name);
-    if (!Array.isArray(phase.addresses)) bad(`phases[${i}].addresses must be a list`);
-    (phase.addresses as unknown[]).forEach((a, j) => {
-      const at = `phases[${i}].addresses[${j}]`;
-      if (!isRecord(a) || typeof a.name !== 'string') bad(`${at}.name must be a string`);
-      const addr = a as { minAvailable?: unknown; routes?: unknown };
-      if (typeof addr.minAvailable !== 'number') bad(`${at}.minAvailable must be a number`);
-      if (!Array.isArray(addr.routes)) bad(`${at}.routes must be a list`);
-      (addr.routes as unknown[]).forEach((r, k) => {
-        if (!isRecord(r) || !Array.isArray(r.conditions) || !Array.isArray(r.backends)) bad(`${at}.routes[${k}] must have "conditions" and "backends" lists`);
-        (r as { backends: unknown[] }).backends.forEach((b, l) => {
-          if (!isRecord(b) || typeof b.version !== 'string' || !Number.isInteger(b.weight) || (b.weight as number) < 0) {
-            bad(`${at}.routes[${k}].backends[${l}] must have a "version" and a whole "weight" ≥ 0`);
-          }
-        });
-      });
-    });
-  });
-  if (!Array.isArray(value.transitions)) return bad('"transitions" must be a list');
-  value.transitions.forEach((t: unknown, i: number) => {
-    if (!Array.isArray(t) || t.length !== 2 || !names.has(t[0]) || !names.has(t[1])) bad(`transitions[${i}] must be a pair of declared phase names`);
-  });
-  if (value.pruneSelector !== undefined && typeof value.pruneSelector !== 'string') bad('"pruneSelector" must be a string');
-  if (value.pruneAllowlist === undefined) {
-    // Written before releases declared their allowlist: pruned with kubectl's default list.
-    return { ...value, pruneAllowlist: DEFAULT_PRUNE_ALLOWLIST } as unknown as DeclaredRelease;
-  }
-  if (!Array.isArray(value.pruneAllowlist)) bad('"pruneAllowlist" must be a list');
-  (value.pruneAllowlist as unknown[]).forEach((entry, i) => {
-    if (!isAllowlistEntry(entry)) bad(`pruneAllowlist[${i}] must be a group/version/Kind, e.g. apps/v1/Deployment or core/v1/Service`);
-  });
-  return value as unknown as DeclaredRelease;
 }
 
 function yamlFiles(dir: string): string[] {
