@@ -467,12 +467,24 @@ function statOrFail(input: string): fs.Stats {
 }
 
 function readText(file: string): string {
+  let bytes: Buffer;
   try {
-    return fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch (e) {
     throw new ManifestReadError(file, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  // YAML and JSON are text: a NUL byte or bytes that are no UTF-8 mean a binary file (an
+  // image, an archive) among the manifests, which no YAML reading makes sense of.
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) throw new ManifestReadError(file, `not a text file: a NUL byte at byte ${nul + 1}`);
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new ManifestReadError(file, 'not a text file: bytes that are not UTF-8');
+  }
 }
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** A release's or a phase's name: its folder's, or its file's without .yaml. */
 function nameOf(input: string): string {
