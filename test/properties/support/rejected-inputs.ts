@@ -6,25 +6,28 @@ import { CanaryApp, ReleaseConfigError, ReleaseInputs, renderApp } from '../../.
 import { SPECS } from '../arbitraries';
 import { memoryApp, SEED } from './properties';
 
+/** The page that lists the rejected inputs, written whole by `scripts/rejected-inputs.ts --write`. */
+export const REJECTED_INPUTS_PAGE = 'docs/rejected-inputs.md';
+
 /**
- * The "Rejected input" section of the README, generated from the invalid classes of
+ * The "Rejected input" page of the documentation, generated from the invalid classes of
  * the property tests (one example of each, with a fixed seed) and from the checks made
  * at synthesis, so that the list and its messages cannot drift from the code.
  */
-export function rejectedInputsSection(): string {
+export function rejectedInputsPage(): string {
   const lines = [
-    '## Rejected input',
+    '# Rejected input',
     '',
     'Each input below stops synthesis before anything is written, with exit code 1 and one line:',
     '`error: <construct path>: <field>: <value> is invalid; expected <expected>`. The tables are generated from the',
-    'property tests (`npx ts-node --transpile-only scripts/rejected-inputs.ts --write`); `expected` is quoted from a',
+    'property tests (`node tools/run.js scripts/rejected-inputs.ts --write`); `expected` is quoted from a',
     'generated example, so counts and names in it are that example\'s.',
     '',
   ];
   // Classes shared by several constructs are listed under the first; the others name where they apply.
   const listed = new Map<string, string>();
   for (const spec of SPECS) {
-    lines.push(`### ${spec.name}`, '', '| input | field | expected |', '| --- | --- | --- |');
+    lines.push(`## ${spec.name}`, '', '| input | field | expected |', '| --- | --- | --- |');
     const mentioned = new Set<string>();
     for (const cls of spec.invalid) {
       const first = cls.shared && listed.get(cls.shared.group);
@@ -52,7 +55,7 @@ export function rejectedInputsSection(): string {
     }
     lines.push('');
   }
-  lines.push('### At synthesis and from release inputs', '', '| input | message |', '| --- | --- |');
+  lines.push('## At synthesis and from release inputs', '', '| input | message |', '| --- | --- |');
   for (const [title, message] of synthesisRejections()) lines.push(`| ${cell(title)} | ${cell(message)} |`);
   lines.push('');
   return lines.join('\n');
