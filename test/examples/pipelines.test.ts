@@ -1,4 +1,6 @@
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { ReleaseInputs } from '../../lib';
@@ -54,6 +56,21 @@ function variableValues(doc: unknown, name: string): string[] {
   return out;
 }
 
+/**
+ * Each `npx cdk8s-canary <subcommand> [--format <f>] <path...>` of a line: a subcommand the
+ * command has, a format it takes, and paths that are release folders of dist/ or dist/ itself.
+ */
+function expectKnownCliCalls(line: string): void {
+  for (const [, call] of line.matchAll(new RegExp(`\\bnpx ${CLI} ([^>|;&]+)`, 'g'))) {
+    const [sub, ...args] = call.trim().split(/\s+/);
+    const format = args[0] === '--format' ? args[1] : undefined;
+    const paths = format ? args.slice(2) : args;
+    expect(Object.keys(CLI_SUBCOMMANDS)).toContain(format ? `${sub} --format ${format}` : sub);
+    expect(paths.length).toBeGreaterThan(0);
+    for (const p of paths) expect({ p, release: p === 'dist' || fs.existsSync(path.join(repo, p, 'release.json')) }).toEqual({ p, release: true });
+  }
+}
+
 const release = (name: string) => JSON.parse(fs.readFileSync(path.join(dist, name, 'release.json'), 'utf8'));
 const files = yamlFiles(folder);
 
@@ -80,13 +97,8 @@ describe.each(files.map((f) => [path.relative(folder, f), f]))('%s', (_name, fil
     }
   });
 
-  test(`runs only ${CLI} subcommands that exist, on release folders of dist/`, () => {
-    for (const l of lines) {
-      for (const [, sub, arg] of l.matchAll(new RegExp(`\\bnpx ${CLI} (\\S+) (\\S+)`, 'g'))) {
-        expect(Object.keys(CLI_SUBCOMMANDS)).toContain(sub);
-        expect(fs.existsSync(path.join(repo, arg, 'release.json'))).toBe(true);
-      }
-    }
+  test(`runs only ${CLI} subcommands that exist, on release folders of dist/ or dist/ itself`, () => {
+    for (const l of lines) expectKnownCliCalls(l);
   });
 
   test('every dist/ path it names exists, or a pipeline of the folder writes it', () => {
@@ -165,4 +177,156 @@ test('every Semaphore promotion names a pipeline file of the folder', () => {
     const doc = parseAllDocuments(fs.readFileSync(f, 'utf8'))[0].toJS();
     for (const p of doc.promotions ?? []) expect(fs.existsSync(path.join(semaphore, p.pipeline_file))).toBe(true);
   }
+});
+
+describe('GitOps: Argo CD and Flux commit the phase instead of applying it', () => {
+  const gitops = path.join(repo, 'examples/gitops');
+  const mover = path.join(gitops, 'move-phase.sh');
+  const docs = yamlFiles(gitops).map((f) => ({ file: path.relative(gitops, f), docs: parseAllDocuments(fs.readFileSync(f, 'utf8')) }));
+  const objects = docs.filter((d) => !d.file.endsWith('github-actions.yml')).map((d) => ({ file: d.file, o: d.docs[0].toJS() }));
+  const workflows = docs.filter((d) => d.file.endsWith('github-actions.yml')).map((d) => ({ file: d.file, lines: commands(d.docs[0].toJS()) }));
+  /** The phase folder an Application or Kustomization points at, relative to the repository. */
+  const pathOf = (o: { kind: string; spec: { path: string; source?: { path: string } } }) => (o.kind === 'Application' ? o.spec.source!.path : o.spec.path.replace(/^\.\//, ''));
+
+  test('every file is one valid YAML document; a workflow for each tool', () => {
+    for (const d of docs) expect({ file: d.file, count: d.docs.length, errors: d.docs[0].errors }).toEqual({ file: d.file, count: 1, errors: [] });
+    expect(workflows.map((w) => w.file).sort()).toEqual(['argocd/github-actions.yml', 'flux/github-actions.yml']);
+  });
+
+  test('an Application or Kustomization per release, named after it, pointing at a phase folder of dist/, pruning its own objects', () => {
+    const releases = objects.filter(({ o }) => o.kind === 'Kustomization' || (o.kind === 'Application' && o.metadata.name !== 'releases'));
+    expect(releases.map(({ file }) => file).sort()).toEqual(['argocd/apps/addressbook.yaml', 'argocd/apps/sockshop-istio.yaml', 'flux/addressbook.yaml']);
+    for (const { file, o } of releases) {
+      const phase = pathOf(o);
+      expect({ file, phase }).toEqual({ file, phase: expect.stringMatching(new RegExp(`^dist/${o.metadata.name}/[a-z0-9-]+$`)) });
+      expect(release(o.metadata.name).phases.map((p: { name: string }) => p.name)).toContain(path.basename(phase));
+      if (o.kind === 'Application') {
+        expect(o.spec.syncPolicy.automated.prune).toBe(true);
+        expect(o.spec.syncPolicy.syncOptions).toContain('PruneLast=true');
+      } else {
+        expect([o.spec.prune, o.spec.wait, o.spec.sourceRef]).toEqual([true, true, { kind: 'GitRepository', name: 'shop' }]);
+      }
+    }
+    const root = objects.find(({ o }) => o.metadata.name === 'releases')!.o;
+    expect(path.join(repo, root.spec.source.path)).toBe(path.join(gitops, 'argocd/apps'));
+    expect(objects.find(({ o }) => o.kind === 'GitRepository')?.o.metadata.name).toBe('shop');
+  });
+
+  describe.each(workflows.map((w) => [w.file, w.lines]))('%s', (file, lines) => {
+    const tool = file.split('/')[0];
+    const moves = lines
+      .map((l) => l.match(/^examples\/gitops\/move-phase\.sh "\$APP" addressbook ([a-z0-9-]+)(.*)$/))
+      .filter((m): m is RegExpMatchArray => m !== null)
+      .map((m) => ({ phase: m[1], options: m[2].trim() }));
+
+    test('runs only npm scripts the package has and known subcommands, and verifies in the GitHub format', () => {
+      for (const l of lines.filter((x) => !x.includes('kubectl exec'))) {
+        for (const [, script] of l.matchAll(/\bnpm run ([\w:-]+)/g)) expect(Object.keys(pkg.scripts)).toContain(script);
+        expectKnownCliCalls(l);
+      }
+      expect(lines).toContain('npx cdk8s-canary verify --format github dist');
+      expect(lines.some((l) => l.startsWith('kubectl apply'))).toBe(false);
+    });
+
+    test('moves the release along the transitions of release.json: dark, canary-33, promote, or rollback; then back to stable', () => {
+      const decl = release('addressbook');
+      const declared = new Set(decl.transitions.map(([a, b]: [string, string]) => `${a}→${b}`));
+      const app = objects.find((o) => o.file === `${tool}/${tool === 'argocd' ? 'apps/' : ''}addressbook.yaml`)!.o;
+      let at = path.basename(pathOf(app));
+      const visited: string[] = [];
+      for (const m of moves) {
+        if (m.options === '--next-release') {
+          expect(['promote', 'rollback']).toContain(at);
+          at = m.phase;
+          continue;
+        }
+        if (m.phase !== at) {
+          // The promote and rollback jobs both start from canary-33.
+          const from = m.phase === 'rollback' ? 'canary-33' : at;
+          expect(declared).toContain(`${from}→${m.phase}`);
+        }
+        visited.push(m.phase);
+        at = m.phase;
+      }
+      expect([...new Set(visited.filter((p) => p !== 'rollback'))]).toEqual(['dark', 'canary-33', 'promote']);
+      expect(visited).toContain('rollback');
+      expect(moves.filter((m) => m.options === '--next-release').map((m) => m.phase)).toEqual(['stable', 'stable']);
+      if (tool === 'flux') {
+        // Flux prunes before its health checks: each phase is committed without pruning first, and pruned once healthy.
+        const phases = moves.filter((m) => m.options !== '--next-release');
+        for (let i = 0; i < phases.length; i += 2) expect([phases[i], phases[i + 1]]).toEqual([{ phase: phases[i].phase, options: '--no-prune' }, { phase: phases[i].phase, options: '' }]);
+        expect(lines.filter((l) => l.startsWith('flux reconcile'))).toHaveLength(phases.length);
+      } else {
+        expect(moves.every((m) => m.options !== '--no-prune')).toBe(true);
+        expect(lines.filter((l) => l.startsWith('argocd app sync'))).toHaveLength(moves.length - 2);
+      }
+    });
+  });
+
+  /** A clone of a repository holding dist/addressbook and the GitOps files, with a remote to push to. */
+  function repository(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-'));
+    execFileSync('git', ['init', '-q', '--bare', path.join(dir, 'remote.git')]);
+    fs.mkdirSync(path.join(dir, 'work'));
+    fs.cpSync(path.join(dist, 'addressbook'), path.join(dir, 'work/dist/addressbook'), { recursive: true });
+    fs.cpSync(gitops, path.join(dir, 'work/examples/gitops'), { recursive: true });
+    const inWork = (...args: string[]) => execFileSync('git', args, { cwd: path.join(dir, 'work'), encoding: 'utf8' });
+    inWork('init', '-q', '-b', 'main');
+    inWork('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'empty');
+    inWork('remote', 'add', 'origin', path.join(dir, 'remote.git'));
+    inWork('push', '-q', '-u', 'origin', 'main');
+    return path.join(dir, 'work');
+  }
+
+  function move(work: string, file: string, ...args: string[]) {
+    const r = spawnSync('bash', [mover, file, 'addressbook', ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+    return { code: r.status, stderr: r.stderr, text: fs.readFileSync(path.join(work, file), 'utf8') };
+  }
+
+  const withTools = ['git', 'jq'].every((t) => spawnSync('which', [t]).status === 0) ? test : test.skip;
+  if (withTools === test.skip) process.stderr.write('SKIPPED: move-phase.sh tests need git and jq on the PATH\n');
+
+  withTools('move-phase.sh commits a declared transition and pushes it; refuses any other', () => {
+    const work = repository();
+    try {
+      const app = 'examples/gitops/argocd/apps/addressbook.yaml';
+      const before = fs.readFileSync(path.join(work, app), 'utf8');
+      const skip = move(work, app, 'promote');
+      expect([skip.code, skip.stderr, skip.text]).toEqual([1, 'move-phase: addressbook: stable → promote is not a transition of dist/addressbook/release.json\n', before]);
+      expect(move(work, app, 'nowhere')).toMatchObject({ code: 2, stderr: 'move-phase: dist/addressbook/nowhere: no such phase\n' });
+      const dark = move(work, app, 'dark');
+      expect([dark.code, dark.stderr]).toEqual([0, '']);
+      expect(dark.text).toBe(before.replace('path: dist/addressbook/stable', 'path: dist/addressbook/dark'));
+      const log = execFileSync('git', ['log', '--format=%s', 'origin/main'], { cwd: work, encoding: 'utf8' });
+      expect(log.split('\n')[0]).toBe('addressbook: stable → dark');
+      expect(execFileSync('git', ['show', '--name-only', '--format=', 'origin/main'], { cwd: work, encoding: 'utf8' })).toContain('dist/addressbook/release.json');
+      expect(move(work, app, 'stable', '--next-release')).toMatchObject({ code: 2 });
+      for (const phase of ['canary-33', 'rollback']) expect(move(work, app, phase).code).toBe(0);
+      expect(move(work, app, 'stable', '--next-release').text).toContain('path: dist/addressbook/stable\n');
+
+      const kustomization = 'examples/gitops/flux/addressbook.yaml';
+      const held = move(work, kustomization, 'dark', '--no-prune');
+      expect(held.text).toMatch(/\n {2}path: \.\/dist\/addressbook\/dark\n[^]*\n {2}prune: false\n/);
+      expect(move(work, kustomization, 'dark').text).toMatch(/\n {2}prune: true\n/);
+    } finally {
+      fs.rmSync(path.dirname(work), { recursive: true, force: true });
+    }
+  });
+
+  test('what promote and rollback leave running is the stable phase of the next release, byte for byte', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'next-release-'));
+    try {
+      const decl = release('addressbook');
+      expect(decl.transitions).toEqual(expect.arrayContaining([['canary-33', 'promote'], ['canary-33', 'rollback']]));
+      const image = (phase: string) => fs.readFileSync(path.join(dist, 'addressbook', phase, 'manifest.yaml'), 'utf8').match(/image: (\S+)/g)!;
+      const canary = image('dark').find((i) => !image('stable').includes(i))!.slice('image: '.length);
+      const r = spawnSync(process.execPath, ['tools/run.js', 'main.ts'], { cwd: repo, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: out, ADDRESSBOOK_STABLE_IMAGE: canary, ADDRESSBOOK_CANARY_IMAGE: 'docker.io/acme/addressbook:9.9.9' } });
+      expect([r.status, r.stderr]).toEqual([0, '']);
+      const text = (dir: string, phase: string) => fs.readFileSync(path.join(dir, 'addressbook', phase, 'manifest.yaml'), 'utf8');
+      expect(text(out, 'stable')).toBe(text(dist, 'promote'));
+      expect(text(dist, 'stable')).toBe(text(dist, 'rollback'));
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
 });

@@ -7,6 +7,7 @@ export const CLI = 'cdk8s-canary';
  */
 export const CLI_SUBCOMMANDS: { readonly [name: string]: (releaseDir: string) => string[] } = {
   verify: (dir) => ['verify', dir],
+  'verify --format github': (dir) => ['verify', '--format', 'github', dir],
   plan: (dir) => ['plan', dir],
   'plan --format mermaid': (dir) => ['plan', '--format', 'mermaid', dir],
   'plan --format markdown': (dir) => ['plan', '--format', 'markdown', dir],
