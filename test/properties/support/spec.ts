@@ -24,7 +24,7 @@ export interface ConstructSpec<P> {
 
 /** A kind of invalid input: the construct must throw a ReleaseConfigError for `field`. */
 export interface InvalidClass<P> {
-  /** What is wrong, as listed in the README's "Rejected input". */
+  /** What is wrong, as listed in docs/rejected-inputs.md. */
   readonly title: string;
   /** The field the error names, relative to the construct (`ports[0].name`). */
   readonly field: string;
@@ -32,7 +32,7 @@ export interface InvalidClass<P> {
   readonly expected: RegExp;
   readonly cases: fc.Arbitrary<Case<P>>;
   /**
-   * Classes shared by several constructs (the container options): the README lists them
+   * Classes shared by several constructs (the container options): docs/rejected-inputs.md lists them
    * once, and for the other constructs says where they sit in the props.
    * @default - the construct's own
    */
