@@ -297,7 +297,11 @@ function nestingOf(value: unknown): number {
  * errs on the side of reading.
  */
 function checkFlowNesting(file: string, text: string, lines: LineIndex): void {
-  if (!/[[{]/.test(text)) return;
+  // Fewer brackets than the limit cannot nest past it: most manifests end here.
+  const bracket = /[[{]/g;
+  let brackets = 0;
+  while (brackets <= MAX_NESTING && bracket.exec(text)) brackets++;
+  if (brackets <= MAX_NESTING) return;
   let depth = 0;
   let quote = '';
   for (let i = 0; i < text.length; i++) {
