@@ -150,6 +150,9 @@ describe('cdk8s-canary command', () => {
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines.slice(0, -1).every((l) => l.startsWith('::error file=test/fixtures/seeds/semaphore-addressbook/'))).toBe(true);
     expect(lines[lines.length - 1]).toMatch(/^✗ semaphore-addressbook \(.*\): \d+ findings in 3 phases/);
+    // The example of docs/verify.md is this output.
+    const documented = fs.readFileSync(path.join(root, 'docs/verify.md'), 'utf8').match(/```\n(::error [^\n]*\n✗ [^\n]*\n)```/)?.[1];
+    for (const line of documented!.trimEnd().split('\n')) expect(lines).toContain(line);
     const unreadable = run('verify', '--format', 'github', 'test/fixtures/seeds/istio-sockshop-as-quoted');
     expect([unreadable.code, unreadable.stderr]).toEqual([2, '']);
     expect(unreadable.stdout).toBe(
