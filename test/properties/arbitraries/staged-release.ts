@@ -158,7 +158,6 @@ export const stagedReleaseInvalids: InvalidClass<StagedReleaseProps>[] = [
   b('misspelt tier option', 'backend.replica', /a property of TierProps: did you mean "replicas"\?/, () => ({ backend: as({ replica: 3 }) })),
   b('backendUrlVariable on the backend tier', 'backend.backendUrlVariable', /a property of TierProps: /, () => ({ backend: as({ backendUrlVariable: 'DB_URL' }) })),
   b('tier name not a DNS-1035 label of at most 56 characters', 'frontend.name', /DNS-1035 label of at most 56 characters \(it begins the names of its Services\)/, () => any('Web', '9web', 'web_ui', '', 'x'.repeat(57), 5, null).map((name) => ({ frontend: { name } }))),
-  b('tier named smoke-test', 'backend.name', /a name other than "smoke-test", the name label of the smoke-test Job's pod/, () => ({ backend: { name: 'smoke-test' } })),
   b('one name for both tiers', 'backend.name', /a tier name other than the frontend's/, () => fc.option(dns1035Label(10).filter((n) => n !== 'smoke-test'), { nil: undefined }).map((name) => ({ frontend: { name }, backend: { name: name ?? 'frontend' } }))),
   b('tier replicas not an integer from 1 to 10000', 'frontend.replicas', /integer from 1 to 10000/, () => any(0, -1, 2.5, '3', null, 10001).map((replicas) => ({ frontend: { replicas } }))),
   b('smoke replicas not an integer from 1 to 10000', 'backend.smokeReplicas', /integer from 1 to 10000/, () => any(0, 1.5, '1', null, 10001).map((smokeReplicas) => ({ backend: { smokeReplicas } }))),
