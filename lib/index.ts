@@ -16,7 +16,6 @@ export * from './model/gateway-plan';
 export * from './render/env-value';
 export * from './render/probe';
 export * from './render/gate';
-export { GateAnnotations } from './render/gate-job';
 export * from './model/gate-names';
 export * from './render/container-options';
 export * from './render/workload';

@@ -1,8 +1,8 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { GateAnnotations } from '../render/gate-job';
-import { loadDeclaration, loadPhases } from '../verify/loader';
-import { K8sObject } from '../verify/manifest';
+import { GateAnnotations } from '../model/gate-names';
+import { loadDeclaration, loadPhases } from '../verify/loading/loader';
+import { K8sObject } from '../verify/loading/manifest';
 
 /** A gate Job of a phase, as `cdk8s-canary gate` waits for it. */
 export interface PhaseGateJob {

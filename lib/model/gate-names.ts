@@ -1,3 +1,11 @@
+/** Annotations that mark a Job as a gate, read by `cdk8s-canary gate`, `plan` and `verify`. */
+export const GateAnnotations = {
+  /** `http`, `prometheus` or `job`. */
+  KIND: 'cdk8s-canary.io/gate',
+  /** The versions under test, comma-separated (`1.1.0`, `frontend=v2,backend=v2`): each is in the Job's name. */
+  VERSIONS: 'cdk8s-canary.io/versions-under-test',
+} as const;
+
 import { versionNameSuffix } from './image';
 
 /** A version under test: a gate Job's name holds `<of>-<version>` (or the version alone). */

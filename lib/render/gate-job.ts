@@ -6,19 +6,11 @@ import { Labels, releaseLabels } from '../model/labels';
 import { Limits } from '../model/limits';
 import { checkPromQL, GateCondition, parseCondition, thresholdCondition } from '../model/promql';
 import { DeclaredGate } from '../model/release';
-import { formatVersions, gateJobName, VersionUnderTest } from '../model/gate-names';
+import { formatVersions, GateAnnotations, gateJobName, VersionUnderTest } from '../model/gate-names';
 import { Gate, GateJobOptions, GateKind, GateTimingOptions, HttpGateOptions, JobGateOptions, PrometheusGateOptions } from './gate';
 import { HTTP_GATE_SCRIPT, PROMETHEUS_GATE_SCRIPT } from './gate-scripts';
 import { k8s } from './k8s';
 import { resolveResources } from './pod-blueprint';
-
-/** Annotations that mark a Job as a gate, read by `cdk8s-canary gate`, `plan` and `verify`. */
-export const GateAnnotations = {
-  /** `http`, `prometheus` or `job`. */
-  KIND: 'cdk8s-canary.io/gate',
-  /** The versions under test, comma-separated (`1.1.0`, `frontend=v2,backend=v2`): each is in the Job's name. */
-  VERSIONS: 'cdk8s-canary.io/versions-under-test',
-} as const;
 
 /** Value of `app.kubernetes.io/component` on every gate Job and its pod. */
 export const GATE_COMPONENT = 'gate';
@@ -139,7 +131,7 @@ export function resolveGate(check: Checks, field: string, gate: unknown, ctx: Ga
     { name: 'FAILURE_LIMIT', value: String(timing.failureLimit) },
     { name: 'TIMEOUT', value: String(timing.timeoutSeconds) },
   ];
-  const head = { name, job: jobName, versions: formatVersions(ctx.versions) };
+  const versions = formatVersions(ctx.versions);
 
   if (gate.kind === 'http') {
     const h = o as HttpGateOptions;
@@ -150,7 +142,7 @@ export function resolveGate(check: Checks, field: string, gate: unknown, ctx: Ga
     const expectBody = h.expectBody === undefined ? '' : fill(check, at('expectBody'), nonEmptyText(check, at('expectBody'), h.expectBody), values);
     const url = `http://${target.service}:${target.port}${path}`;
     return {
-      declared: { ...head, kind: 'http', target: url, ...timing, activeDeadlineSeconds, expectStatus: expectStatus ? Number(expectStatus) : undefined, expectBody: expectBody || undefined },
+      declared: { name, job: jobName, kind: 'http', versions, target: url, ...timing, activeDeadlineSeconds, expectStatus: expectStatus ? Number(expectStatus) : undefined, expectBody: expectBody || undefined },
       image,
       runAsUser,
       resources,
@@ -168,7 +160,7 @@ export function resolveGate(check: Checks, field: string, gate: unknown, ctx: Ga
   }
   const condition: GateCondition = p.successCondition !== undefined ? parseCondition(check, at('successCondition'), p.successCondition) : thresholdCondition(check, at('threshold'), p.threshold);
   return {
-    declared: { ...head, kind: 'prometheus', target: address, ...timing, activeDeadlineSeconds, query, successCondition: condition.text },
+    declared: { name, job: jobName, kind: 'prometheus', versions, target: address, ...timing, activeDeadlineSeconds, query, successCondition: condition.text },
     image,
     runAsUser,
     resources,

@@ -36,14 +36,14 @@ const LOOP = [
  * and the body contains $EXPECT_BODY.
  */
 export const HTTP_GATE_SCRIPT = [
+  "NL=\"$(printf '\\nx')\"; NL=\"${NL%x}\"",
   'measure() {',
   '  if ! answer="$(curl --silent --show-error --max-time "$TIMEOUT" --write-out "\\n%{http_code}" "$URL" 2>&1)"; then',
   '    detail="no answer from $URL: $answer"; return 2',
   '  fi',
-  '  status="${answer##*"',
-  '"}"',
-  '  body="${answer%"',
-  '"*}"',
+  // curl writes the status on a line of its own after the body.
+  '  status="${answer##*"$NL"}"',
+  '  body="${answer%"$NL"*}"',
   '  if [ -n "$EXPECT_STATUS" ]; then',
   '    if [ "$status" != "$EXPECT_STATUS" ]; then detail="status $status, expected $EXPECT_STATUS"; return 1; fi',
   '  else',
