@@ -109,7 +109,7 @@ export function resolveSmokeTest(check: Checks, field: string, given?: SmokeTest
   }
   const image = parseImage(check, `${field}.image`, orDefault(o.image, 'curlimages/curl:8.11.1')).reference;
   const attempts = check.integer(`${field}.attempts`, orDefault(o.attempts, 24), 1, MAX_ATTEMPTS);
-  const intervalSeconds = check.integer(`${field}.intervalSeconds`, orDefault(o.intervalSeconds, 5), 0, Limits.MAX_SECONDS);
+  const intervalSeconds = check.integer(`${field}.intervalSeconds`, orDefault(o.intervalSeconds, 5), 1, Limits.MAX_SECONDS);
   const requestTimeoutSeconds = check.integer(`${field}.requestTimeoutSeconds`, orDefault(o.requestTimeoutSeconds, 5), 1, Limits.MAX_SECONDS);
   const needed = attempts * (intervalSeconds + requestTimeoutSeconds);
   // The deadline of every gate: the attempts, and a minute to schedule the pod and pull its image.

@@ -64,7 +64,7 @@ const smokeTest: fc.Arbitrary<SmokeTestOptions> = fc
       image: pinnedImage(),
       runAsUser: fc.integer({ min: 1, max: 2147483647 }),
       attempts: fc.integer({ min: 1, max: 60 }),
-      intervalSeconds: fc.integer({ min: 0, max: 30 }),
+      intervalSeconds: fc.integer({ min: 1, max: 30 }),
       requestTimeoutSeconds: fc.integer({ min: 1, max: 30 }),
       backoffLimit: fc.integer({ min: 0, max: 6 }),
       extraDeadline: fc.option(fc.integer({ min: 0, max: 600 }), { nil: undefined }),
