@@ -196,8 +196,8 @@ export class StagedRelease extends PhasedRelease {
       });
       new ActiveStage(chart, 'active', stage(phase.active));
       if (phase.smoke) new SmokeStage(chart, 'smoke', stage(phase.smoke));
-      // The versions under test: the smoke stage's, else the active stage's.
-      const tested = phase.smoke ?? phase.active;
+      // The versions under test: the smoke stage's while it runs (it has no Service at zero pods), else the active stage's.
+      const tested = phase.smoke && phase.smoke.replicas > 0 ? phase.smoke : phase.active;
       const testedBackend = phase.backends.find((b) => b.name === tested.backend)!;
       const own = phase.smokeTest && phase.smoke
         ? [{

@@ -1,7 +1,9 @@
 import * as fc from 'fast-check';
 import { CleanupMode, ContainerOptions, EnvValue, FrontendTierProps, ServiceType, SmokeTestOptions, StagedRelease, StagedReleaseProps, StageStrategy, StageVersionProps, TierProps } from '../../../lib';
 import { Case, ConstructSpec, InvalidClass, invalid } from '../support/spec';
+import { Construct } from 'constructs';
 import { containerOptionClasses, containerOptions } from './container-options';
+import { gateInvalids, withValidGates } from './gates';
 import { any, dns1035Label, dnsLabel, dropUndefined, labelValue, MAYBE_SECRET, pinnedImage, quantity, repository, some, without } from './primitives';
 
 /**
@@ -81,7 +83,7 @@ const smokeTest: fc.Arbitrary<SmokeTestOptions> = fc
   });
 
 /** Valid StagedRelease inputs. */
-export const validStagedRelease: fc.Arbitrary<Case<StagedReleaseProps>> = fc
+const ungatedStagedRelease: fc.Arbitrary<Case<StagedReleaseProps>> = fc
   .record({
     id: dns1035Label(30),
     name: fc.option(dnsLabel(40), { nil: undefined }),
@@ -115,6 +117,10 @@ export const validStagedRelease: fc.Arbitrary<Case<StagedReleaseProps>> = fc
     };
     return { id: r.id, props: dropUndefined(props) };
   });
+
+const buildStagedRelease = (scope: Construct, c: Case<StagedReleaseProps>) => new StagedRelease(scope, c.id, c.props);
+/** Valid StagedRelease inputs, gates on some phases of some of them. */
+export const validStagedRelease: fc.Arbitrary<Case<StagedReleaseProps>> = withValidGates(ungatedStagedRelease, buildStagedRelease);
 
 /** A small valid StagedRelease to break in one place: the seed's tiers, versions v1 and v2. */
 const base: fc.Arbitrary<Case<StagedReleaseProps>> = fc
@@ -204,6 +210,6 @@ export const stagedReleaseInvalids: InvalidClass<StagedReleaseProps>[] = [
 export const stagedReleaseSpec: ConstructSpec<StagedReleaseProps> = {
   name: 'StagedRelease',
   valid: validStagedRelease,
-  invalid: stagedReleaseInvalids,
-  build: (scope, c) => new StagedRelease(scope, c.id, c.props),
+  invalid: [...stagedReleaseInvalids, ...gateInvalids(ungatedStagedRelease, buildStagedRelease, 'smoke')],
+  build: buildStagedRelease,
 };
