@@ -99,7 +99,7 @@ export function gateInvalids<P>(valid: fc.Arbitrary<Case<P>>, build: (scope: App
     make('gate on a phase that does not exist', 'gates.no-such-phase', /the name of a phase of the release/, () => as<Partial<P>>({ gates: { 'no-such-phase': [Gate.http()] } })),
     make('gate not made with Gate.http, Gate.prometheus or Gate.job', at, /a gate made with Gate.http\(\), Gate.prometheus\(\) or Gate.job\(\)/, () => any({ path: '/' }, 'http', null).map(on)),
     make('PromQL query empty or unbalanced', `${at}.query`, /a non-empty PromQL query|a query with balanced brackets|string literal/, () => any('', '  ', 'sum(rate(x[5m])', 'x{a="b"]', 'sum(x))', 'x{a="b}').map((q) => on(prometheus({ query: q })))),
-    make('gate count or interval of 0', `${at}.count`, /an integer from 1 to 1000/, () => any(0, -1, 1.5, '3', 1001).map((count) => on(Gate.http({ count })))),
+    make('gate count not an integer from 1 to 1000', `${at}.count`, /an integer from 1 to 1000/, () => any(0, -1, 1.5, '3', 1001).map((count) => on(Gate.http({ count })))),
     make('gate interval not an integer from 1 to 3600', `${at}.intervalSeconds`, /an integer from 1 to 3600/, () => any(0, -5, 0.5, 3601).map((intervalSeconds) => on(prometheus({ intervalSeconds })))),
     make('failureLimit not below count', `${at}.failureLimit`, /an integer from 0 to/, () => fc.integer({ min: 1, max: 20 }).map((count) => on(Gate.http({ count, failureLimit: count })))),
     make('HTTP gate on a port its Service lacks', `${at}.port`, /a port of the Service/, () => on(Gate.http({ port: 'no-such-port' }))),
