@@ -14,15 +14,15 @@ export type GateKind = 'http' | 'prometheus' | 'job';
  * counts as failed, so a gate never passes for lack of data.
  */
 export interface GateTimingOptions {
-  /** Measurements at most. */
+  /** Measurements at most. @default 1 (http), 5 (prometheus) */
   readonly count?: number;
-  /** Seconds between two measurements. */
+  /** Seconds between two measurements. @default 5 (http), 60 (prometheus) */
   readonly intervalSeconds?: number;
   /** Seconds before the first measurement. @default 0 */
   readonly initialDelaySeconds?: number;
-  /** Measurements that may fail (or get no answer) while the gate still passes; less than count. */
+  /** Measurements that may fail (or get no answer) while the gate still passes; less than count. @default 0 */
   readonly failureLimit?: number;
-  /** Seconds one measurement (one HTTP request or query) may take. @default 5 */
+  /** Seconds one measurement (one HTTP request or query) may take. @default 5 (http), 10 (prometheus) */
   readonly timeoutSeconds?: number;
 }
 
