@@ -133,14 +133,8 @@ function verify(paths: readonly string[], phases: boolean, name: string | undefi
 
 function plan(paths: readonly string[], phases: boolean, name: string | undefined, format: string, out: CommandOutput): number {
   if (!phases && paths.length > 1) return usageError(out, 'plan: give one release (or use --phases to list its phases)');
-  let result: ReleasePlan;
-  try {
-    result = phases ? planPhases(paths, name) : planPath(paths[0]);
-  } catch (e) {
-    if (!(e instanceof ManifestReadError)) throw e;
-    out.stderr(`error: cannot read ${e.message}\n`);
-    return 2;
-  }
+  const result = readInput(out, (): ReleasePlan => (phases ? planPhases(paths, name) : planPath(paths[0])));
+  if (!result) return 2;
   const render = { json: renderPlanJson, mermaid: renderPlanMermaid, markdown: renderPlanMarkdown }[format] ?? renderPlanTable;
   out.stdout(render(result));
   return 0;
@@ -148,14 +142,9 @@ function plan(paths: readonly string[], phases: boolean, name: string | undefine
 
 function printPruneFlags(paths: readonly string[], phases: boolean, out: CommandOutput): number {
   if (phases || paths.length !== 1) return usageError(out, 'prune-flags: give one release folder written by cdk8s-canary');
-  let decl;
-  try {
-    decl = loadDeclaration(paths[0]);
-  } catch (e) {
-    if (!(e instanceof ManifestReadError)) throw e;
-    out.stderr(`error: cannot read ${e.message}\n`);
-    return 2;
-  }
+  const read = readInput(out, () => ({ decl: loadDeclaration(paths[0]) }));
+  if (!read) return 2;
+  const decl = read.decl;
   if (!decl) {
     out.stderr(`error: ${paths[0]}: no release.json: the prune selector and the kinds to prune are declared there; give a folder written by cdk8s-canary\n`);
     return 2;
@@ -166,18 +155,23 @@ function printPruneFlags(paths: readonly string[], phases: boolean, out: Command
 
 function gate(paths: readonly string[], phases: boolean, print: boolean, out: CommandOutput): number {
   if (phases || paths.length !== 1) return usageError(out, 'gate: give one phase folder, e.g. dist/addressbook/dark');
-  let found;
-  try {
-    found = phaseGateJobs(paths[0]);
-  } catch (e) {
-    if (!(e instanceof ManifestReadError)) throw e;
-    out.stderr(`error: cannot read ${e.message}\n`);
-    return 2;
-  }
+  const found = readInput(out, () => phaseGateJobs(paths[0]));
+  if (!found) return 2;
   const script = gateScript(found.release, found.phase, found.jobs);
   if (print) {
     out.stdout(script);
     return 0;
   }
   return runGateScript(script);
+}
+
+/** Runs `read`; input it cannot read becomes one line on stderr and undefined (the caller exits 2). */
+function readInput<T>(out: CommandOutput, read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (e) {
+    if (!(e instanceof ManifestReadError)) throw e;
+    out.stderr(`error: cannot read ${e.message}\n`);
+    return undefined;
+  }
 }
