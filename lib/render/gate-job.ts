@@ -85,45 +85,28 @@ const DEFAULT_NAMES: { readonly [K in GateKind]: string } = { http: 'smoke', pro
 export function resolveGate(check: Checks, field: string, gate: unknown, ctx: GateContext): ResolvedGate {
   if (!Gate.isGate(gate)) return check.fail(field, gate, 'a gate made with Gate.http(), Gate.prometheus() or Gate.job()');
   const o = check.object(field, gate.options, 'the options of the gate') as GateJobOptions;
-  const at = (f: string) => join(field, f);
   check.knownKeys(field, o, gate.kind === 'http' ? HTTP_KEYS : gate.kind === 'prometheus' ? PROMETHEUS_KEYS : CUSTOM_JOB_KEYS, { http: 'HttpGateOptions', prometheus: 'PrometheusGateOptions', job: 'JobGateOptions' }[gate.kind]);
+  const at = (f: string) => join(field, f);
   const name = check.dnsLabel(at('name'), orDefault(o.name, DEFAULT_NAMES[gate.kind]), 40);
   const jobName = gateJobName(ctx.prefix, name, ctx.phase, ctx.versions);
   if (!isDnsLabel(jobName)) {
     check.fail(at('name'), name, `a shorter gate name: the Job "${jobName}" (name, phase and versions under test) must be a DNS label of at most 63 characters`);
   }
-  const image = parseImage(check, at('image'), orDefault(o.image, gate.kind === 'job' ? undefined : DEFAULT_IMAGE)).reference;
-  const runAsUser = check.integer(at('runAsUser'), orDefault(o.runAsUser, gate.kind === 'job' ? 65532 : 100), 1);
-  const resources = resolveResources(check, at('resources'), o.resources, { requests: { cpu: '10m', memory: '16Mi' }, memoryLimit: '32Mi' });
-  const base = { release: ctx.release, namespace: ctx.namespace ?? '', phase: ctx.phase, ...ctx.placeholders };
-
-  if (gate.kind === 'job') {
-    const j = o as JobGateOptions;
-    const values = { ...base, version: ctx.versions.map((v) => v.version).join(',') };
-    const command = check.strings(at('command'), j.command).map((c, i) => fill(check, at(`command[${i}]`), c, values));
-    if (command.length === 0) check.fail(at('command'), j.command, 'a non-empty command, e.g. ["/bin/run-checks", "--target", "{{release}}"]');
-    const env = j.env === undefined ? {} : check.object(at('env'), j.env, 'an object of variable names and string values');
-    const userEnv = Object.entries(env).map(([k, v]) => {
-      check.envName(at(`env.${k}`), k);
-      if (k.startsWith('GATE_')) check.fail(at(`env.${k}`), k, 'a name not starting with GATE_, which the gate sets itself');
-      if (typeof v !== 'string') check.fail(at(`env.${k}`), v, 'a string');
-      return { name: k, value: fill(check, at(`env.${k}`), v, values) };
-    });
-    const activeDeadlineSeconds = check.integer(at('activeDeadlineSeconds'), orDefault(j.activeDeadlineSeconds, 600), 1, 24 * Limits.MAX_SECONDS);
-    return {
-      declared: { name, job: jobName, kind: 'job', versions: formatVersions(ctx.versions), activeDeadlineSeconds },
-      image,
-      runAsUser,
-      resources,
-      command,
-      env: [...gateEnv(ctx), ...userEnv],
-      backoffLimit: 0,
-    };
-  }
+  const pod: GatePod = {
+    image: parseImage(check, at('image'), orDefault(o.image, gate.kind === 'job' ? undefined : DEFAULT_IMAGE)).reference,
+    runAsUser: check.integer(at('runAsUser'), orDefault(o.runAsUser, gate.kind === 'job' ? 65532 : 100), 1),
+    resources: resolveResources(check, at('resources'), o.resources, { requests: { cpu: '10m', memory: '16Mi' }, memoryLimit: '32Mi' }),
+    backoffLimit: 0,
+  };
+  const head = { name, job: jobName, versions: formatVersions(ctx.versions) };
+  const values = { release: ctx.release, namespace: ctx.namespace ?? '', phase: ctx.phase, ...ctx.placeholders, version: ctx.versions.map((v) => v.version).join(',') };
+  if (gate.kind === 'job') return resolveJobGate(check, field, o as JobGateOptions, ctx, head, pod, values);
 
   const timing = resolveTiming(check, field, o as GateTimingOptions, TIMING_DEFAULTS[gate.kind]);
-  const activeDeadlineSeconds = timing.initialDelaySeconds + timing.count * (timing.intervalSeconds + timing.timeoutSeconds) + DEADLINE_MARGIN;
-  const values = { ...base, interval: `${timing.intervalSeconds}s`, version: ctx.versions.map((v) => v.version).join(',') };
+  const measured = {
+    ...timing,
+    activeDeadlineSeconds: timing.initialDelaySeconds + timing.count * (timing.intervalSeconds + timing.timeoutSeconds) + DEADLINE_MARGIN,
+  };
   const timingEnv = [
     { name: 'COUNT', value: String(timing.count) },
     { name: 'INTERVAL', value: String(timing.intervalSeconds) },
@@ -131,43 +114,63 @@ export function resolveGate(check: Checks, field: string, gate: unknown, ctx: Ga
     { name: 'FAILURE_LIMIT', value: String(timing.failureLimit) },
     { name: 'TIMEOUT', value: String(timing.timeoutSeconds) },
   ];
-  const versions = formatVersions(ctx.versions);
-
+  const withInterval = { ...values, interval: `${timing.intervalSeconds}s` };
   if (gate.kind === 'http') {
-    const h = o as HttpGateOptions;
-    const target = httpTarget(check, field, h, ctx);
-    const path = orDefault(h.path, '/');
-    if (typeof path !== 'string' || !URL_PATH.test(path)) check.fail(at('path'), path, "an absolute URL path such as '/' or '/version'");
-    const expectStatus = h.expectStatus === undefined ? '' : String(check.integer(at('expectStatus'), h.expectStatus, 100, 599));
-    const expectBody = h.expectBody === undefined ? '' : fill(check, at('expectBody'), nonEmptyText(check, at('expectBody'), h.expectBody), values);
-    const url = `http://${target.service}:${target.port}${path}`;
+    const h = resolveHttp(check, field, o as HttpGateOptions, ctx, withInterval);
     return {
-      declared: { name, job: jobName, kind: 'http', versions, target: url, ...timing, activeDeadlineSeconds, expectStatus: expectStatus ? Number(expectStatus) : undefined, expectBody: expectBody || undefined },
-      image,
-      runAsUser,
-      resources,
+      ...pod,
+      declared: { name, job: jobName, kind: 'http', versions: head.versions, target: h.url, ...measured, expectStatus: h.expectStatus ? Number(h.expectStatus) : undefined, expectBody: h.expectBody || undefined },
       command: ['/bin/sh', '-c', HTTP_GATE_SCRIPT],
-      env: [...gateEnv(ctx), { name: 'URL', value: url }, { name: 'EXPECT_STATUS', value: expectStatus }, { name: 'EXPECT_BODY', value: expectBody }, ...timingEnv],
-      backoffLimit: 0,
+      env: [...gateEnv(ctx), { name: 'URL', value: h.url }, { name: 'EXPECT_STATUS', value: h.expectStatus }, { name: 'EXPECT_BODY', value: h.expectBody }, ...timingEnv],
     };
   }
+  const q = resolvePrometheus(check, field, o as PrometheusGateOptions, withInterval);
+  return {
+    ...pod,
+    declared: { name, job: jobName, kind: 'prometheus', versions: head.versions, target: q.address, ...measured, query: q.query, successCondition: q.condition.text },
+    command: ['/bin/sh', '-c', PROMETHEUS_GATE_SCRIPT],
+    env: [...gateEnv(ctx), { name: 'ADDRESS', value: q.address }, { name: 'QUERY', value: q.query }, { name: 'CONDITION', value: q.condition.text }, { name: 'AWK_CONDITION', value: q.condition.awk }, ...timingEnv],
+  };
+}
 
-  const p = o as PrometheusGateOptions;
+/** What every gate's pod runs as. */
+type GatePod = Pick<ResolvedGate, 'image' | 'runAsUser' | 'resources' | 'backoffLimit'>;
+type Values = { readonly [name: string]: string };
+
+function resolveJobGate(check: Checks, field: string, j: JobGateOptions, ctx: GateContext, head: { name: string; job: string; versions: string }, pod: GatePod, values: Values): ResolvedGate {
+  const at = (f: string) => join(field, f);
+  const command = check.strings(at('command'), j.command).map((c, i) => fill(check, at(`command[${i}]`), c, values));
+  if (command.length === 0) check.fail(at('command'), j.command, 'a non-empty command, e.g. ["/bin/run-checks", "--target", "{{release}}"]');
+  const env = j.env === undefined ? {} : check.object(at('env'), j.env, 'an object of variable names and string values');
+  const userEnv = Object.entries(env).map(([k, v]) => {
+    check.envName(at(`env.${k}`), k);
+    if (k.startsWith('GATE_')) check.fail(at(`env.${k}`), k, 'a name not starting with GATE_, which the gate sets itself');
+    if (typeof v !== 'string') check.fail(at(`env.${k}`), v, 'a string');
+    return { name: k, value: fill(check, at(`env.${k}`), v, values) };
+  });
+  const activeDeadlineSeconds = check.integer(at('activeDeadlineSeconds'), orDefault(j.activeDeadlineSeconds, 600), 1, 24 * Limits.MAX_SECONDS);
+  return { ...pod, declared: { name: head.name, job: head.job, kind: 'job', versions: head.versions, activeDeadlineSeconds }, command, env: [...gateEnv(ctx), ...userEnv] };
+}
+
+function resolveHttp(check: Checks, field: string, h: HttpGateOptions, ctx: GateContext, values: Values): { url: string; expectStatus: string; expectBody: string } {
+  const at = (f: string) => join(field, f);
+  const target = httpTarget(check, field, h, ctx);
+  const path = orDefault(h.path, '/');
+  if (typeof path !== 'string' || !URL_PATH.test(path)) check.fail(at('path'), path, "an absolute URL path such as '/' or '/version'");
+  const expectStatus = h.expectStatus === undefined ? '' : String(check.integer(at('expectStatus'), h.expectStatus, 100, 599));
+  const expectBody = h.expectBody === undefined ? '' : fill(check, at('expectBody'), nonEmptyText(check, at('expectBody'), h.expectBody), values);
+  return { url: `http://${target.service}:${target.port}${path}`, expectStatus, expectBody };
+}
+
+function resolvePrometheus(check: Checks, field: string, p: PrometheusGateOptions, values: Values): { address: string; query: string; condition: GateCondition } {
+  const at = (f: string) => join(field, f);
   const address = prometheusAddress(check, at('address'), p.address);
   const query = fill(check, at('query'), checkPromQL(check, at('query'), p.query), values);
   if ((p.successCondition === undefined) === (p.threshold === undefined)) {
     check.fail(at('successCondition'), p.successCondition, 'either a successCondition such as "result < 0.01" or a threshold such as { max: 0.01 }, not both and not neither');
   }
-  const condition: GateCondition = p.successCondition !== undefined ? parseCondition(check, at('successCondition'), p.successCondition) : thresholdCondition(check, at('threshold'), p.threshold);
-  return {
-    declared: { name, job: jobName, kind: 'prometheus', versions, target: address, ...timing, activeDeadlineSeconds, query, successCondition: condition.text },
-    image,
-    runAsUser,
-    resources,
-    command: ['/bin/sh', '-c', PROMETHEUS_GATE_SCRIPT],
-    env: [...gateEnv(ctx), { name: 'ADDRESS', value: address }, { name: 'QUERY', value: query }, { name: 'CONDITION', value: condition.text }, { name: 'AWK_CONDITION', value: condition.awk }, ...timingEnv],
-    backoffLimit: 0,
-  };
+  const condition = p.successCondition !== undefined ? parseCondition(check, at('successCondition'), p.successCondition) : thresholdCondition(check, at('threshold'), p.threshold);
+  return { address, query, condition };
 }
 
 /** Variables every gate's container gets: a custom Job reads them, the scripts print them. */
