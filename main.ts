@@ -5,6 +5,7 @@ import {
   CapacityMode,
   CleanupMode,
   EnvValue,
+  Gate,
   Gateway,
   GatewayPhase,
   IstioApiVersion,
@@ -40,6 +41,22 @@ export function defineReleases(app: App, inputs: ReleaseInputs = ReleaseInputs.l
     env: Object.fromEntries(
       ['DB_HOST', 'DB_PORT', 'DB_SCHEMA', 'DB_USER', 'DB_PASSWORD', 'DB_SSL'].map((key) => [key, EnvValue.fromSecret('db-params', key)]),
     ),
+    // The pipeline's "test the canary" step as gates: in dark, the canary answers /ready
+    // through its preview Service (addressbook-canary:80) within two minutes; in canary-33,
+    // its share of 5xx answers stays under 1% over five minutes (one bad minute tolerated).
+    gates: {
+      dark: [Gate.http({ path: '/ready', expectStatus: 200, count: 24, failureLimit: 23 })],
+      'canary-33': [
+        Gate.prometheus({
+          address: PROMETHEUS,
+          query: errorRatio('http_requests_total', 'app_kubernetes_io_name="addressbook",app_kubernetes_io_version="{{canaryVersion}}"', 'code=~"5.."'),
+          successCondition: 'result < 0.01',
+          count: 5,
+          intervalSeconds: 60,
+          failureLimit: 1,
+        }),
+      ],
+    },
   });
 
   // appinfo: 3 stable pods keep serving and one canary comes on top (1/(n+1) = 25%).
@@ -133,6 +150,17 @@ export function defineReleases(app: App, inputs: ReleaseInputs = ReleaseInputs.l
   // with Istio (sockshop-istio, namespace production), once with the Gateway API
   // (sockshop-gateway-api, in a namespace of its own since it renders the same objects).
   // The Istio objects are named as in the use case: VirtualService sockshop, Gateway sockshop-gateway.
+  // Gates: each phase that sends v2 requests waits for an analysis of v2's 5xx share (the
+  // front-end's request_duration_seconds histogram); with the Gateway API, v2-dark is first
+  // smoke-tested through v2's own Service. Istio renders no Service that selects v2 alone
+  // while it is dark, so that variant has no smoke test.
+  const analysis = Gate.prometheus({
+    address: PROMETHEUS,
+    query: errorRatio('request_duration_seconds_count', 'namespace="{{namespace}}",version="{{version}}"', 'status_code=~"5.."'),
+    successCondition: 'result < 0.05',
+    count: 3,
+    intervalSeconds: 60,
+  });
   const sockshop = (release: string) => ({
     name: 'front-end',
     namespace: 'production',
@@ -143,15 +171,26 @@ export function defineReleases(app: App, inputs: ReleaseInputs = ReleaseInputs.l
     },
     phases: sockshopPhases,
   });
+  const analysed = { 'canary-10': [analysis], 'v2-logged-in': [analysis], 'v2-chrome': [analysis] };
   new Gateway(app, 'sockshop-istio', {
     ...sockshop('sockshop-istio'),
     provider: Traffic.istio({ apiVersion: IstioApiVersion.V1, routeName: 'sockshop', ingress: { gatewayName: 'sockshop-gateway', hosts: ['*'] } }),
+    gates: analysed,
   });
   new Gateway(app, 'sockshop-gateway-api', {
     ...sockshop('sockshop-gateway-api'),
     namespace: 'production-gateway-api',
     provider: Traffic.gatewayApi({ parentRefs: [{ name: 'sockshop-gateway' }] }),
+    gates: { 'v2-dark': [Gate.http({ path: '/', count: 24, failureLimit: 23 })], ...analysed },
   });
+}
+
+/** The Prometheus server the gates query, as the kube-prometheus stack installs it. */
+const PROMETHEUS = 'http://prometheus-operated.monitoring:9090';
+
+/** PromQL: the share of a counter's increase over two minutes that has `bad`, among the series with `selector`. */
+function errorRatio(counter: string, selector: string, bad: string): string {
+  return `sum(rate(${counter}{${selector},${bad}}[2m])) / sum(rate(${counter}{${selector}}[2m]))`;
 }
 
 const sockshopPhases: GatewayPhase[] = [

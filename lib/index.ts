@@ -15,6 +15,8 @@ export * from './model/gateway-phase';
 export * from './model/gateway-plan';
 export * from './render/env-value';
 export * from './render/probe';
+export * from './render/gate';
+export * from './model/gate-names';
 export * from './render/container-options';
 export * from './render/workload';
 export * from './render/disruption-budget';

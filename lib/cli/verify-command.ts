@@ -1,4 +1,5 @@
 import { parseArgs } from 'util';
+import { gateScript, phaseGateJobs, runGateScript } from './gate-command';
 import { pruneFlags } from '../model/prune-allowlist';
 import { renderPlanMarkdown } from '../plan/markdown';
 import { renderPlanMermaid } from '../plan/mermaid';
@@ -22,6 +23,7 @@ export const USAGE = `Usage:
   cdk8s-canary plan [--format table|json|mermaid|markdown] <release...>
   cdk8s-canary plan --phases [--name <release>] [--format table|json|mermaid|markdown] <phase...>
   cdk8s-canary prune-flags <release>
+  cdk8s-canary gate [--print] <phase>
 
 A <release> is the folder \`npm run synth\` writes (dist: every release in it), a
 folder written by cdk8s-canary for one release (release.json and one folder per
@@ -37,7 +39,13 @@ heading, that diagram and the plan table. prune-flags prints what follows
 \`kubectl apply -f <phase> --prune\` for a folder with a release.json: -l <selector>
 and one --prune-allowlist=<group/version/Kind> per kind of the release.
 
-Exit codes: 0 no findings, 1 findings, 2 unreadable input or bad arguments.
+gate waits, once a phase is applied, until each gate Job of the phase
+(dist/<release>/<phase>) completes or fails, printing the kubectl calls it makes;
+it exits 0 when every gate passed and 1 when one failed or ran out of time (roll
+back then). --print writes the same as a POSIX sh script that needs kubectl alone.
+
+Exit codes: 0 no findings (gates passed), 1 findings (a gate failed), 2 unreadable
+input or bad arguments.
 `;
 
 /** The formats of each command; the first is the default. */
@@ -45,6 +53,7 @@ const FORMATS: { readonly [command: string]: readonly string[] } = {
   verify: VERIFY_FORMATS,
   plan: ['table', 'json', 'mermaid', 'markdown'],
   'prune-flags': ['text'],
+  gate: ['text'],
 };
 
 /**
@@ -73,7 +82,9 @@ export function runCommand(argv: readonly string[], out: CommandOutput): number 
     if (formats.length === 1 && values.format !== undefined) return usageError(out, `${command}: takes no --format`);
     if (!formats.includes(format)) return usageError(out, `${command}: --format must be ${formats.slice(0, -1).join(', ')} or ${formats[formats.length - 1]}, not "${format}"`);
     if (values.name !== undefined && !values.phases) return usageError(out, `${command}: --name goes with --phases`);
+    if (values.print !== undefined && command !== 'gate') return usageError(out, `${command}: --print goes with gate`);
     if (command === 'prune-flags') return printPruneFlags(positionals, values.phases === true, out);
+    if (command === 'gate') return gate(positionals, values.phases === true, values.print === true, out);
     return command === 'verify' ? verify(positionals, values.phases === true, values.name, format, out) : plan(positionals, values.phases === true, values.name, format, out);
   } catch (e) {
     out.stderr(`unexpected error: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -86,7 +97,7 @@ function parse(args: readonly string[]) {
   return parseArgs({
     args: [...args],
     allowPositionals: true,
-    options: { format: { type: 'string' }, phases: { type: 'boolean' }, name: { type: 'string' } },
+    options: { format: { type: 'string' }, phases: { type: 'boolean' }, name: { type: 'string' }, print: { type: 'boolean' } },
   });
 }
 
@@ -125,13 +136,9 @@ function plan(paths: readonly string[], phases: boolean, name: string | undefine
   const plans: ReleasePlan[] = [];
   let unreadable = 0;
   for (const release of releases) {
-    try {
-      plans.push(phases ? planPhases(release, name) : planPath(release[0]));
-    } catch (e) {
-      if (!(e instanceof ManifestReadError)) throw e;
-      unreadable++;
-      out.stderr(`error: cannot read ${e.message}\n`);
-    }
+    const read = readInput(out, () => (phases ? planPhases(release, name) : planPath(release[0])));
+    if (read) plans.push(read);
+    else unreadable++;
   }
   if (format === 'json') {
     out.stdout(releases.length === 1 ? plans.map(renderPlanJson).join('') : `${JSON.stringify(plans, undefined, 2)}\n`);
@@ -144,18 +151,36 @@ function plan(paths: readonly string[], phases: boolean, name: string | undefine
 
 function printPruneFlags(paths: readonly string[], phases: boolean, out: CommandOutput): number {
   if (phases || paths.length !== 1) return usageError(out, 'prune-flags: give one release folder written by cdk8s-canary');
-  let decl;
-  try {
-    decl = loadDeclaration(paths[0]);
-  } catch (e) {
-    if (!(e instanceof ManifestReadError)) throw e;
-    out.stderr(`error: cannot read ${e.message}\n`);
-    return 2;
-  }
+  const read = readInput(out, () => ({ decl: loadDeclaration(paths[0]) }));
+  if (!read) return 2;
+  const decl = read.decl;
   if (!decl) {
     out.stderr(`error: ${paths[0]}: no release.json: the prune selector and the kinds to prune are declared there; give a folder written by cdk8s-canary\n`);
     return 2;
   }
   out.stdout(`${pruneFlags(decl.pruneSelector, decl.pruneAllowlist).join(' ')}\n`);
   return 0;
+}
+
+function gate(paths: readonly string[], phases: boolean, print: boolean, out: CommandOutput): number {
+  if (phases || paths.length !== 1) return usageError(out, 'gate: give one phase folder, e.g. dist/addressbook/dark');
+  const found = readInput(out, () => phaseGateJobs(paths[0]));
+  if (!found) return 2;
+  const script = gateScript(found.release, found.phase, found.jobs);
+  if (print) {
+    out.stdout(script);
+    return 0;
+  }
+  return runGateScript(script);
+}
+
+/** Runs `read`; input it cannot read becomes one line on stderr and undefined (the caller exits 2). */
+function readInput<T>(out: CommandOutput, read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (e) {
+    if (!(e instanceof ManifestReadError)) throw e;
+    out.stderr(`error: cannot read ${e.message}\n`);
+    return undefined;
+  }
 }

@@ -85,3 +85,8 @@ export function defaultVersion(image: ImageRef): string {
   if (image.tag) return image.tag;
   return image.digest!.slice('sha256:'.length, 'sha256:'.length + 12);
 }
+
+/** Object names follow the version: lower case, with '.' and '_' turned into '-'. */
+export function versionNameSuffix(version: string): string {
+  return version.toLowerCase().replace(/[._]/g, '-');
+}

@@ -55,6 +55,8 @@ export interface DeclaredPhase {
   readonly description: string;
   /** One entry per stable address that receives production traffic. */
   readonly addresses: readonly DeclaredAddress[];
+  /** What a pipeline waits for once the phase is applied, in order. @default - none: the phase has no gate */
+  readonly gates?: readonly DeclaredGate[];
 }
 
 /** A stable address (a Service, or a router in front of Services) and how it splits requests. */
@@ -88,4 +90,41 @@ export interface RouteCondition {
   readonly match: 'exact' | 'prefix' | 'regex';
   /** The value, or the regular expression for `regex`. */
   readonly value: string;
+}
+
+/**
+ * A gate of a phase: a Job the pipeline waits for (`cdk8s-canary gate`) before it goes
+ * on, and whose failure sends it to the rollback phase.
+ */
+export interface DeclaredGate {
+  /** Short name of the gate, e.g. `smoke` or `analysis`. */
+  readonly name: string;
+  /** Name of its Job in the phase: the gate name, the phase and the versions under test. */
+  readonly job: string;
+  /** What it measures: an HTTP check, a Prometheus query, or a Job of the author's. */
+  readonly kind: 'http' | 'prometheus' | 'job';
+  /** The versions under test, comma-separated (`1.1.0`, `frontend=v2,backend=v2`). */
+  readonly versions: string;
+  /** The URL requested (http) or the Prometheus server (prometheus). @default - none: a job gate */
+  readonly target?: string;
+  /** Measurements at most. @default - none: a job gate */
+  readonly count?: number;
+  /** Seconds between two measurements. @default - none: a job gate */
+  readonly intervalSeconds?: number;
+  /** Seconds before the first measurement. @default - none: a job gate */
+  readonly initialDelaySeconds?: number;
+  /** Measurements that may fail while the gate still passes. @default - none: a job gate */
+  readonly failureLimit?: number;
+  /** Seconds one measurement may take. @default - none: a job gate */
+  readonly timeoutSeconds?: number;
+  /** Seconds after which the Job fails: initialDelay + count × (interval + timeout) + 60. */
+  readonly activeDeadlineSeconds: number;
+  /** Status every answer must have (http). @default - any 2xx */
+  readonly expectStatus?: number;
+  /** Text every answer must contain (http). @default - any body */
+  readonly expectBody?: string;
+  /** The PromQL query, placeholders filled (prometheus). @default - none */
+  readonly query?: string;
+  /** Condition every series of the result must meet (prometheus). @default - none */
+  readonly successCondition?: string;
 }

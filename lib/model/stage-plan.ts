@@ -1,4 +1,5 @@
 import { Checks, isDns1035Label, isDnsLabel } from './checks';
+import { gateJobName } from './gate-names';
 import { CleanupMode, Stage, stageSelector, StageStrategy } from './stage-strategy';
 
 /** A version of the application: its label value and the image of each tier. */
@@ -45,9 +46,9 @@ export interface FrontendRun extends TierRun {
   readonly backend: string;
 }
 
-/** The Job that requests the smoke frontend and checks the versions in its answer. */
+/** The gate that requests the smoke frontend and checks the versions in its answer. */
 export interface SmokeCheck {
-  /** Name of the smoke-test Job a pipeline waits for. */
+  /** Name of the smoke-test Job a pipeline waits for (`cdk8s-canary gate`). */
   readonly jobName: string;
   /** Version of the frontend under test. */
   readonly frontendVersion: string;
@@ -102,18 +103,19 @@ export interface StagePlanInput {
   readonly smoke: AppVersion;
 }
 
-/** Object names follow the version: lower case, with '.' and '_' turned into '-'. */
-export function versionNameSuffix(version: string): string {
-  return version.toLowerCase().replace(/[._]/g, '-');
-}
+
+/** Name of the smoke test's gate: the first part of its Job's name. */
+export const SMOKE_TEST_GATE = 'smoke-test';
 
 /**
- * Name of the smoke-test Job for a pair of versions. It names what it tests, so a
- * phase that tests other versions creates a new Job (a Job's template is immutable
- * and a completed Job never runs again).
+ * Name of the smoke-test Job of a phase: the gate, the phase and the versions under
+ * test (`smoke-test-smoke-frontend-v2-backend-v2`), as every gate Job is named.
  */
-export function smokeTestJobName(frontend: string, frontendSuffix: string, backend: string, backendSuffix: string): string {
-  return `smoke-test-${frontend}-${frontendSuffix}-${backend}-${backendSuffix}`;
+export function smokeTestJobName(phase: string, frontend: string, frontendVersion: string, backend: string, backendVersion: string): string {
+  return gateJobName('', SMOKE_TEST_GATE, phase, [
+    { of: frontend, version: frontendVersion },
+    { of: backend, version: backendVersion },
+  ]);
 }
 
 /**
@@ -164,8 +166,8 @@ function runs(input: StagePlanInput) {
       replicas,
       selector: stageSelector(stage, v.version),
     }),
-    smokeTest: (frontendVersion: AppVersion, backendVersion: AppVersion): SmokeCheck => ({
-      jobName: smokeTestJobName(fe.name, frontendVersion.nameSuffix, be.name, backendVersion.nameSuffix),
+    smokeTest: (phase: string, frontendVersion: AppVersion, backendVersion: AppVersion): SmokeCheck => ({
+      jobName: smokeTestJobName(phase, fe.name, frontendVersion.version, be.name, backendVersion.version),
       frontendVersion: frontendVersion.version,
       backendVersion: backendVersion.version,
     }),
@@ -173,7 +175,7 @@ function runs(input: StagePlanInput) {
 }
 
 function gate(test: SmokeCheck): string {
-  return `gate: kubectl wait --for=condition=complete job/${test.jobName}`;
+  return `gate: the smoke test job/${test.jobName}`;
 }
 
 function planIsolated(input: StagePlanInput): StagePlan {
@@ -184,7 +186,7 @@ function planIsolated(input: StagePlanInput): StagePlan {
   const activeBefore = frontend('active', v1, oldBackend.name);
   const activeAfter = frontend('active', v2, newBackend.name);
   const smoke = frontend('smoke', v2, newBackend.name);
-  const test = smokeTest(v2, v2);
+  const test = smokeTest('smoke', v2, v2);
   const remove = input.cleanup === CleanupMode.REMOVE;
 
   const phases: StagePhase[] = [
@@ -235,16 +237,19 @@ function planCompatible(input: StagePlanInput): StagePlan {
   const smokeBackend = input.backend.name + '-smoke';
   const remove = input.cleanup === CleanupMode.REMOVE;
   const activeAt = (fv: AppVersion, bv: AppVersion) => ({ active: frontend('active', fv, activeBackend), activeBackend: backendAt('active', bv) });
-  const smokeAt = (fv: AppVersion, bv: AppVersion) => ({ smoke: frontend('smoke', fv, smokeBackend), smokeBackend: backendAt('smoke', bv), smokeTest: smokeTest(fv, bv) });
+  const smokeAt = (fv: AppVersion, bv: AppVersion) => ({ smoke: frontend('smoke', fv, smokeBackend), smokeBackend: backendAt('smoke', bv), versions: [fv, bv] as const });
 
-  const phase = (name: string, description: string, a: ReturnType<typeof activeAt>, s?: ReturnType<typeof smokeAt>, tested = true): StagePhase => ({
-    name,
-    description: s && tested ? `${description}; ${gate(s.smokeTest)}` : description,
-    backends: s ? [a.activeBackend, s.smokeBackend] : [a.activeBackend],
-    active: a.active,
-    smoke: s?.smoke,
-    smokeTest: tested ? s?.smokeTest : undefined,
-  });
+  const phase = (name: string, description: string, a: ReturnType<typeof activeAt>, s?: ReturnType<typeof smokeAt>, tested = true): StagePhase => {
+    const test = s && tested ? smokeTest(name, ...s.versions) : undefined;
+    return {
+      name,
+      description: test ? `${description}; ${gate(test)}` : description,
+      backends: s ? [a.activeBackend, s.smokeBackend] : [a.activeBackend],
+      active: a.active,
+      smoke: s?.smoke,
+      smokeTest: test,
+    };
+  };
   const fe = input.frontend.name;
   const old = activeAt(v1, v1);
   const done = activeAt(v2, v2);

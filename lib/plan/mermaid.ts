@@ -39,6 +39,7 @@ function phaseLabel(p: PhasePlan): string {
   // Words rather than `3 × 1.0.0`: versions may be bare numbers (`appinfo:3`).
   lines.push(...(p.workloads.length ? p.workloads.map((w) => escape(`${shortName(w.object, true)}: ${w.replicas} pod${w.replicas === 1 ? '' : 's'} on ${w.version}`)) : ['no pods']));
   for (const a of p.traffic) lines.push(...addressLines(a));
+  for (const g of p.gates) lines.push(escape(`gate (${g.kind}): ${shortName(g.job, false)}`));
   return lines.join('<br/>');
 }
 

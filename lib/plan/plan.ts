@@ -6,6 +6,7 @@ import { findAddress, routersOf, routingOf } from '../verify/traffic/routes';
 import { effectiveRoutes, orderedShares } from '../verify/traffic/traffic';
 import { DeclaredPrune, declaredPrune, pruneGap } from '../verify/transitions/transitions';
 import { indexPhases } from '../verify/verify';
+import { GATE_KIND, gateImage, gateJobsOf, gateSettings } from '../verify/gates/gates';
 import { diffObjects, FieldChange } from './diff';
 
 /** What a release does, phase by phase: for people (plan table) and pipelines (JSON). */
@@ -58,6 +59,18 @@ export interface PhasePlan {
   readonly traffic: readonly AddressPlan[];
   /** One entry per phase this one can follow (none before it for the first phase). */
   readonly applies: readonly ApplyPlan[];
+  /** The gate Jobs a pipeline waits for once the phase is applied (`cdk8s-canary gate`), in manifest order. */
+  readonly gates: readonly GatePlan[];
+}
+
+/** A gate of a phase: a Job annotated `cdk8s-canary.io/gate`. */
+export interface GatePlan {
+  /** The Job, `Job/name`. */
+  readonly job: string;
+  /** `http`, `prometheus` or `job`. */
+  readonly kind: string;
+  /** What it checks, from its settings: `GET http://web-canary:80/ ...`, a query and its condition, or the image. */
+  readonly checks: string;
 }
 
 /** A workload of a phase that runs pods. */
@@ -128,6 +141,7 @@ export function planRelease(release: LoadedRelease): ReleasePlan {
       workloads: index.workloads.filter((w) => w.serving).map((w) => ({ object: w.ref, replicas: w.replicas, version: w.version })),
       traffic: addresses(index, declared?.addresses.map((a) => ({ name: a.name, minAvailable: a.minAvailable })), decl?.provider),
       applies: incoming.length ? incoming.map((from) => applyPlan(byName.get(from)!, index, prune)) : [applyPlan(undefined, index, prune)],
+      gates: gatesOf(index),
     };
   });
   return {
@@ -203,4 +217,19 @@ function applyPlan(from: PhaseIndex | undefined, to: PhaseIndex, prune: Declared
     (prunable ? pruned : leftRunning).push(objectRef(o));
   }
   return { from: from?.name ?? null, create, change, prune: pruned, leftRunning, unchanged };
+}
+
+function gatesOf(index: PhaseIndex): GatePlan[] {
+  return gateJobsOf(index.objects).map((job) => {
+    const kind = job.metadata.annotations![GATE_KIND];
+    const env = gateSettings(job);
+    const timing = `${env.COUNT} × ${env.INTERVAL}s, failureLimit ${env.FAILURE_LIMIT}`;
+    const checks =
+      kind === 'http'
+        ? `GET ${env.URL}${env.EXPECT_STATUS ? ` → ${env.EXPECT_STATUS}` : ' → 2xx'}${env.EXPECT_BODY ? ` containing "${env.EXPECT_BODY}"` : ''} (${timing})`
+        : kind === 'prometheus'
+          ? `${env.QUERY} at ${env.ADDRESS}: ${env.CONDITION} (${timing})`
+          : `runs ${gateImage(job)}`;
+    return { job: objectRef(job), kind, checks };
+  });
 }

@@ -83,6 +83,8 @@ function applyCell(p: PhasePlan): string[] {
     lines.push(a.from === null ? 'first apply:' : `after ${a.from}:`);
     lines.push(...applyLines(a).map((l) => `  ${l}`));
   }
+  // What `cdk8s-canary gate` then waits for: the next phase, or the rollback when one fails.
+  if (p.gates.length) lines.push('then gates:', ...p.gates.map((g) => `  ${g.kind} ${g.job}: ${g.checks}`));
   return lines;
 }
 

@@ -9,6 +9,8 @@ import { Limits } from '../model/limits';
 import { DeclaredRelease } from '../model/release';
 import { ContainerOptions } from './container-options';
 import { DisruptionBudget, renderDisruptionBudget } from './disruption-budget';
+import { PhaseGates } from './gate';
+import { PhaseGateSet, withGates } from './phase-gates';
 import { PhasedRelease } from './phased-release';
 import { CONTAINER_OPTION_KEYS, PodBlueprint, RESERVED_POD_LABELS } from './pod-blueprint';
 import { RollingUpdateOptions, ResolvedRollingUpdate, ServiceType, renderDeployment, renderService, resolveRollingUpdate } from './workload';
@@ -66,6 +68,14 @@ export interface CanaryAppProps extends ContainerOptions {
    * @default DisruptionBudget.maxUnavailable(1): drains evict one stable pod at a time, at any replica count
    */
   readonly disruptionBudget?: DisruptionBudget;
+  /**
+   * Checks a pipeline waits for before it leaves a phase, by phase name: e.g. an HTTP
+   * smoke test of the preview Service in `dark` and a Prometheus analysis in each
+   * canary step. The versions under test are the canary's (`{{canaryVersion}}`,
+   * `{{stableVersion}}`, `{{service}}` and `{{previewService}}` are placeholders too).
+   * @default - no gates
+   */
+  readonly gates?: PhaseGates;
 }
 
 const CANARY_APP_KEYS = [
@@ -85,6 +95,7 @@ const CANARY_APP_KEYS = [
     minAvailable: true,
     trackLabel: true,
     disruptionBudget: true,
+    gates: true,
   }),
 ];
 const SERVICE_KEYS = keysOf<CanaryServiceOptions>({ name: true, type: true });
@@ -102,6 +113,7 @@ export class CanaryApp extends PhasedRelease {
   private readonly serviceName: string;
   private readonly minAvailable: number;
   private readonly namespace?: string;
+  private readonly gates: PhaseGateSet;
 
   constructor(scope: Construct, id: string, props: CanaryAppProps) {
     super(scope, id);
@@ -143,6 +155,7 @@ export class CanaryApp extends PhasedRelease {
     });
     this.minAvailable = resolveMinAvailable(check, minAvailable, replicas, this.plan, rollingUpdate.maxUnavailable);
     const budget = resolveBudget(check, props.disruptionBudget, this.plan.phases.map((p) => p.stable.replicas));
+    this.gates = new PhaseGateSet(check, 'gates', props.gates, this.plan.phases.map((p) => p.name));
 
     const objectLabels = { [Labels.NAME]: name, ...releaseLabels(name) };
     const trackSelector = (track: string) => ({ [Labels.NAME]: name, [trackLabel]: track });
@@ -190,6 +203,22 @@ export class CanaryApp extends PhasedRelease {
           ports: blueprint.ports.map((p) => ({ ...p, nodePort: undefined })),
         });
       }
+      this.gates.render(chart, {
+        release: name,
+        namespace: this.namespace,
+        phase: phase.name,
+        prefix: name,
+        // A phase tests the canary while it runs, else what the stable track runs.
+        versions: [{ version: (phase.canary ?? phase.stable).version }],
+        placeholders: {
+          app: name,
+          service: this.serviceName,
+          previewService: `${name}${PREVIEW_SUFFIX}`,
+          stableVersion: this.plan.phases[0].stable.version,
+          canaryVersion: canaryVersion,
+        },
+        defaultServices: [phase.canary ? `${name}${PREVIEW_SUFFIX}` : this.serviceName],
+      });
     }
   }
 
@@ -219,6 +248,7 @@ export class CanaryApp extends PhasedRelease {
             ],
           },
         ],
+        ...withGates(this.gates.declaredFor(p.name)),
       })),
       transitions: this.plan.transitions,
     };

@@ -5,11 +5,13 @@ import { GatewayPlan, gatewayTransitionFloors, planGateway, routedVersions } fro
 import { parseImage } from '../model/image';
 import { Labels, pruneSelector, releaseLabels } from '../model/labels';
 import { Limits } from '../model/limits';
-import { versionNameSuffix } from '../model/stage-plan';
+import { versionNameSuffix } from '../model/image';
 import { DeclaredRelease, DeclaredRoute } from '../model/release';
 import { TrafficRouter, TrafficTarget } from '../traffic/provider';
 import { Traffic } from '../traffic/traffic';
 import { ContainerOptions } from './container-options';
+import { PhaseGates } from './gate';
+import { PhaseGateSet, withGates } from './phase-gates';
 import { PhasedRelease } from './phased-release';
 import { CONTAINER_OPTION_KEYS, PodBlueprint, RESERVED_POD_LABELS, ResolvedPort } from './pod-blueprint';
 import { RollingUpdateOptions, renderDeployment, resolveRollingUpdate, ServiceType } from './workload';
@@ -61,6 +63,14 @@ export interface GatewayProps extends ContainerOptions {
    * @default 1
    */
   readonly minAvailable?: number;
+  /**
+   * Checks a pipeline waits for before it leaves a phase, by phase name. The versions
+   * under test are those the phase deploys that the first phase does not route to (all
+   * it deploys in the phases that deploy no other). An HTTP gate requests the Service
+   * of the first of them when the provider renders one per version, else the address.
+   * @default - no gates
+   */
+  readonly gates?: PhaseGates;
 }
 
 const DEFAULT_VERSION_LABEL = 'version';
@@ -79,6 +89,7 @@ const GATEWAY_KEYS = [
     versionLabel: true,
     rollingUpdate: true,
     minAvailable: true,
+    gates: true,
   }),
 ];
 const VERSION_KEYS = [...CONTAINER_OPTION_KEYS, ...keysOf<Omit<GatewayVersionOptions, keyof ContainerOptions>>({ image: true, replicas: true })];
@@ -100,6 +111,7 @@ export class Gateway extends PhasedRelease {
   private readonly namespace?: string;
   private readonly minAvailable: number;
   private readonly routes = new Map<string, DeclaredRoute[]>();
+  private readonly gates: PhaseGateSet;
 
   constructor(scope: Construct, id: string, props: GatewayProps) {
     super(scope, id);
@@ -164,6 +176,8 @@ export class Gateway extends PhasedRelease {
       }
     }
 
+    this.gates = new PhaseGateSet(check, 'gates', props.gates, this.plan.phases.map((p) => p.name));
+    const released = routedVersions(this.plan.phases[0]);
     const byVersion = new Map(versions.map((v) => [v.version, v]));
     for (const phase of this.plan.phases) {
       const chart = this.addPhase(this.releaseName, phase.name, this.namespace);
@@ -183,6 +197,17 @@ export class Gateway extends PhasedRelease {
         });
       }
       this.router.render(chart, phase);
+      const fresh = phase.deployed.filter((d) => !released.has(d.version));
+      const tested = fresh.length ? fresh : phase.deployed;
+      this.gates.render(chart, {
+        release: this.releaseName,
+        namespace: this.namespace,
+        phase: phase.name,
+        prefix: name,
+        versions: tested.map((d) => ({ version: d.version })),
+        placeholders: { app: name, service: name },
+        defaultServices: [`${name}-${tested[0].slug}`, name],
+      });
     }
   }
 
@@ -198,6 +223,7 @@ export class Gateway extends PhasedRelease {
         name: p.name,
         description: p.description,
         addresses: [{ name: this.router.address, minAvailable: this.minAvailable, routes: this.routes.get(p.name)! }],
+        ...withGates(this.gates.declaredFor(p.name)),
       })),
       transitions: this.plan.transitions,
     };

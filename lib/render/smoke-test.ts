@@ -1,28 +1,21 @@
-import { ApiObject } from 'cdk8s';
 import { k8s } from './k8s';
-import { Construct } from 'constructs';
 import { Checks, isWellFormed, keysOf, orDefault } from '../model/checks';
 import { Limits } from '../model/limits';
 import { parseImage } from '../model/image';
+import { SMOKE_TEST_GATE } from '../model/stage-plan';
 import { ResourceOptions } from './container-options';
-
-/** The name label of the smoke-test Job's pod: no tier may take it, or its smoke Service would select that pod. */
-export const SMOKE_TEST_NAME = 'smoke-test';
+import { Gate } from './gate';
 import { resolveResources } from './pod-blueprint';
 
 /**
- * The smoke test: a Job that requests the smoke frontend until its answer contains
- * the expected text, or fails. A pipeline gates the next phase on it with
- * `kubectl wait --for=condition=complete job/<name> --timeout=<activeDeadlineSeconds>s`
- * (`--for=condition=failed` tells a failure apart sooner).
+ * The smoke test: a gate of each smoke phase (an HTTP gate, see Gate.http) that
+ * requests the smoke frontend until its answer contains the expected text, or fails.
+ * A pipeline waits for it with `cdk8s-canary gate dist/<release>/<phase>`.
  *
- * The Job is named after the versions it tests (`smoke-test-frontend-v2-backend-v2`):
- * a phase testing other versions creates a new Job, since a Job's template is
- * immutable and a completed Job never runs again. To repeat a test, delete its Job
- * (`kubectl delete job -l app.kubernetes.io/instance=<release>,app.kubernetes.io/name=smoke-test`)
- * and apply the phase again. `ttlSecondsAfterFinished` is left unset: the finished
- * Job stays for `kubectl wait` and its logs, and the next phase's `apply --prune`
- * removes it.
+ * Its Job is named after the phase and the versions it tests
+ * (`smoke-test-smoke-frontend-v2-backend-v2`): a phase testing other versions creates a
+ * new Job, since a Job's template is immutable and a completed Job never runs again.
+ * To repeat a test, delete its Job and apply the phase again.
  */
 export interface SmokeTestOptions {
   /** Path requested on the smoke frontend's Service. @default '/' */
@@ -55,7 +48,7 @@ export interface SmokeTestOptions {
   /**
    * Seconds after which the Job fails, whatever its retries; at least
    * attempts × (intervalSeconds + requestTimeoutSeconds) so that every attempt can run.
-   * @default 300
+   * @default - attempts × (intervalSeconds + requestTimeoutSeconds) + 60 (300 with the defaults)
    */
   readonly activeDeadlineSeconds?: number;
   /** @default { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '32Mi' } } */
@@ -116,10 +109,11 @@ export function resolveSmokeTest(check: Checks, field: string, given?: SmokeTest
   }
   const image = parseImage(check, `${field}.image`, orDefault(o.image, 'curlimages/curl:8.11.1')).reference;
   const attempts = check.integer(`${field}.attempts`, orDefault(o.attempts, 24), 1, MAX_ATTEMPTS);
-  const intervalSeconds = check.integer(`${field}.intervalSeconds`, orDefault(o.intervalSeconds, 5), 0, Limits.MAX_SECONDS);
+  const intervalSeconds = check.integer(`${field}.intervalSeconds`, orDefault(o.intervalSeconds, 5), 1, Limits.MAX_SECONDS);
   const requestTimeoutSeconds = check.integer(`${field}.requestTimeoutSeconds`, orDefault(o.requestTimeoutSeconds, 5), 1, Limits.MAX_SECONDS);
   const needed = attempts * (intervalSeconds + requestTimeoutSeconds);
-  const activeDeadlineSeconds = check.integer(`${field}.activeDeadlineSeconds`, orDefault(o.activeDeadlineSeconds, Math.max(300, needed)), needed);
+  // The deadline of every gate: the attempts, and a minute to schedule the pod and pull its image.
+  const activeDeadlineSeconds = check.integer(`${field}.activeDeadlineSeconds`, orDefault(o.activeDeadlineSeconds, needed + 60), needed);
   return {
     path,
     expect,
@@ -139,72 +133,22 @@ export function expectedAnswer(test: ResolvedSmokeTest, values: { [K in (typeof 
   return test.expect.replace(/\{([^}]*)\}/g, (_, name: (typeof PLACEHOLDERS)[number]) => values[name]);
 }
 
-export interface SmokeTestJobInput {
-  /** Name of the Job. */
-  readonly name: string;
-  /** @default - none: kubectl's current namespace */
-  readonly namespace?: string;
-  /** Labels of the Job and its pod. */
-  readonly labels: { [key: string]: string };
-  /** The address requested, e.g. `http://frontend-smoke:80/`. */
-  readonly url: string;
-  /** The text the answer must contain. */
-  readonly expect: string;
-}
-
-// Retries until an answer contains $EXPECT. Values arrive as variables and are always
-// quoted, so no answer or setting is ever parsed by the shell.
-const SCRIPT = [
-  'i=0',
-  'while [ "$i" -lt "$ATTEMPTS" ]; do',
-  '  i=$((i + 1))',
-  '  if answer="$(curl --fail --silent --show-error --max-time "$TIMEOUT" "$URL")"; then',
-  '    case "$answer" in *"$EXPECT"*) echo "passed: $answer"; exit 0 ;; esac',
-  '    echo "attempt $i: the answer lacks \\"$EXPECT\\": $answer" >&2',
-  '  fi',
-  '  if [ "$i" -lt "$ATTEMPTS" ]; then sleep "$INTERVAL"; fi',
-  'done',
-  'echo "failed: no answer from $URL contained \\"$EXPECT\\" in $ATTEMPTS attempts" >&2',
-  'exit 1',
-].join('\n');
-
-/** Renders the smoke-test Job: restricted pod, no service-account token, never restarted in place. */
-export function renderSmokeTestJob(scope: Construct, id: string, test: ResolvedSmokeTest, job: SmokeTestJobInput): ApiObject {
-  const env = {
-    URL: job.url,
-    EXPECT: job.expect,
-    ATTEMPTS: String(test.attempts),
-    INTERVAL: String(test.intervalSeconds),
-    TIMEOUT: String(test.requestTimeoutSeconds),
-  };
-  return new k8s.KubeJob(scope, id, {
-    metadata: { name: job.name, namespace: job.namespace, labels: job.labels },
-    spec: {
-      backoffLimit: test.backoffLimit,
-      activeDeadlineSeconds: test.activeDeadlineSeconds,
-      template: {
-        metadata: { labels: job.labels },
-        spec: {
-          restartPolicy: 'Never',
-          automountServiceAccountToken: false,
-          securityContext: { runAsNonRoot: true, runAsUser: test.runAsUser, seccompProfile: { type: 'RuntimeDefault' } },
-          containers: [
-            {
-              name: 'smoke-test',
-              image: test.image,
-              command: ['/bin/sh', '-c', SCRIPT],
-              env: Object.entries(env).map(([name, value]) => ({ name, value })),
-              resources: test.resources,
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                capabilities: { drop: ['ALL'] },
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-              },
-            },
-          ],
-        },
-      },
-    },
+/**
+ * The smoke test as the gate of one phase: an HTTP gate of the smoke frontend's
+ * Service that passes at the first answer holding the expected text, out of
+ * `attempts` requests (count = attempts, failureLimit = attempts - 1).
+ */
+export function smokeTestGate(test: ResolvedSmokeTest, service: string, expect: string): Gate {
+  return Gate.http({
+    name: SMOKE_TEST_GATE,
+    service,
+    path: test.path,
+    expectBody: expect,
+    count: test.attempts,
+    failureLimit: test.attempts - 1,
+    intervalSeconds: test.intervalSeconds,
+    timeoutSeconds: test.requestTimeoutSeconds,
+    image: test.image,
+    runAsUser: test.runAsUser,
   });
 }

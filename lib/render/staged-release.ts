@@ -1,16 +1,19 @@
 import { Construct } from 'constructs';
 import { Checks, keysOf, orDefault } from '../model/checks';
-import { parseImage, versionLabel } from '../model/image';
+import { parseImage, versionLabel, versionNameSuffix } from '../model/image';
 import { Limits } from '../model/limits';
 import { pruneSelector } from '../model/labels';
 import { DeclaredRelease } from '../model/release';
-import { AppVersion, FrontendRun, StagePlan, planStages, versionNameSuffix } from '../model/stage-plan';
+import { AppVersion, FrontendRun, StagePlan, planStages } from '../model/stage-plan';
 import { CleanupMode, StageStrategy } from '../model/stage-strategy';
 import { ActiveStage } from './active-stage';
 import { Backend } from './backend';
 import { PhasedRelease } from './phased-release';
+import { PhaseGates } from './gate';
+import { ResolvedGate } from './gate-job';
+import { PhaseGateSet, withGates } from './phase-gates';
 import { SmokeStage } from './smoke-stage';
-import { SmokeTestOptions, resolveSmokeTest } from './smoke-test';
+import { SmokeTestOptions, expectedAnswer, resolveSmokeTest, smokeTestGate } from './smoke-test';
 import { looksSecret } from './env-value';
 import { TIER_KEYS, Tier, TierProps } from './tier';
 import { ResolvedRollingUpdate } from './workload';
@@ -80,8 +83,16 @@ export interface StagedReleaseProps {
   readonly maxSurge?: number | string;
   /** What the last phase does with the old backend and the smoke copy. @default CleanupMode.SCALE_TO_ZERO */
   readonly cleanup?: CleanupMode;
-  /** The Job that gates each smoke phase. @default SmokeTestOptions defaults */
+  /** The gate of each smoke phase: an HTTP check of the smoke frontend. @default SmokeTestOptions defaults */
   readonly smokeTest?: SmokeTestOptions;
+  /**
+   * More gates, by phase name, after the smoke test of the phase if it has one. The
+   * versions under test are the smoke stage's frontend and backend (the active stage's
+   * in phases without a smoke copy); `{{frontendVersion}}` and `{{backendVersion}}` are
+   * placeholders too.
+   * @default - the smoke tests only
+   */
+  readonly gates?: PhaseGates;
 }
 
 const STAGED_RELEASE_KEYS = keysOf<StagedReleaseProps>({
@@ -96,6 +107,7 @@ const STAGED_RELEASE_KEYS = keysOf<StagedReleaseProps>({
   maxSurge: true,
   cleanup: true,
   smokeTest: true,
+  gates: true,
 });
 const FRONTEND_KEYS = [...TIER_KEYS, ...keysOf<Omit<FrontendTierProps, keyof TierProps>>({ backendUrlVariable: true })];
 const VERSION_KEYS = keysOf<StageVersionProps>({ frontendImage: true, backendImage: true, version: true });
@@ -118,6 +130,7 @@ export class StagedRelease extends PhasedRelease {
   public readonly frontend: Tier;
   public readonly backend: Tier;
   private readonly namespace?: string;
+  private readonly gates: PhaseGateSet;
 
   constructor(scope: Construct, id: string, props: StagedReleaseProps) {
     super(scope, id);
@@ -162,6 +175,7 @@ export class StagedRelease extends PhasedRelease {
       active,
       smoke,
     });
+    this.gates = new PhaseGateSet(check, 'gates', props.gates, this.plan.phases.map((p) => p.name));
 
     for (const phase of this.plan.phases) {
       const chart = this.addPhase(release, phase.name, namespace);
@@ -181,9 +195,37 @@ export class StagedRelease extends PhasedRelease {
         rollingUpdate,
       });
       new ActiveStage(chart, 'active', stage(phase.active));
-      if (phase.smoke) {
-        new SmokeStage(chart, 'smoke', { ...stage(phase.smoke), smokeTest: phase.smokeTest && smokeTest, smokeTestName: phase.smokeTest?.jobName });
-      }
+      if (phase.smoke) new SmokeStage(chart, 'smoke', stage(phase.smoke));
+      // The versions under test: the smoke stage's while it runs (it has no Service at zero pods), else the active stage's.
+      const tested = phase.smoke && phase.smoke.replicas > 0 ? phase.smoke : phase.active;
+      const testedBackend = phase.backends.find((b) => b.name === tested.backend)!;
+      const own = phase.smokeTest && phase.smoke
+        ? [{
+            field: 'smokeTest',
+            gate: smokeTestGate(smokeTest, phase.smoke.name, expectedAnswer(smokeTest, {
+              frontend: frontend.name,
+              frontendVersion: phase.smokeTest.frontendVersion,
+              backend: backend.name,
+              backendVersion: phase.smokeTest.backendVersion,
+            })),
+            override: (g: ResolvedGate): ResolvedGate => ({
+              ...g,
+              backoffLimit: smokeTest.backoffLimit,
+              resources: smokeTest.resources,
+              declared: { ...g.declared, activeDeadlineSeconds: smokeTest.activeDeadlineSeconds },
+            }),
+          }]
+        : [];
+      const declared = this.gates.render(chart, {
+        release,
+        namespace,
+        phase: phase.name,
+        prefix: '',
+        versions: [{ of: frontend.name, version: tested.version }, { of: backend.name, version: testedBackend.version }],
+        placeholders: { frontendVersion: tested.version, backendVersion: testedBackend.version },
+        defaultServices: [tested.name],
+      }, own);
+      if (phase.smokeTest && declared[0]?.job !== phase.smokeTest.jobName) throw new Error(`smoke test Job ${declared[0]?.job} is not the planned ${phase.smokeTest.jobName}`);
     }
   }
 
@@ -209,6 +251,7 @@ export class StagedRelease extends PhasedRelease {
             routes: [{ conditions: [], backends: [{ version: p.active.version, weight: p.active.replicas }] }],
           },
         ],
+        ...withGates(this.gates.declaredFor(p.name)),
       })),
       transitions: this.plan.transitions,
     };

@@ -6,7 +6,6 @@ import { Labels, releaseLabels } from '../model/labels';
 import { Limits } from '../model/limits';
 import { StageLabels } from '../model/stage-strategy';
 import { ContainerOptions } from './container-options';
-import { SMOKE_TEST_NAME } from './smoke-test';
 import { CONTAINER_OPTION_KEYS, PodBlueprint, ResolvedPort } from './pod-blueprint';
 import { ResolvedRollingUpdate, ServiceType, renderDeployment, renderService } from './workload';
 
@@ -63,8 +62,6 @@ export const TIER_KEYS = [
   ...keysOf<Omit<TierProps, keyof ContainerOptions>>({ name: true, replicas: true, smokeReplicas: true, serviceType: true, smokeServiceType: true }),
 ];
 
-/** @internal `app.kubernetes.io/name` of the smoke-test Job's pod: a tier of that name would select it. */
-
 /** A validated tier: every stage and version of it renders the same pod with its own image. */
 export class Tier {
   public readonly name: string;
@@ -88,7 +85,6 @@ export class Tier {
     const props: TierProps = check.object(field, given, "the tier's options: an object ({} for the defaults)");
     check.knownKeys(field, props, keys, typeName);
     this.name = check.dns1035Label(`${field}.name`, orDefault(props.name, defaultName), 63 - '-active'.length, ' (it begins the names of its Services)');
-    if (this.name === SMOKE_TEST_NAME) check.fail(`${field}.name`, this.name, `a name other than "${SMOKE_TEST_NAME}", the name label of the smoke-test Job's pod, which the tier's smoke Service would select`);
     this.replicas = check.integer(`${field}.replicas`, orDefault(props.replicas, 3), 1, Limits.MAX_REPLICAS);
     this.smokeReplicas = check.integer(`${field}.smokeReplicas`, orDefault(props.smokeReplicas, 1), 1, Limits.MAX_REPLICAS);
     const types = Object.values(ServiceType);

@@ -7,6 +7,7 @@ import { checkPolicy } from './policy/policy';
 import { checkSchema } from './schema/schema-findings';
 import { checkTraffic } from './traffic/traffic';
 import { checkTransition, declaredPrune } from './transitions/transitions';
+import { checkGates } from './gates/gates';
 import { checkWiring } from './wiring/wiring';
 
 /** The outcome of verifying one release. */
@@ -44,7 +45,7 @@ export function verifyRelease(release: LoadedRelease): VerifyResult {
   const findings: Finding[] = [];
   for (const index of indexes) {
     const declared = decl?.phases.find((p) => p.name === index.name);
-    perPhase.push(...checkSchema(release.name, index.phase), ...checkWiring(release.name, index, prune?.labels), ...checkPolicy(release.name, index));
+    perPhase.push(...checkSchema(release.name, index.phase), ...checkWiring(release.name, index, prune?.labels), ...checkPolicy(release.name, index), ...checkGates(release.name, index));
     findings.push(...checkTraffic(release.name, index, declared, decl?.provider), ...checkCapacity(release.name, undefined, index, declared, decl?.provider));
   }
   for (const [fromName, toName] of release.transitions) {

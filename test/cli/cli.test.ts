@@ -91,7 +91,7 @@ describe('cdk8s-canary command', () => {
     const r = spawn('prune-flags', 'dist/sockshop-istio');
     expect([r.code, r.stderr]).toEqual([0, '']);
     expect(r.stdout).toBe(
-      '-l app.kubernetes.io/instance=sockshop-istio,app.kubernetes.io/managed-by=cdk8s-canary --prune-allowlist=apps/v1/Deployment --prune-allowlist=core/v1/Service ' +
+      '-l app.kubernetes.io/instance=sockshop-istio,app.kubernetes.io/managed-by=cdk8s-canary --prune-allowlist=apps/v1/Deployment --prune-allowlist=batch/v1/Job --prune-allowlist=core/v1/Service ' +
         '--prune-allowlist=networking.istio.io/v1/DestinationRule --prune-allowlist=networking.istio.io/v1/Gateway --prune-allowlist=networking.istio.io/v1/VirtualService\n',
     );
     const plainYaml = run('prune-flags', 'test/fixtures/seeds/vamp-sava');

@@ -63,6 +63,13 @@ function variableValues(doc: unknown, name: string): string[] {
 function expectKnownCliCalls(line: string): void {
   for (const [, call] of line.matchAll(new RegExp(`\\bnpx ${CLI} ([^>|;&]+)`, 'g'))) {
     const [sub, ...args] = call.trim().split(/\s+/);
+    if (sub === 'gate') {
+      // gate waits on one phase folder of a release.
+      const phase = args.filter((a) => a !== '--print');
+      expect(phase).toHaveLength(1);
+      expect({ phase, release: fs.existsSync(path.join(repo, phase[0], '..', 'release.json')), manifest: fs.existsSync(path.join(repo, phase[0], 'manifest.yaml')) }).toEqual({ phase, release: true, manifest: true });
+      continue;
+    }
     const format = args[0] === '--format' ? args[1] : undefined;
     const paths = format ? args.slice(2) : args;
     expect(Object.keys(CLI_SUBCOMMANDS)).toContain(format ? `${sub} --format ${format}` : sub);
@@ -97,7 +104,7 @@ describe.each(files.map((f) => [path.relative(folder, f), f]))('%s', (_name, fil
     }
   });
 
-  test(`runs only ${CLI} subcommands that exist, on release folders of dist/ or dist/ itself`, () => {
+  test(`runs only ${CLI} subcommands that exist, on release folders of dist/ or dist/ itself (gate on a phase folder)`, () => {
     for (const l of lines) expectKnownCliCalls(l);
   });
 
@@ -147,7 +154,7 @@ test('the pipelines write the prune flags after synthesis, with the command whos
   expect(runCommand(CLI_SUBCOMMANDS['prune-flags']('dist/addressbook'), { stdout: (t) => (stdout += t), stderr: () => undefined })).toBe(0);
   const decl = release('addressbook');
   expect(stdout).toBe(`-l ${decl.pruneSelector} ${decl.pruneAllowlist.map((k: string) => `--prune-allowlist=${k}`).join(' ')}\n`);
-  expect(decl.pruneAllowlist).toEqual(['apps/v1/Deployment', 'core/v1/Service', 'policy/v1/PodDisruptionBudget']);
+  expect(decl.pruneAllowlist).toEqual(['apps/v1/Deployment', 'batch/v1/Job', 'core/v1/Service', 'policy/v1/PodDisruptionBudget']);
 });
 
 test('the pipelines apply the phases along the transitions of release.json: dark, canary-33, promote, or rollback', () => {
@@ -163,7 +170,8 @@ test('the pipelines apply the phases along the transitions of release.json: dark
   }
   expect([...byTool.keys()].sort()).toEqual(['github-actions', 'gitlab-ci', 'semaphore']);
   for (const [tool, applied] of byTool) {
-    const forward = applied.filter((p) => p !== 'rollback');
+    // Semaphore promotes in two places: by hand (deploy-stable.yml), or at once with AUTO_PROMOTE.
+    const forward = [...new Set(applied.filter((p) => p !== 'rollback'))];
     expect({ tool, forward }).toEqual({ tool, forward: ['dark', 'canary-33', 'promote'] });
     expect(applied).toContain('rollback');
     for (let i = 1; i < forward.length; i++) expect(transitions).toContain(`${forward[i - 1]}→${forward[i]}`);
@@ -327,6 +335,83 @@ describe('GitOps: Argo CD and Flux commit the phase instead of applying it', () 
       expect(text(dist, 'stable')).toBe(text(dist, 'rollback'));
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
+/** The pipeline files of each tool, their commands in file order. */
+const byTool = {
+  'github-actions': ['github-actions.yml'],
+  'gitlab-ci': ['gitlab-ci.yml'],
+  semaphore: ['semaphore/deploy-canary.yml', 'semaphore/deploy-stable.yml', 'semaphore/rollback-canary.yml'],
+};
+const docOf = (f: string) => parseAllDocuments(fs.readFileSync(path.join(folder, f), 'utf8'))[0].toJS();
+const gatedPhases = (release('addressbook').phases as Array<{ name: string; gates?: unknown[] }>).filter((p) => p.gates?.length).map((p) => p.name);
+const gateScript = (phase: string) => `dist/addressbook/gates-${phase}.sh`;
+const ROLLBACK = [
+  'kubectl apply -f dist/addressbook/rollback/',
+  'kubectl rollout status deployment -l "$SELECTOR" --timeout=10m',
+  `kubectl apply -f dist/addressbook/rollback/ --prune $(cat ${PRUNE_FLAGS_FILE})`,
+];
+
+describe.each(Object.entries(byTool))('%s: gates', (tool, tf) => {
+  const lines = tf.flatMap((f) => commands(docOf(f)));
+
+  test('the gated phases of the addressbook are dark and canary-33', () => {
+    expect(gatedPhases).toEqual(['dark', 'canary-33']);
+  });
+
+  test('writes a gate script of each gated phase after synthesis, with the command that prints it', () => {
+    const synth = lines.findIndex((l) => l.includes('npm run synth'));
+    for (const phase of gatedPhases) {
+      const at = lines.indexOf(`npx ${CLI} gate --print dist/addressbook/${phase} > ${gateScript(phase)}`);
+      expect({ phase, written: at > synth }).toEqual({ phase, written: true });
+    }
+  });
+
+  test('waits for the gates of each gated phase once it is applied and pruned, before the next phase', () => {
+    for (const phase of gatedPhases) {
+      const prune = lines.indexOf(`kubectl apply -f dist/addressbook/${phase}/ --prune $(cat ${PRUNE_FLAGS_FILE})`);
+      const wait = lines.indexOf(`sh ${gateScript(phase)}`);
+      const next = lines.findIndex((l, i) => i > prune && /^kubectl apply -f dist\/addressbook\/[a-z0-9-]+\/$/.test(l) && !l.includes('/rollback/'));
+      expect({ phase, order: prune >= 0 && wait > prune && (next < 0 || wait < next) }).toEqual({ phase, order: true });
+    }
+  });
+
+  test('rolls back automatically when a gate (or a later step) fails: apply rollback, wait, prune', () => {
+    if (tool === 'github-actions') {
+      const job = docOf('github-actions.yml').jobs['rollback-on-failure'];
+      expect([job.needs, job.if]).toEqual(['canary', "failure() && needs.canary.result == 'failure'"]);
+      expect(commands(job).filter((l) => l.startsWith('kubectl'))).toEqual(ROLLBACK);
+    } else if (tool === 'gitlab-ci') {
+      const job = docOf('gitlab-ci.yml')['rollback-on-failure'];
+      expect([job.when, job.needs]).toEqual(['on_failure', ['synth', 'canary']]);
+      expect(commands(job)).toEqual(ROLLBACK);
+    } else {
+      // Every block that applies the canary or waits for a gate rolls back when one of its jobs fails.
+      const blocks = docOf('semaphore/deploy-canary.yml').blocks as Array<{ name: string; task: { jobs: unknown[]; epilogue?: { on_fail?: { commands: string[] } } } }>;
+      const touching = blocks.filter((b) => commands(b.task.jobs).some((l) => /^kubectl apply -f dist\/addressbook\/(dark|canary-33)\/|^sh dist\/addressbook\/gates-/.test(l)));
+      expect(touching.map((b) => b.name)).toEqual(['Deploy', 'Test', 'Release']);
+      for (const b of touching) expect({ block: b.name, onFail: b.task.epilogue?.on_fail?.commands.filter((l) => !l.startsWith('#')) }).toEqual({ block: b.name, onFail: ROLLBACK });
+    }
+  });
+
+  test('stops at the manual promote unless AUTO_PROMOTE is true', () => {
+    if (tool === 'github-actions') {
+      const jobs = docOf('github-actions.yml').jobs;
+      expect(jobs.promote.environment).toBe("${{ vars.AUTO_PROMOTE == 'true' && 'production-auto' || 'production' }}");
+      expect(jobs.rollback.if).toBe("vars.AUTO_PROMOTE != 'true'");
+    } else if (tool === 'gitlab-ci') {
+      const doc = docOf('gitlab-ci.yml');
+      expect(doc.promote.rules).toEqual([{ if: '$AUTO_PROMOTE == "true"', when: 'on_success' }, { when: 'manual' }]);
+      expect(doc.rollback.rules).toEqual([{ if: '$AUTO_PROMOTE == "true"', when: 'never' }, { when: 'manual' }]);
+    } else {
+      const doc = docOf('semaphore/deploy-canary.yml');
+      expect(variableValues(doc, 'AUTO_PROMOTE')).toEqual(['false']);
+      const last = commands(doc.blocks[doc.blocks.length - 1].task.jobs);
+      expect(last[0]).toBe('if [ "$AUTO_PROMOTE" = true ]; then');
+      expect(last.slice(1, 4)).toEqual(['kubectl apply -f dist/addressbook/promote/', 'kubectl rollout status deployment -l "$SELECTOR" --timeout=10m', `kubectl apply -f dist/addressbook/promote/ --prune $(cat ${PRUNE_FLAGS_FILE})`]);
+      expect(doc.promotions.map((p: { pipeline_file: string; auto_promote?: unknown }) => [p.pipeline_file, p.auto_promote])).toEqual([['deploy-stable.yml', undefined], ['rollback-canary.yml', undefined]]);
     }
   });
 });

@@ -1,5 +1,6 @@
 import { Checks } from '../../lib/model/checks';
-import { AppVersion, StagePhase, StagePlanInput, checkPhaseNames, checkPhaseWiring, planStages, smokeTestJobName, versionNameSuffix } from '../../lib/model/stage-plan';
+import { AppVersion, StagePhase, StagePlanInput, checkPhaseNames, checkPhaseWiring, planStages, smokeTestJobName } from '../../lib/model/stage-plan';
+import { versionNameSuffix } from '../../lib/model/image';
 import { CleanupMode, StageStrategy } from '../../lib/model/stage-strategy';
 import { configError } from '../support/errors';
 
@@ -34,7 +35,7 @@ describe('planStages', () => {
     const plan = planStages(check, input());
     expect(outline(plan.phases)).toEqual([
       'initial-active: frontend-active@v1×5→backend-v1 backend-v1@v1×4',
-      'smoke: frontend-active@v1×5→backend-v1 frontend-smoke@v2×2→backend-v2 backend-v1@v1×4 backend-v2@v2×4 test smoke-test-frontend-v2-backend-v2',
+      'smoke: frontend-active@v1×5→backend-v1 frontend-smoke@v2×2→backend-v2 backend-v1@v1×4 backend-v2@v2×4 test smoke-test-smoke-frontend-v2-backend-v2',
       'upgrade-active: frontend-active@v2×5→backend-v2 frontend-smoke@v2×2→backend-v2 backend-v1@v1×4 backend-v2@v2×4',
       'cleanup: frontend-active@v2×5→backend-v2 frontend-smoke@v2×0→backend-v2 backend-v1@v1×0 backend-v2@v2×4',
     ]);
@@ -57,9 +58,9 @@ describe('planStages', () => {
     const plan = planStages(check, input({ strategy: StageStrategy.COMPATIBLE, cleanup: CleanupMode.REMOVE }));
     expect(outline(plan.phases)).toEqual([
       'initial-active: frontend-active@v1×5→backend-active backend-active@v1×4',
-      'smoke: frontend-active@v1×5→backend-active frontend-smoke@v1×2→backend-smoke backend-active@v1×4 backend-smoke@v1×1 test smoke-test-frontend-v1-backend-v1',
-      'smoke-backend: frontend-active@v1×5→backend-active frontend-smoke@v1×2→backend-smoke backend-active@v1×4 backend-smoke@v2×1 test smoke-test-frontend-v1-backend-v2',
-      'smoke-frontend: frontend-active@v1×5→backend-active frontend-smoke@v2×2→backend-smoke backend-active@v1×4 backend-smoke@v2×1 test smoke-test-frontend-v2-backend-v2',
+      'smoke: frontend-active@v1×5→backend-active frontend-smoke@v1×2→backend-smoke backend-active@v1×4 backend-smoke@v1×1 test smoke-test-smoke-frontend-v1-backend-v1',
+      'smoke-backend: frontend-active@v1×5→backend-active frontend-smoke@v1×2→backend-smoke backend-active@v1×4 backend-smoke@v2×1 test smoke-test-smoke-backend-frontend-v1-backend-v2',
+      'smoke-frontend: frontend-active@v1×5→backend-active frontend-smoke@v2×2→backend-smoke backend-active@v1×4 backend-smoke@v2×1 test smoke-test-smoke-frontend-frontend-v2-backend-v2',
       'upgrade-active-backend: frontend-active@v1×5→backend-active frontend-smoke@v2×2→backend-smoke backend-active@v2×4 backend-smoke@v2×1',
       'upgrade-active-frontend: frontend-active@v2×5→backend-active frontend-smoke@v2×2→backend-smoke backend-active@v2×4 backend-smoke@v2×1',
       'cleanup: frontend-active@v2×5→backend-active backend-active@v2×4',
@@ -81,7 +82,7 @@ describe('planStages', () => {
 
   test('smoke phases name the Job a pipeline waits for', () => {
     const plan = planStages(check, input());
-    expect(plan.phases[1].description).toBe('backend-v2 and frontend-smoke (v2) run beside the untouched active stage; gate: kubectl wait --for=condition=complete job/smoke-test-frontend-v2-backend-v2');
+    expect(plan.phases[1].description).toBe('backend-v2 and frontend-smoke (v2) run beside the untouched active stage; gate: the smoke test job/smoke-test-smoke-frontend-v2-backend-v2');
   });
 
   test('selectors: deploy-stage for frontends and stage-bound backends, deploy-version for per-version backends', () => {
@@ -117,8 +118,8 @@ describe('phase checks', () => {
     expect(e.message).toContain('two Deployments and two Services named "frontend-smoke" (the smoke frontend v2 and the backend v1)');
   });
 
-  test('names: versions become name suffixes, and the Job names what it tests', () => {
+  test('names: versions become name suffixes, and the Job names its phase and what it tests', () => {
     expect(versionNameSuffix('1.4.0_RC1')).toBe('1-4-0-rc1');
-    expect(smokeTestJobName('web', '2-0', 'api', '3')).toBe('smoke-test-web-2-0-api-3');
+    expect(smokeTestJobName('smoke', 'web', '2.0', 'api', '3')).toBe('smoke-test-smoke-web-2-0-api-3');
   });
 });

@@ -33,6 +33,7 @@ describe('plan --format mermaid', () => {
       'addressbook-stable: 2 pods on 1.0.0',
       '<b>Service/addressbook-lb</b> ≥ 2 ready pods',
       '66.7% to 1.0.0 · 33.3% to 1.1.0',
+      'gate (prometheus): Job/addressbook-analysis-canary-33-1-1-0',
     ]);
   });
 
@@ -51,7 +52,7 @@ describe('plan --format mermaid', () => {
 
   test('conditional routes first, then the others; quotes as Mermaid entity codes', () => {
     const p = plan('sockshop-istio');
-    expect(labels(renderPlanMermaid(p), p).get('v2-logged-in')?.slice(-2)).toEqual(['if cookie ~ #quot;.*logged_in.*#quot;: 100% to v2', 'else: 100% to v1']);
+    expect(labels(renderPlanMermaid(p), p).get('v2-logged-in')?.slice(-3)).toEqual(['if cookie ~ #quot;.*logged_in.*#quot;: 100% to v2', 'else: 100% to v1', 'gate (prometheus): Job/front-end-analysis-v2-logged-in-v2']);
   });
 
   test('nothing in a label can end it or open markup', () => {

@@ -50,10 +50,32 @@ describe('plan', () => {
   test('what kubectl apply creates, changes and prunes after each phase it can follow', () => {
     const rollback = plan.phases.find((p) => p.name === 'rollback')!;
     expect(rollback.applies.map((a) => ({ from: a.from, create: a.create, change: a.change.map((c) => `${c.object}: ${summarize(c.fields)}`), prune: a.prune, unchanged: a.unchanged }))).toEqual([
-      { from: 'dark', create: [], change: ['Service/addressbook-lb: −selector.track'], prune: ['Service/addressbook-canary', 'Deployment/addressbook-canary'], unchanged: 2 },
-      { from: 'canary-33', create: [], change: ['Deployment/addressbook-stable: replicas 2 → 3'], prune: ['Service/addressbook-canary', 'Deployment/addressbook-canary'], unchanged: 2 },
+      { from: 'dark', create: [], change: ['Service/addressbook-lb: −selector.track'], prune: ['Service/addressbook-canary', 'Deployment/addressbook-canary', 'Job/addressbook-smoke-dark-1-1-0'], unchanged: 2 },
+      { from: 'canary-33', create: [], change: ['Deployment/addressbook-stable: replicas 2 → 3'], prune: ['Service/addressbook-canary', 'Deployment/addressbook-canary', 'Job/addressbook-analysis-canary-33-1-1-0'], unchanged: 2 },
     ]);
+    expect(rollback.gates).toEqual([]);
     expect(plan.phases[0].applies).toEqual([{ from: null, create: ['PodDisruptionBudget/addressbook-stable', 'Service/addressbook-lb', 'Deployment/addressbook-stable'], change: [], prune: [], leftRunning: [], unchanged: 0 }]);
+  });
+
+  test("each phase's gates: the Job, its kind and what it checks", () => {
+    expect(plan.phases.map((p) => [p.name, p.gates])).toEqual([
+      ['stable', []],
+      ['dark', [{ job: 'Job/addressbook-smoke-dark-1-1-0', kind: 'http', checks: 'GET http://addressbook-canary:80/ready → 200 (24 × 5s, failureLimit 23)' }]],
+      [
+        'canary-33',
+        [
+          {
+            job: 'Job/addressbook-analysis-canary-33-1-1-0',
+            kind: 'prometheus',
+            checks:
+              'sum(rate(http_requests_total{app_kubernetes_io_name="addressbook",app_kubernetes_io_version="1.1.0",code=~"5.."}[2m])) / sum(rate(http_requests_total{app_kubernetes_io_name="addressbook",app_kubernetes_io_version="1.1.0"}[2m])) at http://prometheus-operated.monitoring:9090: result < 0.01 (5 × 60s, failureLimit 1)',
+          },
+        ],
+      ],
+      ['promote', []],
+      ['rollback', []],
+    ]);
+    expect(renderPlanTable(plan)).toContain('then gates:\n' + ' '.repeat(81) + '  http Job/addressbook-smoke-dark-1-1-0: GET http://addressbook-canary:80/ready → 200 (24 × 5s, failureLimit 23)\n');
   });
 
   test('plain YAML: entry-point Services, and objects left running for lack of a prune selector', () => {

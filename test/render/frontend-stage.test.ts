@@ -3,7 +3,6 @@ import { Checks } from '../../lib/model/checks';
 import { ActiveStage } from '../../lib/render/active-stage';
 import { Backend } from '../../lib/render/backend';
 import { SmokeStage } from '../../lib/render/smoke-stage';
-import { resolveSmokeTest } from '../../lib/render/smoke-test';
 import { Tier } from '../../lib/render/tier';
 import { configError } from '../support/errors';
 
@@ -35,18 +34,5 @@ describe('frontend stages used directly', () => {
     const e = configError(() => new SmokeStage(after, 'smoke', { release: 'shop', tier: frontend, version: 'v2', image: 'frontend:v2', backend: elsewhere, backendUrlVariable: 'BACKEND_URL', rollingUpdate }));
     expect([e.path, e.field, e.value]).toEqual(['upgrade-active/smoke', 'backend', 'backend-v2']);
     expect(e.message).toContain('frontend-smoke would call backend-v2, which phase "upgrade-active" does not contain');
-  });
-
-  test('a smoke stage without a test renders no Job; with one, a Job named after the versions', () => {
-    const chart = Testing.chart();
-    const backend = backendIn(chart, 'v3');
-    const base = { release: 'shop', tier: frontend, image: 'frontend:v3', backend, backendUrlVariable: 'BACKEND_URL', rollingUpdate };
-    const plain = new SmokeStage(chart, 'plain', { ...base, version: 'v3' });
-    expect(plain.smokeTestJob).toBeUndefined();
-    const other = Testing.chart();
-    const tested = new SmokeStage(other, 'smoke', { ...base, backend: backendIn(other, '2.0'), version: '3.1', smokeTest: resolveSmokeTest(check, 'smokeTest') });
-    expect(tested.smokeTestJob!.name).toBe('smoke-test-frontend-3-1-backend-2-0');
-    const job = Testing.synth(other).find((o) => o.kind === 'Job');
-    expect(job.spec.template.spec.containers[0].env.find((v: { name: string }) => v.name === 'EXPECT').value).toBe('frontend:3.1 - backend:2.0');
   });
 });

@@ -10,7 +10,7 @@ import { find, maybeFind, selects } from '../support/manifests';
 export interface K8sObject {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata: { readonly name: string; readonly labels?: { [key: string]: string } };
+  readonly metadata: { readonly name: string; readonly labels?: { [key: string]: string }; readonly annotations?: { [key: string]: string } };
   readonly spec: any;
   readonly text: string;
 }

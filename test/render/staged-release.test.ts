@@ -45,7 +45,7 @@ describe('StagedRelease, isolated strategy (the seed)', () => {
       'Deployment/backend-v2',
       'Deployment/frontend-active',
       'Deployment/frontend-smoke',
-      'Job/smoke-test-frontend-v2-backend-v2',
+      'Job/smoke-test-smoke-frontend-v2-backend-v2',
     ]);
     for (const o of objects('initial-active')) {
       expect(find(objects('smoke'), o.kind, o.metadata.name).text).toBe(o.text);
@@ -91,7 +91,7 @@ describe('StagedRelease, isolated strategy (the seed)', () => {
     expect(decl.phases.map((p) => p.addresses)).toEqual(
       ['v1', 'v1', 'v2', 'v2'].map((version) => [{ name: 'frontend-active', minAvailable: 5, routes: [{ conditions: [], backends: [{ version, weight: 5 }] }] }]),
     );
-    expect(decl.phases[1].description).toContain('kubectl wait --for=condition=complete job/smoke-test-frontend-v2-backend-v2');
+    expect(decl.phases[1].description).toContain('gate: the smoke test job/smoke-test-smoke-frontend-v2-backend-v2');
     expect(JSON.parse(files.get('seamless/release.json')!)).toEqual(JSON.parse(JSON.stringify(decl)));
   });
 
@@ -130,9 +130,9 @@ describe('StagedRelease, compatible strategy', () => {
 
   test('each smoke step has its own test Job, named after the versions it expects', () => {
     const jobs = release.phaseNames.map((p) => phases.get(p)!.filter((o) => o.kind === 'Job').map((j) => j.metadata.name));
-    expect(jobs).toEqual([[], ['smoke-test-frontend-v1-backend-v1'], ['smoke-test-frontend-v1-backend-v2'], ['smoke-test-frontend-v2-backend-v2'], [], [], []]);
-    const expectText = (phase: string, job: string) => at(phase, 'Job', job).spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === 'EXPECT').value;
-    expect(expectText('smoke-backend', 'smoke-test-frontend-v1-backend-v2')).toBe('frontend:v1 - backend:v2');
+    expect(jobs).toEqual([[], ['smoke-test-smoke-frontend-v1-backend-v1'], ['smoke-test-smoke-backend-frontend-v1-backend-v2'], ['smoke-test-smoke-frontend-frontend-v2-backend-v2'], [], [], []]);
+    const expectText = (phase: string, job: string) => at(phase, 'Job', job).spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === 'EXPECT_BODY').value;
+    expect(expectText('smoke-backend', 'smoke-test-smoke-backend-frontend-v1-backend-v2')).toBe('frontend:v1 - backend:v2');
   });
 
   test('the active frontend never changes while its backend is upgraded in place', () => {

@@ -1,8 +1,10 @@
+import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { CanaryApp, CanaryAppProps, CanaryStep, CapacityMode, DisruptionBudget, Labels, planCanary, RollingUpdateOptions, ServiceType, transitionFloors } from '../../../lib';
 import { Checks } from '../../../lib/model/checks';
 import { Case, ConstructSpec, InvalidClass, invalid } from '../support/spec';
 import { containerOptionClasses, containerOptions } from './container-options';
+import { gateInvalids, withValidGates } from './gates';
 import { any, dns1035Label, dnsLabel, dropUndefined, labelKey, labelValue, pinnedImage, repository, without } from './primitives';
 
 const MAX_REPLICAS = 10000;
@@ -93,7 +95,7 @@ function version(image: string, given?: string): string {
 const serviceType = fc.option(fc.constantFrom(ServiceType.CLUSTER_IP, ServiceType.NODE_PORT, ServiceType.LOAD_BALANCER), { nil: undefined });
 
 /** Valid CanaryApp inputs. Optional props are left out as often as they are given. */
-export const validCanaryApp: fc.Arbitrary<Case<CanaryAppProps>> = fc
+const ungatedCanaryApp: fc.Arbitrary<Case<CanaryAppProps>> = fc
   .record({ who: identity, images, plan, serviceType, serviceName: fc.option(dns1035Label(63), { nil: undefined }), trackLabel: fc.option(labelKey(), { nil: undefined }) })
   .chain((r) =>
     fc
@@ -133,6 +135,10 @@ function keepable(p: { replicas: number; capacity?: CapacityMode; steps?: Canary
   const plan = planCanary(new Checks('generator'), { replicas: p.replicas, capacity: p.capacity ?? CapacityMode.CONSTANT, steps: p.steps ?? [CanaryStep.replicas(1)], stable: image('a'), canary: image('b') });
   return Math.min(p.minAvailable, ...transitionFloors(plan, ru?.maxUnavailable ?? 0).map((f) => f.least));
 }
+
+const buildCanaryApp = (scope: Construct, c: Case<CanaryAppProps>) => new CanaryApp(scope, c.id, c.props);
+/** Valid CanaryApp inputs, gates on some phases of some of them. */
+export const validCanaryApp: fc.Arbitrary<Case<CanaryAppProps>> = withValidGates(ungatedCanaryApp, buildCanaryApp);
 
 type Patch = Parameters<typeof invalid<CanaryAppProps>>[4];
 const i = (title: string, field: string, expected: RegExp, patch: Patch): InvalidClass<CanaryAppProps> => invalid<CanaryAppProps>(validCanaryApp, title, field, expected, patch);
@@ -222,6 +228,6 @@ export const canaryAppInvalids: InvalidClass<CanaryAppProps>[] = [
 export const canaryAppSpec: ConstructSpec<CanaryAppProps> = {
   name: 'CanaryApp',
   valid: validCanaryApp,
-  invalid: canaryAppInvalids,
-  build: (scope, c) => new CanaryApp(scope, c.id, c.props),
+  invalid: [...canaryAppInvalids, ...gateInvalids(ungatedCanaryApp, buildCanaryApp, 'dark')],
+  build: buildCanaryApp,
 };

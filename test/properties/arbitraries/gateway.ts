@@ -15,7 +15,9 @@ import {
   Traffic,
 } from '../../../lib';
 import { Case, ConstructSpec, InvalidClass, invalid } from '../support/spec';
+import { Construct } from 'constructs';
 import { containerOptionClasses, containerOptions } from './container-options';
+import { gateInvalids, withValidGates } from './gates';
 import { any, dns1035Label, dnsLabel, dnsSubdomain, dropUndefined, labelKey, labelValue, MAYBE_SECRET, pinnedImage, some, without } from './primitives';
 
 /**
@@ -332,7 +334,7 @@ function versionOptions(vs: readonly VersionSpec[], label: string, firstPort?: s
 }
 
 /** Valid Gateway inputs. */
-export const validGateway: fc.Arbitrary<Case<GatewayProps>> = fc
+const ungatedGateway: fc.Arbitrary<Case<GatewayProps>> = fc
   .record({
     kind: some<ProviderKind>('service', 'istio', 'gateway-api', 'nginx'),
     id: dns1035Label(40),
@@ -397,6 +399,10 @@ export const validGateway: fc.Arbitrary<Case<GatewayProps>> = fc
           }));
       }),
   );
+
+const buildGateway = (scope: Construct, c: Case<GatewayProps>) => new Gateway(scope, c.id, c.props);
+/** Valid Gateway inputs, gates on some phases of some of them. */
+export const validGateway: fc.Arbitrary<Case<GatewayProps>> = withValidGates(ungatedGateway, buildGateway);
 
 const as = <T>(x: unknown) => x as T;
 
@@ -571,6 +577,6 @@ export const gatewayInvalids: InvalidClass<GatewayProps>[] = [
 export const gatewaySpec: ConstructSpec<GatewayProps> = {
   name: 'Gateway',
   valid: validGateway,
-  invalid: gatewayInvalids,
-  build: (scope, c) => new Gateway(scope, c.id, c.props),
+  invalid: [...gatewayInvalids, ...gateInvalids(base(), buildGateway, 'v1-dark-v2')],
+  build: buildGateway,
 };

@@ -1,7 +1,9 @@
 import * as fc from 'fast-check';
 import { CleanupMode, ContainerOptions, EnvValue, FrontendTierProps, ServiceType, SmokeTestOptions, StagedRelease, StagedReleaseProps, StageStrategy, StageVersionProps, TierProps } from '../../../lib';
 import { Case, ConstructSpec, InvalidClass, invalid } from '../support/spec';
+import { Construct } from 'constructs';
 import { containerOptionClasses, containerOptions } from './container-options';
+import { gateInvalids, withValidGates } from './gates';
 import { any, dns1035Label, dnsLabel, dropUndefined, labelValue, MAYBE_SECRET, pinnedImage, quantity, repository, some, without } from './primitives';
 
 /**
@@ -32,7 +34,8 @@ function tier(name: fc.Arbitrary<string | undefined>): fc.Arbitrary<TierProps> {
     });
 }
 
-const tierName = fc.option(dns1035Label(10).filter((n) => n !== 'smoke-test'), { nil: undefined });
+// At most 9 characters: the longest smoke-test Job name, smoke-test-smoke-frontend-<tier>-<version>-<tier>-<version>, stays within 63.
+const tierName = fc.option(dns1035Label(9), { nil: undefined });
 const envVariable = fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,15}$/).filter((n) => !MAYBE_SECRET.test(n));
 
 /** Two versions: each image pinned; the version given (short) or the frontend image's short tag. */
@@ -64,7 +67,7 @@ const smokeTest: fc.Arbitrary<SmokeTestOptions> = fc
       image: pinnedImage(),
       runAsUser: fc.integer({ min: 1, max: 2147483647 }),
       attempts: fc.integer({ min: 1, max: 60 }),
-      intervalSeconds: fc.integer({ min: 0, max: 30 }),
+      intervalSeconds: fc.integer({ min: 1, max: 30 }),
       requestTimeoutSeconds: fc.integer({ min: 1, max: 30 }),
       backoffLimit: fc.integer({ min: 0, max: 6 }),
       extraDeadline: fc.option(fc.integer({ min: 0, max: 600 }), { nil: undefined }),
@@ -81,7 +84,7 @@ const smokeTest: fc.Arbitrary<SmokeTestOptions> = fc
   });
 
 /** Valid StagedRelease inputs. */
-export const validStagedRelease: fc.Arbitrary<Case<StagedReleaseProps>> = fc
+const ungatedStagedRelease: fc.Arbitrary<Case<StagedReleaseProps>> = fc
   .record({
     id: dns1035Label(30),
     name: fc.option(dnsLabel(40), { nil: undefined }),
@@ -115,6 +118,10 @@ export const validStagedRelease: fc.Arbitrary<Case<StagedReleaseProps>> = fc
     };
     return { id: r.id, props: dropUndefined(props) };
   });
+
+const buildStagedRelease = (scope: Construct, c: Case<StagedReleaseProps>) => new StagedRelease(scope, c.id, c.props);
+/** Valid StagedRelease inputs, gates on some phases of some of them. */
+export const validStagedRelease: fc.Arbitrary<Case<StagedReleaseProps>> = withValidGates(ungatedStagedRelease, buildStagedRelease);
 
 /** A small valid StagedRelease to break in one place: the seed's tiers, versions v1 and v2. */
 const base: fc.Arbitrary<Case<StagedReleaseProps>> = fc
@@ -158,7 +165,6 @@ export const stagedReleaseInvalids: InvalidClass<StagedReleaseProps>[] = [
   b('misspelt tier option', 'backend.replica', /a property of TierProps: did you mean "replicas"\?/, () => ({ backend: as({ replica: 3 }) })),
   b('backendUrlVariable on the backend tier', 'backend.backendUrlVariable', /a property of TierProps: /, () => ({ backend: as({ backendUrlVariable: 'DB_URL' }) })),
   b('tier name not a DNS-1035 label of at most 56 characters', 'frontend.name', /DNS-1035 label of at most 56 characters \(it begins the names of its Services\)/, () => any('Web', '9web', 'web_ui', '', 'x'.repeat(57), 5, null).map((name) => ({ frontend: { name } }))),
-  b('tier named smoke-test', 'backend.name', /a name other than "smoke-test", the name label of the smoke-test Job's pod/, () => ({ backend: { name: 'smoke-test' } })),
   b('one name for both tiers', 'backend.name', /a tier name other than the frontend's/, () => fc.option(dns1035Label(10).filter((n) => n !== 'smoke-test'), { nil: undefined }).map((name) => ({ frontend: { name }, backend: { name: name ?? 'frontend' } }))),
   b('tier replicas not an integer from 1 to 10000', 'frontend.replicas', /integer from 1 to 10000/, () => any(0, -1, 2.5, '3', null, 10001).map((replicas) => ({ frontend: { replicas } }))),
   b('smoke replicas not an integer from 1 to 10000', 'backend.smokeReplicas', /integer from 1 to 10000/, () => any(0, 1.5, '1', null, 10001).map((smokeReplicas) => ({ backend: { smokeReplicas } }))),
@@ -205,6 +211,6 @@ export const stagedReleaseInvalids: InvalidClass<StagedReleaseProps>[] = [
 export const stagedReleaseSpec: ConstructSpec<StagedReleaseProps> = {
   name: 'StagedRelease',
   valid: validStagedRelease,
-  invalid: stagedReleaseInvalids,
-  build: (scope, c) => new StagedRelease(scope, c.id, c.props),
+  invalid: [...stagedReleaseInvalids, ...gateInvalids(ungatedStagedRelease, buildStagedRelease, 'smoke')],
+  build: buildStagedRelease,
 };
