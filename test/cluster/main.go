@@ -83,6 +83,9 @@ func runKwok() int {
 		return 1
 	}
 	command := kwok.NewCommand(ctx)
+	// The Kubernetes commands linked beside kwok register a global --version flag of their own type; cobra's boolean
+	// one would collide with it.
+	command.Version = ""
 	command.PersistentFlags().AddFlagSet(flags)
 	if err := command.ExecuteContext(ctx); err != nil {
 		logger.Error("Execute exit", err)
