@@ -75,6 +75,18 @@ export async function brokenManifestVerdicts(cluster: ControlPlane): Promise<Ver
   return out;
 }
 
+/**
+ * The disagreements found, each with its reason (docs/cluster.md): the test fails when the list changes.
+ * - serverOnly: CEL rules (x-kubernetes-validations) of the Gateway API CRDs, which verify does not evaluate (README,
+ *   "Limits"); the HTTPRoutes the library writes satisfy them, the server-side dry-run of every phase proves it.
+ * - verifyOnly: the API server does not enforce `format: int32` on CRD integers; Istio refuses the value (its
+ *   validating webhook, not part of this control plane), so verify keeps reporting it.
+ */
+export const KNOWN_DISAGREEMENTS = {
+  serverOnly: Object.keys(CEL_CASES),
+  verifyOnly: ['DestinationRule: int32 field out of range'],
+};
+
 /** The cases where one refuses and the other does not. */
 export function disagreements(verdicts: readonly Verdict[]): { serverOnly: string[]; verifyOnly: string[] } {
   return {

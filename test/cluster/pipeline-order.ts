@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { ControlPlane } from './control-plane';
 import { Verdict } from './differential';
@@ -25,12 +26,9 @@ export interface ReleaseResult {
  * Every order release.json allows, in one apply mode: each covering walk from the release's first phase, a fresh
  * start (the release deleted) before each walk, the transitions watched and checked.
  */
-export async function walkRelease(cluster: ControlPlane, release: string, mode: ApplyMode): Promise<ReleaseResult> {
+export async function walkRelease(cluster: ControlPlane, release: string, mode: ApplyMode, extent: WalkExtent): Promise<ReleaseResult> {
   const run = new ReleaseRun(cluster, path.join(DIST, release), sharedNamespace(mode));
-  const walks = coveringWalks(
-    run.declaration.phases.map((p) => p.name),
-    run.declaration.transitions,
-  );
+  const walks = walksOf(release).slice(0, extent === 'every transition' ? undefined : 1);
   const records: TransitionRecord[] = [];
   const problems: string[] = [];
   for (const walk of walks) {
@@ -45,11 +43,66 @@ export async function walkRelease(cluster: ControlPlane, release: string, mode: 
     for (let i = 1; i < walk.length; i++) {
       const record = await run.transition(walk[i - 1], walk[i], mode);
       records.push(record);
+      progress(`${release} ${mode} ${record.from} → ${record.to}: ${record.seconds.toFixed(1)} s, least ready ${JSON.stringify(record.lowest)}, ${record.problems.length} problem(s)`);
       if (record.problems.some((p) => p.includes('failed (exit'))) break;
     }
   }
   await run.reset();
   return { release, mode, walks, records, problems };
+}
+
+/** `every transition`: all covering walks; `first walk`: only the first, every phase in order where it can go. */
+export type WalkExtent = 'every transition' | 'first walk';
+
+export interface PlannedRun {
+  readonly release: string;
+  readonly mode: ApplyMode;
+  readonly extent: WalkExtent;
+}
+
+function declarationOf(release: string): { namespace?: string; phases: Array<{ name: string }>; transitions: Array<[string, string]> } {
+  return JSON.parse(fs.readFileSync(path.join(DIST, release, 'release.json'), 'utf8'));
+}
+
+export function walksOf(release: string): string[][] {
+  const d = declarationOf(release);
+  return coveringWalks(
+    d.phases.map((p) => p.name),
+    d.transitions,
+  );
+}
+
+/** Whether a release's rollouts wait (minReadySeconds of 10 s or more): each of its rolling updates takes minutes. */
+export function waitsForMinReady(release: string): boolean {
+  return fs
+    .readdirSync(path.join(DIST, release), { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .some((e) => /minReadySeconds: ([1-9]\d+)/.test(fs.readFileSync(path.join(DIST, release, e.name, 'manifest.yaml'), 'utf8')));
+}
+
+/**
+ * What runs. `full` (CDK8S_CANARY_CLUSTER_MATRIX=full): every transition of every release, client-side and
+ * server-side. `default` (npm test): the same for every release but those that wait minReadySeconds, which take
+ * their first walk (every phase in order) once, alternating the apply mode between them.
+ */
+export function plannedRuns(matrix: 'default' | 'full'): PlannedRun[] {
+  const runs: PlannedRun[] = [];
+  let slow = 0;
+  for (const release of releasesInDist()) {
+    if (matrix === 'full' || !waitsForMinReady(release)) {
+      for (const mode of MODES) runs.push({ release, mode, extent: 'every transition' });
+    } else {
+      runs.push({ release, mode: MODES[slow++ % MODES.length], extent: 'first walk' });
+    }
+  }
+  return runs;
+}
+
+/** One line per transition, as it ends, for whoever follows a long run (tail -f). */
+export const PROGRESS = path.join(os.tmpdir(), 'cdk8s-canary-cluster-progress.log');
+
+function progress(line: string): void {
+  fs.appendFileSync(PROGRESS, `${new Date().toISOString()} ${line}\n`);
 }
 
 /** Runs tasks with at most `limit` at once, in the order given. */
