@@ -4,7 +4,9 @@ import { DeclaredRelease } from '../../lib/model/release';
 import { K8sObject, objectRef } from '../../lib/verify/manifest';
 import { loadRelease } from '../../lib/verify/loader';
 import { ControlPlane, waitFor } from './control-plane';
-import { EndpointWatch } from './endpoint-watch';
+import { EndpointWatch, WatchedAddress } from './endpoint-watch';
+import { PhaseIndex } from '../../lib/verify/phase-index';
+import { findAddress, routingOf } from '../../lib/verify/routes';
 import { liveMismatches } from './live-objects';
 import { liveTrafficFindings } from './live-traffic';
 
@@ -105,7 +107,8 @@ export class ReleaseRun {
     const kept = this.objectsOf(to)
       .filter((o) => o.kind === 'Service' && fromServices.has(o.metadata.name) && (serving.get(o.metadata.name) ?? 0) > 0)
       .map((o) => o.metadata.name);
-    const watch = new EndpointWatch(this.cluster.api, this.namespace, kept);
+    const addresses = this.routerAddresses(from, to);
+    const watch = new EndpointWatch(this.cluster.api, this.namespace, kept, addresses);
     await watch.start();
     let applyError: Error | undefined;
     try {
@@ -115,13 +118,20 @@ export class ReleaseRun {
       applyError = e as Error;
     }
     const lowest = await watch.stop();
-    const minAvailable = this.leastDeclared(from, to);
+    const minAvailable: { [address: string]: number } = this.leastDeclared(from, to);
     const problems: string[] = applyError ? [applyError.message] : [];
     for (const service of kept) {
       const seen = lowest[service];
       if (seen === 0) problems.push(`Service/${service} had no ready endpoint at some moment`);
       const least = minAvailable[service];
       if (least !== undefined && seen < least) problems.push(`Service/${service} had ${seen} ready endpoints at some moment; declared minAvailable ${least}`);
+    }
+    for (const a of addresses) {
+      const seen = lowest[a.name];
+      const least = this.leastOfAddress(from, to, a.name.split('/')[1]);
+      if (seen === 0) problems.push(`${a.name} reached no ready endpoint at some moment`);
+      else if (seen < least) problems.push(`${a.name} reached ${seen} ready endpoints at some moment; declared minAvailable ${least}`);
+      minAvailable[a.name] = least;
     }
     if (!applyError) problems.push(...(await this.check(to)));
     return { release: this.name, mode, from, to, seconds: (Date.now() - started) / 1000, lowest, minAvailable, problems };
@@ -133,6 +143,35 @@ export class ReleaseRun {
       const out = await this.cluster.kubectl.ok(['get', 'pods', '-l', this.declaration.pruneSelector!, '-n', this.namespace, '-o', 'json']);
       return !JSON.parse(out).items.some((p: K8sObject) => (p.metadata as { deletionTimestamp?: string }).deletionTimestamp);
     }, 500);
+  }
+
+  /**
+   * The declared router addresses (VirtualService, HTTPRoute) of both phases, with the Services (and subset labels)
+   * each phase's router sends requests to with a share above 0, read with the verifier's routing model.
+   */
+  private routerAddresses(from: string, to: string): WatchedAddress[] {
+    if (this.declaration.provider === 'service') return [];
+    const declared = (phase: string) => new Set((this.declaration.phases.find((p) => p.name === phase)?.addresses ?? []).map((a) => a.name));
+    const both = [...declared(from)].filter((name) => declared(to).has(name));
+    const out: WatchedAddress[] = [];
+    for (const name of both) {
+      const targets = [from, to].map((phase) => {
+        const index = new PhaseIndex({ name: phase, documents: [], objects: this.objectsOf(phase) }, this.namespace);
+        const router = findAddress(index, name, this.declaration.provider);
+        if (!router) return [];
+        return routingOf(index, router).tables.flatMap((t) =>
+          t.routes.flatMap((r) => r.destinations.filter((d) => !d.share.isZero()).map((d) => ({ service: d.destination.serviceName.split('.')[0], labels: d.destination.subset?.labels }))),
+        );
+      });
+      const kind = findAddress(new PhaseIndex({ name: to, documents: [], objects: this.objectsOf(to) }, this.namespace), name, this.declaration.provider)?.kind;
+      out.push({ name: `${kind}/${name}`, targetsByPhase: targets });
+    }
+    return out;
+  }
+
+  private leastOfAddress(from: string, to: string, name: string): number {
+    const of = (phase: string) => this.declaration.phases.find((p) => p.name === phase)?.addresses.find((a) => a.name === name)?.minAvailable ?? 0;
+    return Math.min(of(from), of(to));
   }
 
   /** Declared addresses of both phases that are Services, with the smaller minAvailable of the two. */
