@@ -103,7 +103,7 @@ export interface PrometheusServer {
  * as OpenMetrics, turned into a block by `promtool tsdb create-blocks-from openmetrics`,
  * and served. `timeout` bounds its life, so it stops by itself even if the test dies.
  */
-export async function startPrometheus(metric: string, samples: readonly Sample[], lifetimeSeconds = 120): Promise<PrometheusServer> {
+export async function startPrometheus(metric: string, samples: readonly Sample[], lifetimeSeconds = 300): Promise<PrometheusServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-prometheus-'));
   const now = Math.floor(Date.now() / 1000);
   const bySeries = new Map<string, Sample[]>();
