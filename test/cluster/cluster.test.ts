@@ -1,11 +1,10 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { clusterBinary } from './binary';
 import { ControlPlane, startControlPlane } from './control-plane';
 import { findKubectl } from './kubectl';
 import { brokenManifestVerdicts, CASE_NAMESPACES, disagreements, KNOWN_DISAGREEMENTS, serverVerdict, Verdict, verifyVerdict } from './differential';
-import { DIST, limited, MODES, PlannedRun, plannedRuns, ReleaseResult, releasesInDist, renderClusterReport, sharedNamespace, waitsForMinReady, walkRelease, walksOf } from './pipeline-order';
+import { DIST, limited, OUTPUT, MODES, PlannedRun, plannedRuns, ReleaseResult, releasesInDist, renderClusterReport, sharedNamespace, waitsForMinReady, walkRelease, walksOf } from './pipeline-order';
 import { applySeed, SeedResult } from './seeds';
 import { loadRelease } from '../../lib/verify/loading/loader';
 import { verifyPath } from '../../lib/verify/verify';
@@ -15,7 +14,7 @@ import { ReleaseRun } from './release-run';
 // and kwok's fake nodes, built by test/cluster/build.sh), as the README's pipeline applies them. docs/cluster.md.
 
 const SHARED_CRDS = path.join(__dirname, '..', '..', '..', 'shared', 'crds');
-const REPORT = path.join(os.tmpdir(), 'cdk8s-canary-cluster-report.md');
+const REPORT = path.join(OUTPUT, 'report.md');
 
 const binary = clusterBinary();
 const kubectl = findKubectl();
@@ -42,6 +41,7 @@ if (skipReason) {
   }, 180_000);
 
   afterAll(async () => {
+    fs.mkdirSync(OUTPUT, { recursive: true });
     fs.writeFileSync(REPORT, renderClusterReport(transitions, differential, seeds));
     process.stdout.write(`\ncluster suite: the transitions with the least ready endpoints seen, the differential verdicts and the seeds: ${REPORT}\n`);
     await cluster?.stop();

@@ -1,4 +1,4 @@
-import { execFile } from 'child_process';
+import { execFile, execFileSync } from 'child_process';
 import * as fs from 'fs';
 
 /** The kubectl minor the control plane's Kubernetes release (go.mod: k8s.io/kubernetes v1.33.x) supports best. */
@@ -30,7 +30,7 @@ export function findKubectl(): { path?: string; reason?: string } {
 
 function clientMinor(binary: string): number | undefined {
   try {
-    const out = require('child_process').execFileSync(binary, ['version', '--client', '-o', 'json'], { encoding: 'utf8', timeout: 20_000 });
+    const out = execFileSync(binary, ['version', '--client', '-o', 'json'], { encoding: 'utf8', timeout: 20_000 });
     return Number(JSON.parse(out).clientVersion.minor.replace(/\D/g, ''));
   } catch {
     return undefined;

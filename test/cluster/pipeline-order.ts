@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { ControlPlane } from './control-plane';
 import { Verdict } from './differential';
@@ -98,10 +97,14 @@ export function plannedRuns(matrix: 'default' | 'full', only?: readonly string[]
   return runs;
 }
 
+/** Where a run writes its report and progress: inside this checkout, so that runs of other checkouts do not mix. */
+export const OUTPUT = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'cluster');
+
 /** One line per transition, as it ends, for whoever follows a long run (tail -f). */
-export const PROGRESS = path.join(os.tmpdir(), 'cdk8s-canary-cluster-progress.log');
+export const PROGRESS = path.join(OUTPUT, 'progress.log');
 
 function progress(line: string): void {
+  fs.mkdirSync(OUTPUT, { recursive: true });
   fs.appendFileSync(PROGRESS, `${new Date().toISOString()} ${line}\n`);
 }
 
