@@ -71,7 +71,8 @@ export class EnvValue {
         // Even when declared not secret: a PEM private key in clear is never intended.
         if (PRIVATE_KEY.test(s.value)) check.fail(field, '<literal value hidden>', 'a reference to a Secret (EnvValue.fromSecret): the value holds a private key');
         if (!isWellFormed(s.value)) check.fail(field, s.value, 'a string of well-formed Unicode (it holds half of a surrogate pair, which cannot be written as UTF-8)');
-        return { name, value: s.value };
+        // The API server stores an empty value as no value: writing it so keeps live and manifest equal.
+        return s.value === '' ? { name } : { name, value: s.value };
       }
       case 'secret':
       case 'configMap': {

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { CanaryApp, CanaryAppProps, CanaryStep, Gate, Gateway, PhaseGates, Release, StagedRelease, Traffic } from '../../lib';
+import { CanaryApp, CanaryAppProps, CanaryStep, EnvValue, Gate, Gateway, PhaseGates, Release, StagedRelease, Traffic } from '../../lib';
 import { Doc, find, phasesOf } from '../support/manifests';
 import { configError } from '../support/errors';
 
@@ -164,4 +164,14 @@ describe('bad gates are one-line ReleaseConfigErrors naming the field', () => {
   test('a Job name over 63 characters', () => {
     expect(error({ dark: [Gate.http({ name: 'a-very-long-gate-name-for-a-smoke-test' })] }, { canaryVersion: 'release-candidate-2024' })[1]).toMatch(/a shorter gate name: the Job "shop-a-very-long-gate-name-for-a-smoke-test-dark-release-candidate-2024" .* at most 63 characters$/);
   });
+});
+
+test('an empty variable is written as a name alone, as the API server stores it, so live and manifest stay equal', () => {
+  const app = canary({ dark: [Gate.http()] }, { env: { LOG_PREFIX: EnvValue.fromValue('') } });
+  const dark = phasesOf(app).get('dark')!;
+  const gateEnv = find(dark, 'Job', 'shop-smoke-dark-1-1-0').spec.template.spec.containers[0].env;
+  const appEnv = find(dark, 'Deployment', 'shop-canary').spec.template.spec.containers[0].env;
+  expect(gateEnv.find((e: { name: string }) => e.name === 'EXPECT_BODY')).toEqual({ name: 'EXPECT_BODY' });
+  expect(appEnv).toContainEqual({ name: 'LOG_PREFIX' });
+  for (const e of [...gateEnv, ...appEnv]) expect(e.value).not.toBe('');
 });
