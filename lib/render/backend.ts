@@ -61,6 +61,7 @@ export class Backend extends Construct {
       replicas: props.replicas,
       selector: stageSelector(props.stage, props.version),
       serviceType: props.stage === 'smoke' ? props.tier.smokeServiceType : props.tier.serviceType,
+      production: props.stage !== 'smoke',
       rollingUpdate: props.rollingUpdate,
     });
     this.deployment = rendered.deployment;

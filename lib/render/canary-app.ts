@@ -10,11 +10,12 @@ import { DeclaredRelease } from '../model/release';
 import { ContainerOptions } from './container-options';
 import { DisruptionBudget, renderDisruptionBudget } from './disruption-budget';
 import { PhasedRelease } from './phased-release';
+import { EXPOSURE_KEYS, resolveExposure, ServiceExposureOptions } from './service-exposure';
 import { CONTAINER_OPTION_KEYS, PodBlueprint, RESERVED_POD_LABELS } from './pod-blueprint';
 import { RollingUpdateOptions, ResolvedRollingUpdate, ServiceType, renderDeployment, renderService, resolveRollingUpdate } from './workload';
 
-/** The production Service of a canary app. */
-export interface CanaryServiceOptions {
+/** The production Service of a canary app (the preview Service stays a plain ClusterIP one). */
+export interface CanaryServiceOptions extends ServiceExposureOptions {
   /** @default - the application name */
   readonly name?: string;
   /** @default ServiceType.CLUSTER_IP */
@@ -87,7 +88,7 @@ const CANARY_APP_KEYS = [
     disruptionBudget: true,
   }),
 ];
-const SERVICE_KEYS = keysOf<CanaryServiceOptions>({ name: true, type: true });
+const SERVICE_KEYS = [...EXPOSURE_KEYS, ...keysOf<Omit<CanaryServiceOptions, keyof ServiceExposureOptions>>({ name: true, type: true })];
 const PREVIEW_SUFFIX = '-canary';
 
 /**
@@ -126,6 +127,7 @@ export class CanaryApp extends PhasedRelease {
     const serviceType = check.oneOf('service.type', orDefault(service.type, ServiceType.CLUSTER_IP), Object.values(ServiceType));
     this.serviceName = check.dns1035Label('service.name', orDefault(service.name, name));
     if (this.serviceName === `${name}${PREVIEW_SUFFIX}`) check.fail('service.name', this.serviceName, `a name other than ${name}${PREVIEW_SUFFIX}, the canary's preview Service`);
+    const exposure = resolveExposure(check, 'service', service, serviceType);
     const rollingUpdate = resolveRollingUpdate(check, 'rollingUpdate', props.rollingUpdate);
     const minAvailable = props.minAvailable === undefined ? undefined : check.integer('minAvailable', props.minAvailable, 1, replicas);
     const steps = orDefault(props.steps, [CanaryStep.replicas(1)]);
@@ -155,7 +157,8 @@ export class CanaryApp extends PhasedRelease {
         podLabels: { ...blueprint.podLabels, ...objectLabels, [trackLabel]: track, [Labels.VERSION]: state.version },
         replicas: state.replicas,
         rollingUpdate: ru,
-        podSpec: blueprint.podSpec(state.image.reference),
+        podAnnotations: blueprint.podAnnotations,
+        podSpec: blueprint.podSpec(state.image.reference, trackSelector(track)),
       });
 
     for (const phase of this.plan.phases) {
@@ -177,6 +180,7 @@ export class CanaryApp extends PhasedRelease {
         selector: phase.canary && !phase.canaryReleased ? trackSelector('stable') : { [Labels.NAME]: name },
         type: serviceType,
         ports: blueprint.ports,
+        exposure,
       });
       renderTrack(chart, 'stable', phase.stable, rollingUpdate);
       if (phase.canary) {

@@ -72,6 +72,7 @@ export abstract class FrontendStage extends Construct {
       replicas: props.replicas ?? (stage === 'active' ? tier.replicas : tier.smokeReplicas),
       selector: stageSelector(stage, props.version),
       serviceType: stage === 'active' ? tier.serviceType : tier.smokeServiceType,
+      production: stage === 'active',
       rollingUpdate: props.rollingUpdate,
       env: [{ name: props.backendUrlVariable, value: props.backend.url }],
     });

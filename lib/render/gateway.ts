@@ -11,6 +11,7 @@ import { TrafficRouter, TrafficTarget } from '../traffic/provider';
 import { Traffic } from '../traffic/traffic';
 import { ContainerOptions } from './container-options';
 import { PhasedRelease } from './phased-release';
+import { exposureProp, ServiceExposureOptions } from './service-exposure';
 import { CONTAINER_OPTION_KEYS, PodBlueprint, RESERVED_POD_LABELS, ResolvedPort } from './pod-blueprint';
 import { RollingUpdateOptions, renderDeployment, resolveRollingUpdate, ServiceType } from './workload';
 
@@ -37,6 +38,12 @@ export interface GatewayProps extends ContainerOptions {
   readonly port?: number;
   /** Type of the address Service (service and istio providers). @default ServiceType.CLUSTER_IP */
   readonly serviceType?: ServiceType;
+  /**
+   * Annotations and load balancer fields of the address Service: service and istio
+   * providers only (with gateway-api and nginx the address is the HTTPRoute or Ingress).
+   * @default - none
+   */
+  readonly addressService?: ServiceExposureOptions;
   /** @default Traffic.service() */
   readonly provider?: Traffic;
   /**
@@ -73,6 +80,7 @@ const GATEWAY_KEYS = [
     namespace: true,
     port: true,
     serviceType: true,
+    addressService: true,
     provider: true,
     versions: true,
     phases: true,
@@ -120,6 +128,10 @@ export class Gateway extends PhasedRelease {
       check.fail('serviceType', serviceType, `ServiceType.CLUSTER_IP: with the ${provider.kind} provider the address is the ${provider.kind === 'nginx' ? 'Ingress' : 'HTTPRoute'}, and the per-version Services stay inside the cluster`);
     }
 
+    if (props.addressService !== undefined && (provider.kind === 'gateway-api' || provider.kind === 'nginx')) {
+      check.fail('addressService', props.addressService, `no addressService with the ${provider.kind} provider: its address is the ${provider.kind === 'nginx' ? 'Ingress' : 'HTTPRoute'}, whose controller's Service is configured where it is installed`);
+    }
+
     // The shared options are checked once on their own, so that their errors name the shared field.
     const shared = new PodBlueprint(check, name, props, '', [versionLabel]);
     checkNodePorts(check, 'ports', shared.ports, false);
@@ -143,6 +155,7 @@ export class Gateway extends PhasedRelease {
       versionLabel,
       port,
       serviceType,
+      exposure: exposureProp(check, 'addressService', props.addressService, serviceType),
     };
     this.router = provider._bind(target);
     this.plan = planGateway(check, versions, props.phases);
@@ -170,16 +183,18 @@ export class Gateway extends PhasedRelease {
       for (const d of phase.deployed) {
         const v = byVersion.get(d.version)!;
         const versionLabels = { [Labels.VERSION]: d.version, [versionLabel]: d.version };
+        // The same in every phase: a Deployment runs one version for its whole life.
+        const selector = { [Labels.NAME]: name, [versionLabel]: d.version };
         renderDeployment(chart, `deployment-${d.slug}`, {
           name: `${name}-${d.slug}`,
           namespace: this.namespace,
           labels: { ...objectLabels, ...versionLabels },
-          // The same in every phase: a Deployment runs one version for its whole life.
-          selector: { [Labels.NAME]: name, [versionLabel]: d.version },
+          selector,
           podLabels: { ...v.blueprint.podLabels, ...objectLabels, ...versionLabels },
+          podAnnotations: v.blueprint.podAnnotations,
           replicas: d.replicas,
           rollingUpdate,
-          podSpec: v.blueprint.podSpec(v.image),
+          podSpec: v.blueprint.podSpec(v.image, selector),
         });
       }
       this.router.render(chart, phase);

@@ -7,6 +7,7 @@ import { Limits } from '../model/limits';
 import { StageLabels } from '../model/stage-strategy';
 import { ContainerOptions } from './container-options';
 import { SMOKE_TEST_NAME } from './smoke-test';
+import { exposureProp, ResolvedExposure, ServiceExposureOptions } from './service-exposure';
 import { CONTAINER_OPTION_KEYS, PodBlueprint, ResolvedPort } from './pod-blueprint';
 import { ResolvedRollingUpdate, ServiceType, renderDeployment, renderService } from './workload';
 
@@ -31,6 +32,8 @@ export interface TierProps extends ContainerOptions {
    * @default ServiceType.CLUSTER_IP
    */
   readonly smokeServiceType?: ServiceType;
+  /** Annotations and load balancer fields of the tier's production Services (not of its smoke copies'). @default - none */
+  readonly service?: ServiceExposureOptions;
 }
 
 /** What one Deployment of a tier runs, and how its pods are told apart from the tier's others. */
@@ -55,12 +58,14 @@ export interface TierWorkload {
   readonly rollingUpdate: ResolvedRollingUpdate;
   /** Variables added after the tier's own. @default - none */
   readonly env?: k8s.EnvVar[];
+  /** Whether it serves production (its Service gets the tier's `service` options), rather than a smoke test. */
+  readonly production: boolean;
 }
 
 /** @internal Every prop of TierProps. */
 export const TIER_KEYS = [
   ...CONTAINER_OPTION_KEYS,
-  ...keysOf<Omit<TierProps, keyof ContainerOptions>>({ name: true, replicas: true, smokeReplicas: true, serviceType: true, smokeServiceType: true }),
+  ...keysOf<Omit<TierProps, keyof ContainerOptions>>({ name: true, replicas: true, smokeReplicas: true, serviceType: true, smokeServiceType: true, service: true }),
 ];
 
 /** @internal `app.kubernetes.io/name` of the smoke-test Job's pod: a tier of that name would select it. */
@@ -75,6 +80,7 @@ export class Tier {
   /** The ports of the tier's Services; the first one is what callers use. */
   public readonly ports: readonly ResolvedPort[];
   private readonly blueprint: PodBlueprint;
+  private readonly exposure?: ResolvedExposure;
 
   /**
    * @param check names the construct in errors
@@ -94,6 +100,7 @@ export class Tier {
     const types = Object.values(ServiceType);
     this.serviceType = check.oneOf(`${field}.serviceType`, orDefault(props.serviceType, ServiceType.CLUSTER_IP), types);
     this.smokeServiceType = check.oneOf(`${field}.smokeServiceType`, orDefault(props.smokeServiceType, ServiceType.CLUSTER_IP), types);
+    this.exposure = exposureProp(check, `${field}.service`, props.service, this.serviceType);
     // Selectors are made of these: a pod label of the same key would be replaced without a word.
     this.blueprint = new PodBlueprint(check, this.name, props, field, [StageLabels.STAGE, StageLabels.VERSION_LINE]);
     this.ports = this.blueprint.ports;
@@ -124,9 +131,10 @@ export class Tier {
       labels,
       selector,
       podLabels: { ...this.blueprint.podLabels, ...labels },
+      podAnnotations: this.blueprint.podAnnotations,
       replicas: w.replicas,
       rollingUpdate: w.rollingUpdate,
-      podSpec: this.blueprint.podSpec(w.image, w.env),
+      podSpec: this.blueprint.podSpec(w.image, selector, w.env),
     });
     if (w.replicas === 0) return { deployment };
     const service = renderService(scope, 'service', {
@@ -136,6 +144,7 @@ export class Tier {
       selector,
       type: w.serviceType,
       ports: this.ports,
+      exposure: w.production ? this.exposure : undefined,
     });
     return { deployment, service };
   }

@@ -146,7 +146,7 @@ const withPlan = (replicas: number, capacity: CapacityMode, stepList: unknown): 
   disruptionBudget: undefined,
 });
 /** Ports with node ports, behind a Service that accepts them. */
-const withNodePorts = (ports: unknown): Partial<CanaryAppProps> => ({ service: { type: ServiceType.NODE_PORT }, ports: ports as CanaryAppProps['ports'], readinessProbe: undefined, livenessProbe: undefined });
+const withNodePorts = (ports: unknown): Partial<CanaryAppProps> => ({ service: { type: ServiceType.NODE_PORT }, ports: ports as CanaryAppProps['ports'], readinessProbe: undefined, livenessProbe: undefined, startupProbe: undefined });
 
 export const canaryAppInvalids: InvalidClass<CanaryAppProps>[] = [
   {
@@ -183,7 +183,7 @@ export const canaryAppInvalids: InvalidClass<CanaryAppProps>[] = [
   i('service name not a DNS-1035 label', 'service.name', /DNS-1035 label/, () => any('Shop', 'shop.lb', '', '80-lb', 'x'.repeat(64), 8).map((name) => ({ service: { name } }))),
   i("service name taken by the canary's preview Service", 'service.name', /the canary's preview Service/, () => ({ name: 'shop', service: { name: 'shop-canary' } })),
   i('unknown service type', 'service.type', /one of "ClusterIP", "NodePort", "LoadBalancer"/, () => any('nodeport', 'ExternalName', 3, null).map((type) => ({ service: { type } }))),
-  i('nodePort on a ClusterIP Service', 'ports[0].nodePort', /no nodePort on a ClusterIP Service/, () => ({ service: undefined, ports: [{ containerPort: 80, nodePort: 30080 }], readinessProbe: undefined, livenessProbe: undefined })),
+  i('nodePort on a ClusterIP Service', 'ports[0].nodePort', /no nodePort on a ClusterIP Service/, () => ({ service: undefined, ports: [{ containerPort: 80, nodePort: 30080 }], readinessProbe: undefined, livenessProbe: undefined, startupProbe: undefined })),
   i('nodePort outside 30000-32767', 'ports[0].nodePort', /integer from 30000 to 32767/, () => any(80, 29999, 32768, 1.5, '30080').map((nodePort) => withNodePorts([{ containerPort: 80, nodePort }]))),
   i('two ports with the same node port', 'ports[1].nodePort', /a node port not used by an earlier port/, () => withNodePorts([{ name: 'a', containerPort: 80, nodePort: 30080 }, { name: 'b', containerPort: 81, nodePort: 30080 }])),
   i('rollingUpdate not an object', 'rollingUpdate', /an object such as/, () => any(null, 1, 'fast', []).map((rollingUpdate) => ({ rollingUpdate }))),

@@ -352,9 +352,9 @@ export const validGateway: fc.Arbitrary<Case<GatewayProps>> = fc
         const type = p.serviceTypes ? serviceType : undefined;
         const label = r.versionLabel ?? 'version';
         return containerOptions({ nodePorts: type !== undefined && type !== ServiceType.CLUSTER_IP, firstPortOnly: true, httpFirstPort: r.kind === 'istio' })
-          .chain((generated) => fc.boolean().map((probesByDefault) => (probesByDefault ? { ...generated, readinessProbe: undefined, livenessProbe: undefined } : generated)))
+          .chain((generated) => fc.boolean().map((probesByDefault) => (probesByDefault ? { ...generated, readinessProbe: undefined, livenessProbe: undefined, startupProbe: undefined } : generated)))
           .chain((options) => {
-            const free = options.readinessProbe === undefined && options.livenessProbe === undefined && options.ports?.[0]?.nodePort === undefined;
+            const free = options.readinessProbe === undefined && options.livenessProbe === undefined && options.startupProbe === undefined && options.ports?.[0]?.nodePort === undefined;
             return versionOptions(r.vs, label, free ? (options.ports?.[0]?.name ?? 'http') : undefined).map((versions) => ({ options, versions }));
           })
           .chain(({ options, versions }) => fc
