@@ -3,7 +3,7 @@
 //
 //   npx ts-node --transpile-only scripts/bench-schema.ts
 import { performance } from 'perf_hooks';
-import { validateSchema } from '../lib/verify/schema';
+import { validateSchema } from '../lib/verify/schema/schema';
 
 function deployment(i: number): object {
   const labels = { 'app.kubernetes.io/name': `app-${i}`, track: i % 2 === 0 ? 'stable' : 'canary' };

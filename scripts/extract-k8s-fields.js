@@ -8,7 +8,7 @@
 // Why: the validators kubernetes-models ships check types, enums, formats and
 // required fields, but not unknown fields (its JSON schemas have no
 // additionalProperties: false). The API server, with kubectl's default strict
-// field validation, rejects unknown fields, so lib/verify/known-fields.ts
+// field validation, rejects unknown fields, so lib/verify/schema/known-fields.ts
 // walks a document against this table to report them. The table comes from
 // the same OpenAPI definitions as the validators (kubernetes-models generates
 // both), so the two agree on the Kubernetes version.

@@ -5,7 +5,7 @@ import { renderPlanMermaid } from '../plan/mermaid';
 import { planPath, planPhases, ReleasePlan } from '../plan/plan';
 import { renderPlanJson, renderPlanTable } from '../plan/table';
 import { formatFinding } from '../verify/finding';
-import { loadDeclaration, ManifestReadError } from '../verify/loader';
+import { loadDeclaration, ManifestReadError } from '../verify/loading/loader';
 import { verifyPath, verifyPhases, VerifyResult } from '../verify/verify';
 
 /** Where the command writes. */

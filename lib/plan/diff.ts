@@ -1,4 +1,4 @@
-import { isRecord, jsonEqual } from '../verify/manifest';
+import { isRecord, jsonEqual } from '../verify/loading/manifest';
 
 /** One field that differs between two versions of an object. */
 export interface FieldChange {

@@ -1,5 +1,5 @@
 import { AddressPlan, PhasePlan, ReleasePlan } from './plan';
-import { describeConditions } from '../verify/traffic';
+import { describeConditions } from '../verify/traffic/traffic';
 import { formatPercent } from './table';
 
 /**

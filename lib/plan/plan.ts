@@ -1,10 +1,10 @@
 import { RouteCondition } from '../model/release';
-import { LoadedRelease, loadPhases, loadRelease } from '../verify/loader';
-import { K8sObject, objectRef } from '../verify/manifest';
-import { PhaseIndex } from '../verify/phase-index';
-import { findAddress, routersOf, routingOf } from '../verify/routes';
-import { effectiveRoutes, orderedShares } from '../verify/traffic';
-import { DeclaredPrune, declaredPrune, pruneGap } from '../verify/transitions';
+import { LoadedRelease, loadPhases, loadRelease } from '../verify/loading/loader';
+import { K8sObject, objectRef } from '../verify/loading/manifest';
+import { PhaseIndex } from '../verify/loading/phase-index';
+import { findAddress, routersOf, routingOf } from '../verify/traffic/routes';
+import { effectiveRoutes, orderedShares } from '../verify/traffic/traffic';
+import { DeclaredPrune, declaredPrune, pruneGap } from '../verify/transitions/transitions';
 import { indexPhases } from '../verify/verify';
 import { diffObjects, FieldChange } from './diff';
 

@@ -1,5 +1,5 @@
 import { pruneFlags } from '../model/prune-allowlist';
-import { describeConditions } from '../verify/traffic';
+import { describeConditions } from '../verify/traffic/traffic';
 import { FieldChange } from './diff';
 import { ApplyPlan, PhasePlan, ReleasePlan, RoutePlan } from './plan';
 

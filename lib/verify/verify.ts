@@ -1,12 +1,12 @@
-import { checkCapacity } from './capacity';
+import { checkCapacity } from './capacity/capacity';
 import { Finding } from './finding';
-import { LoadedRelease, loadPhases, loadRelease } from './loader';
-import { PhaseIndex } from './phase-index';
-import { checkPolicy } from './policy';
-import { checkSchema } from './schema-findings';
-import { checkTraffic } from './traffic';
-import { checkTransition, declaredPrune } from './transitions';
-import { checkWiring } from './wiring';
+import { LoadedRelease, loadPhases, loadRelease } from './loading/loader';
+import { PhaseIndex } from './loading/phase-index';
+import { checkPolicy } from './policy/policy';
+import { checkSchema } from './schema/schema-findings';
+import { checkTraffic } from './traffic/traffic';
+import { checkTransition, declaredPrune } from './transitions/transitions';
+import { checkWiring } from './wiring/wiring';
 
 /** The outcome of verifying one release. */
 export interface VerifyResult {

@@ -1,5 +1,5 @@
 import { parseAllDocuments } from 'yaml';
-import { validateSchema } from '../../lib/verify/schema';
+import { validateSchema } from '../../lib/verify/schema/schema';
 import { find, selectedDeployments } from '../support/manifests';
 import { exampleFiles, releaseOf } from '../support/examples';
 

@@ -1,4 +1,4 @@
-import { validateSchema } from '../../lib/verify/schema';
+import { validateSchema } from '../../lib/verify/schema/schema';
 import { normalised, realisedRoutes, wiringProblems } from '../support/gateway-wiring';
 import { find, maybeFind, serviceSelectors } from '../support/manifests';
 import { exampleFiles, releaseOf } from '../support/examples';

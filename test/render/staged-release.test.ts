@@ -1,5 +1,5 @@
 import { CleanupMode, StageStrategy } from '../../lib/model/stage-strategy';
-import { validateSchema } from '../../lib/verify/schema';
+import { validateSchema } from '../../lib/verify/schema/schema';
 import {
   VARIANTS,
   backendReadyProblems,

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { Gateway, GatewayPhase, GatewayProps, Match, Release, ServiceType, Traffic } from '../../lib';
-import { validateSchema } from '../../lib/verify/schema';
+import { validateSchema } from '../../lib/verify/schema/schema';
 import { normalised, realisedRoutes, wiringProblems } from './gateway-wiring';
 import { Doc, phasesOf } from './manifests';
 

@@ -1,7 +1,7 @@
 import { pruneAllowlistOf } from '../../lib/model/prune-allowlist';
 import { DeclaredAddress, DeclaredRelease, TrafficProvider } from '../../lib/model/release';
 import { Finding } from '../../lib/verify/finding';
-import { isObject, LoadedPhase, LoadedRelease, loadRelease } from '../../lib/verify/loader';
+import { isObject, LoadedPhase, LoadedRelease, loadRelease } from '../../lib/verify/loading/loader';
 import { verifyRelease } from '../../lib/verify/verify';
 
 /** Hand-written manifests for the verifier's tests: valid and restricted unless a test breaks them. */

@@ -1,5 +1,5 @@
-import { resolveAmount, transitionCapacity } from '../../lib/verify/capacity';
-import { PhaseIndex } from '../../lib/verify/phase-index';
+import { resolveAmount, transitionCapacity } from '../../lib/verify/capacity/capacity';
+import { PhaseIndex } from '../../lib/verify/loading/phase-index';
 import { brief, deployment, destinationRule, distRelease, editObject, findings, phase, release, service, virtualService } from './builders';
 
 describe('capacity during transitions', () => {

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { CORE_KINDS } from '../../lib/verify/core-kinds';
+import { CORE_KINDS } from '../../lib/verify/schema/core-kinds';
 
 // schemas/k8s-fields.json must be what scripts/extract-k8s-fields.js reads
 // from the installed kubernetes-models, so that upgrading kubernetes-models

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { DEFAULT_PRUNE_ALLOWLIST } from '../../lib/model/prune-allowlist';
-import { loadOutput, loadPhases, loadRelease, ManifestReadError, parseDocuments } from '../../lib/verify/loader';
+import { loadOutput, loadPhases, loadRelease, ManifestReadError, parseDocuments } from '../../lib/verify/loading/loader';
 import { formatFinding } from '../../lib/verify/finding';
 import { verifyRelease } from '../../lib/verify/verify';
 

@@ -1,4 +1,4 @@
-import { SchemaIssue, supportedKinds, validateSchema } from '../../lib/verify/schema';
+import { SchemaIssue, supportedKinds, validateSchema } from '../../lib/verify/schema/schema';
 
 // Small, realistic manifests of each supported kind. Each test of a broken
 // manifest copies a valid one and breaks one thing.

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { formatFinding } from '../../lib/verify/finding';
-import { transitionCapacity } from '../../lib/verify/capacity';
-import { loadRelease, ManifestReadError } from '../../lib/verify/loader';
+import { transitionCapacity } from '../../lib/verify/capacity/capacity';
+import { loadRelease, ManifestReadError } from '../../lib/verify/loading/loader';
 import { indexPhases, verifyPath } from '../../lib/verify/verify';
 
 // The manifests quoted in the tutorials the project starts from (test/fixtures/seeds, see its README).

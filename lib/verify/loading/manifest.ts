@@ -5,7 +5,7 @@
  * those); the other checks then see "absent".
  */
 
-import { apiGroup, isClusterScopedKind } from '../model/kinds';
+import { apiGroup, isClusterScopedKind } from '../../model/kinds';
 
 export { apiGroup };
 

@@ -1,10 +1,10 @@
-import { allowlistCovers, allowlistEntry } from '../model/prune-allowlist';
-import { DeclaredRelease } from '../model/release';
-import { Finding, FindingSink, transitionName } from './finding';
-import { get, isRecord, jsonEqual, K8sObject, labelsOf, objectRef } from './manifest';
-import { PhaseIndex, serviceSelector } from './phase-index';
-import { steadyCapacity, transitionCapacity, PodPredicate } from './capacity';
-import { describeSelector, mapMatches, readLabelSelector } from './selectors';
+import { allowlistCovers, allowlistEntry } from '../../model/prune-allowlist';
+import { DeclaredRelease } from '../../model/release';
+import { Finding, FindingSink, transitionName } from '../finding';
+import { get, isRecord, jsonEqual, K8sObject, labelsOf, objectRef } from '../loading/manifest';
+import { PhaseIndex, serviceSelector } from '../loading/phase-index';
+import { steadyCapacity, transitionCapacity, PodPredicate } from '../capacity/capacity';
+import { describeSelector, mapMatches, readLabelSelector } from '../loading/selectors';
 
 /**
  * Transitions between two phases a pipeline applies one after the other:

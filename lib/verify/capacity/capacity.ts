@@ -1,9 +1,9 @@
-import { DeclaredPhase } from '../model/release';
-import { Finding, FindingSink, transitionName } from './finding';
-import { asString, get, jsonEqual, K8sObject, Labels, objectRef } from './manifest';
-import { PhaseIndex, PodWorkload, sameNamespace, serviceSelector } from './phase-index';
-import { describeDestination, Destination, findAddress, routersOf, routingOf } from './routes';
-import { mapMatches } from './selectors';
+import { DeclaredPhase } from '../../model/release';
+import { Finding, FindingSink, transitionName } from '../finding';
+import { asString, get, jsonEqual, K8sObject, Labels, objectRef } from '../loading/manifest';
+import { PhaseIndex, PodWorkload, sameNamespace, serviceSelector } from '../loading/phase-index';
+import { describeDestination, Destination, findAddress, routersOf, routingOf } from '../traffic/routes';
+import { mapMatches } from '../loading/selectors';
 
 /**
  * Serving capacity: how many ready pods stand behind an address at every moment.

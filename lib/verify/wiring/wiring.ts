@@ -1,8 +1,8 @@
-import { Finding, FindingSink } from './finding';
-import { asString, get, K8sObject, labelsOf, objectRef } from './manifest';
-import { containersOf, PhaseIndex, PodWorkload, serviceSelector, servicePorts } from './phase-index';
-import { describeDestination, Destination, podsOfDestination, routersOf, routingOf } from './routes';
-import { describeLabels, describeSelector, isEmptySelector, mapMatches, readLabelSelector, selectorMatches } from './selectors';
+import { Finding, FindingSink } from '../finding';
+import { asString, get, K8sObject, labelsOf, objectRef } from '../loading/manifest';
+import { containersOf, PhaseIndex, PodWorkload, serviceSelector, servicePorts } from '../loading/phase-index';
+import { describeDestination, Destination, podsOfDestination, routersOf, routingOf } from '../traffic/routes';
+import { describeLabels, describeSelector, isEmptySelector, mapMatches, readLabelSelector, selectorMatches } from '../loading/selectors';
 
 /**
  * Wiring inside one phase: what `kubectl apply` would accept but leaves requests

@@ -1,7 +1,7 @@
-import { describe } from '../model/errors';
-import { Finding, FindingSink } from './finding';
-import { LoadedDocument, LoadedPhase } from './loader';
-import { get } from './manifest';
+import { describe } from '../../model/errors';
+import { Finding, FindingSink } from '../finding';
+import { LoadedDocument, LoadedPhase } from '../loading/loader';
+import { get } from '../loading/manifest';
 import { validateSchema } from './schema';
 
 /**

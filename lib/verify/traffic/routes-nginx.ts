@@ -1,6 +1,6 @@
-import { cookieRegex } from '../model/route-match';
-import { annotationsOf, asArray, asNumber, asString, get, K8sObject } from './manifest';
-import { PhaseIndex } from './phase-index';
+import { cookieRegex } from '../../model/route-match';
+import { annotationsOf, asArray, asNumber, asString, get, K8sObject } from '../loading/manifest';
+import { PhaseIndex } from '../loading/phase-index';
 import { Rational } from './rational';
 import { AddressRouting, ComputedRoute, Destination, isNginxCanary, RouteTable, RoutingProblem } from './route-model';
 

@@ -1,6 +1,6 @@
-import { RouteCondition } from '../model/release';
-import { asArray, asLabels, asNumber, asString, get, isRecord, K8sObject } from './manifest';
-import { PhaseIndex } from './phase-index';
+import { RouteCondition } from '../../model/release';
+import { asArray, asLabels, asNumber, asString, get, isRecord, K8sObject } from '../loading/manifest';
+import { PhaseIndex } from '../loading/phase-index';
 import { Rational } from './rational';
 import { AddressRouting, ComputedRoute, Destination, RoutingProblem, sharesFromWeights } from './route-model';
 

@@ -1,4 +1,4 @@
-import { gcd } from '../model/gcd';
+import { gcd } from '../../model/gcd';
 
 /**
  * An exact fraction, so that shares such as 1/3 compare exactly with what a

@@ -1,7 +1,7 @@
-import { DeclaredPhase, DeclaredRoute, RouteCondition, TrafficProvider } from '../model/release';
-import { Finding, FindingSink } from './finding';
-import { K8sObject, objectRef } from './manifest';
-import { PhaseIndex } from './phase-index';
+import { DeclaredPhase, DeclaredRoute, RouteCondition, TrafficProvider } from '../../model/release';
+import { Finding, FindingSink } from '../finding';
+import { K8sObject, objectRef } from '../loading/manifest';
+import { PhaseIndex } from '../loading/phase-index';
 import { Rational } from './rational';
 import { ComputedRoute, findAddress, routersOf, routingOf, versionShares } from './routes';
 

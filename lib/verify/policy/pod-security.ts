@@ -1,5 +1,5 @@
-import { annotationsOf, asArray, asString, get, isRecord } from './manifest';
-import { containersOf, PodWorkload } from './phase-index';
+import { annotationsOf, asArray, asString, get, isRecord } from '../loading/manifest';
+import { containersOf, PodWorkload } from '../loading/phase-index';
 
 /** A violation of the "restricted" Pod Security Standard, with its field relative to the pod spec. */
 export interface PodSecurityIssue {

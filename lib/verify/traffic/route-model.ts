@@ -1,5 +1,5 @@
-import { RouteCondition } from '../model/release';
-import { K8sObject, Labels, objectRef } from './manifest';
+import { RouteCondition } from '../../model/release';
+import { K8sObject, Labels, objectRef } from '../loading/manifest';
 import { Rational } from './rational';
 
 /**

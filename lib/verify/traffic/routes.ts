@@ -1,6 +1,6 @@
-import { TrafficProvider } from '../model/release';
-import { K8sObject } from './manifest';
-import { PhaseIndex, PodWorkload, serviceSelector } from './phase-index';
+import { TrafficProvider } from '../../model/release';
+import { K8sObject } from '../loading/manifest';
+import { PhaseIndex, PodWorkload, serviceSelector } from '../loading/phase-index';
 import { Rational } from './rational';
 import { AddressRouting, ComputedRoute, Destination, isNginxCanary, NO_PODS } from './route-model';
 import { gatewayRouting } from './routes-gateway';

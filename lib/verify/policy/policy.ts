@@ -1,9 +1,9 @@
-import { Checks } from '../model/checks';
-import { ReleaseConfigError } from '../model/errors';
-import { parseImage } from '../model/image';
-import { Finding, FindingSink } from './finding';
-import { asArray, asString, fieldPath, get, isRecord } from './manifest';
-import { containersOf, PhaseIndex, PodWorkload, servicePorts } from './phase-index';
+import { Checks } from '../../model/checks';
+import { ReleaseConfigError } from '../../model/errors';
+import { parseImage } from '../../model/image';
+import { Finding, FindingSink } from '../finding';
+import { asArray, asString, fieldPath, get, isRecord } from '../loading/manifest';
+import { containersOf, PhaseIndex, PodWorkload, servicePorts } from '../loading/phase-index';
 import { podSecurityIssues } from './pod-security';
 
 /**

@@ -1,4 +1,4 @@
-import { Labels as LabelKeys } from '../model/labels';
+import { Labels as LabelKeys } from '../../model/labels';
 import { LoadedPhase } from './loader';
 import { apiGroup, asArray, asLabels, asNumber, asString, get, isRecord, K8sObject, Labels, namespaceOf, objectKey, objectRef } from './manifest';
 import { LabelSelector, mapMatches, readLabelSelector, selectorMatches } from './selectors';

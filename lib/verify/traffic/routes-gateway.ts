@@ -1,6 +1,6 @@
-import { RouteCondition } from '../model/release';
-import { asArray, asNumber, asString, get, K8sObject } from './manifest';
-import { PhaseIndex } from './phase-index';
+import { RouteCondition } from '../../model/release';
+import { asArray, asNumber, asString, get, K8sObject } from '../loading/manifest';
+import { PhaseIndex } from '../loading/phase-index';
 import { AddressRouting, ComputedRoute, Destination, RoutingProblem, sharesFromWeights } from './route-model';
 
 /**

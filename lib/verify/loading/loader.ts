@@ -2,11 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
 import type * as YAML from 'yaml';
-import { DEFAULT_PRUNE_ALLOWLIST, isAllowlistEntry } from '../model/prune-allowlist';
-import { DeclaredRelease } from '../model/release';
-import type { OutputFile } from '../write/synthesize';
+import { DEFAULT_PRUNE_ALLOWLIST, isAllowlistEntry } from '../../model/prune-allowlist';
+import { DeclaredRelease } from '../../model/release';
+import type { OutputFile } from '../../write/synthesize';
 import { isRecord, K8sObject } from './manifest';
-import { formatPath } from './schema-issue';
+import { formatPath } from '../schema/schema-issue';
 
 /** Input that cannot be read at all: a missing path, broken YAML, an invalid release.json. */
 export class ManifestReadError extends Error {
