@@ -10,6 +10,7 @@ import { DeclaredRelease } from '../model/release';
 import { ContainerOptions } from './container-options';
 import { DisruptionBudget, renderDisruptionBudget } from './disruption-budget';
 import { PhasedRelease } from './phased-release';
+import { ConfigOptions, renderConfigMaps } from './released-config';
 import { EXPOSURE_KEYS, resolveExposure, ServiceExposureOptions } from './service-exposure';
 import { CONTAINER_OPTION_KEYS, PodBlueprint, RESERVED_POD_LABELS } from './pod-blueprint';
 import { RollingUpdateOptions, ResolvedRollingUpdate, ServiceType, renderDeployment, renderService, resolveRollingUpdate } from './workload';
@@ -37,6 +38,14 @@ export interface CanaryAppProps extends ContainerOptions {
   readonly stableImage: string;
   /** The new image, pinned by tag or digest. */
   readonly canaryImage: string;
+  /**
+   * The canary's released configuration, when it differs from the stable one (`config`):
+   * the canary runs it, promote moves stable to it, rollback brings `config` back. With
+   * it, the canary may run the stable image (a configuration-only release; give it a
+   * canaryVersion of its own).
+   * @default - the same as config
+   */
+  readonly canaryConfig?: ConfigOptions;
   /** Value of the version label of stable pods. @default - the tag (or digest) of stableImage */
   readonly stableVersion?: string;
   /** Value of the version label of canary pods. @default - the tag (or digest) of canaryImage */
@@ -76,6 +85,7 @@ const CANARY_APP_KEYS = [
     namespace: true,
     stableImage: true,
     canaryImage: true,
+    canaryConfig: true,
     stableVersion: true,
     canaryVersion: true,
     replicas: true,
@@ -108,6 +118,16 @@ export class CanaryApp extends PhasedRelease {
     super(scope, id);
     const check = this.check;
     check.object('props', props, 'an object of CanaryAppProps');
+    // Not a prop, but a likely one: say why, and what to use instead.
+    const asked = (props as { autoscaling?: unknown }).autoscaling;
+    if (asked !== undefined) {
+      check.fail(
+        'autoscaling',
+        asked,
+        'no autoscaler: a CanaryApp realises the canary share as a ratio of pod counts (one Service over both tracks), which autoscalers would change at will; ' +
+          'autoscale a Gateway behind Traffic.istio(), Traffic.gatewayApi() or Traffic.nginx(), whose weights do not depend on pod counts',
+      );
+    }
     check.knownKeys('', props, CANARY_APP_KEYS, 'CanaryAppProps');
     // The name is also the default Service name and the prefix of the preview Service's: a DNS-1035 label.
     const name = (this.appName = check.dns1035Label('name', orDefault(props.name, id), 63 - PREVIEW_SUFFIX.length, ` (the preview Service appends "${PREVIEW_SUFFIX}"; it defaults to the construct id)`));
@@ -116,7 +136,9 @@ export class CanaryApp extends PhasedRelease {
     const capacity = check.oneOf('capacity', orDefault(props.capacity, CapacityMode.CONSTANT), Object.values(CapacityMode));
     const stableImage = parseImage(check, 'stableImage', props.stableImage);
     const canaryImage = parseImage(check, 'canaryImage', props.canaryImage);
-    if (canaryImage.reference === stableImage.reference) check.fail('canaryImage', props.canaryImage, 'an image other than stableImage');
+    if (canaryImage.reference === stableImage.reference && props.canaryConfig === undefined) {
+      check.fail('canaryImage', props.canaryImage, 'an image other than stableImage, or a canaryConfig other than config (a configuration-only canary)');
+    }
     const stableVersion = versionLabel(check, 'stableVersion', props.stableVersion, stableImage, 'stableImage', '"1.4.2"');
     const canaryVersion = versionLabel(check, 'canaryVersion', props.canaryVersion, canaryImage, 'canaryImage', '"1.4.2"');
     if (canaryVersion === stableVersion) check.fail('canaryVersion', canaryVersion, 'a version label other than the stable one, so that the two tracks can be told apart');
@@ -132,6 +154,11 @@ export class CanaryApp extends PhasedRelease {
     const minAvailable = props.minAvailable === undefined ? undefined : check.integer('minAvailable', props.minAvailable, 1, replicas);
     const steps = orDefault(props.steps, [CanaryStep.replicas(1)]);
     const blueprint = new PodBlueprint(check, name, props, '', [trackLabel]);
+    const configs = { stable: blueprint.config, canary: props.canaryConfig === undefined ? blueprint.config : blueprint.releasedConfig(check, 'canaryConfig', props.canaryConfig) };
+    const sameConfig = JSON.stringify(configs.stable) === JSON.stringify(configs.canary);
+    if (canaryImage.reference === stableImage.reference && sameConfig) {
+      check.fail('canaryImage', props.canaryImage, 'an image other than stableImage, or a canaryConfig other than config (a configuration-only canary)');
+    }
     if (serviceType === ServiceType.CLUSTER_IP) {
       blueprint.ports.forEach((p, i) => p.nodePort !== undefined && check.fail(`ports[${i}].nodePort`, p.nodePort, 'no nodePort on a ClusterIP Service (set service.type to NODE_PORT or LOAD_BALANCER)'));
     }
@@ -148,8 +175,11 @@ export class CanaryApp extends PhasedRelease {
 
     const objectLabels = { [Labels.NAME]: name, ...releaseLabels(name) };
     const trackSelector = (track: string) => ({ [Labels.NAME]: name, [trackLabel]: track });
-    const renderTrack = (scope: Construct, track: 'stable' | 'canary', state: CanaryPhase['stable'], ru: ResolvedRollingUpdate) =>
-      renderDeployment(scope, `${track}-deployment`, {
+    const renderTrack = (scope: Construct, track: 'stable' | 'canary', state: CanaryPhase['stable'], ru: ResolvedRollingUpdate) => {
+      // A track runs the configuration of the version it runs: stable moves to the canary's at promote.
+      const config = state.version === canaryVersion ? configs.canary : configs.stable;
+      renderConfigMaps(scope, config, { namespace: this.namespace, labels: objectLabels });
+      return renderDeployment(scope, `${track}-deployment`, {
         name: `${name}-${track}`,
         namespace: this.namespace,
         labels: { ...objectLabels, [trackLabel]: track, [Labels.VERSION]: state.version },
@@ -158,8 +188,9 @@ export class CanaryApp extends PhasedRelease {
         replicas: state.replicas,
         rollingUpdate: ru,
         podAnnotations: blueprint.podAnnotations,
-        podSpec: blueprint.podSpec(state.image.reference, trackSelector(track)),
+        podSpec: blueprint.podSpec(state.image.reference, trackSelector(track), [], config),
       });
+    };
 
     for (const phase of this.plan.phases) {
       const chart = this.addPhase(name, phase.name, this.namespace);

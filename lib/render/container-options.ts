@@ -1,4 +1,5 @@
 import { Drain } from './drain';
+import { ConfigOptions } from './released-config';
 import { EnvValue } from './env-value';
 import { k8s } from './k8s';
 import { Probe } from './probe';
@@ -217,4 +218,10 @@ export interface ContainerOptions {
   readonly topologySpread?: TopologySpread;
   /** PriorityClass of the pods. @default - the cluster's default priority */
   readonly priorityClassName?: string;
+  /**
+   * Configuration released like the image: ConfigMaps `<app>-config-<hash>` mounted or
+   * envFrom'd; see ConfigOptions. In a Gateway each version may have its own.
+   * @default - none
+   */
+  readonly config?: ConfigOptions;
 }

@@ -3,6 +3,7 @@ import { Checks, join, keysOf, orDefault } from '../model/checks';
 import { Labels } from '../model/labels';
 import { ContainerOptions, ContainerPort, ResourceAmounts, ResourceOptions, SecurityOptions } from './container-options';
 import { Drain } from './drain';
+import { CONFIG_VOLUME, ResolvedConfig, resolveConfig } from './released-config';
 import { checkPodUniqueness, objectNames, renderEnv, resolveExtraContainers, resolveMounts, resolveVolumes, restrictedContainer } from './pod-parts';
 import { DEFAULT_GRACE_PERIOD, PodPlacement, resolvePlacement } from './pod-placement';
 import { Probe } from './probe';
@@ -39,6 +40,7 @@ export const CONTAINER_OPTION_KEYS = keysOf<ContainerOptions>({
   affinity: true,
   topologySpread: true,
   priorityClassName: true,
+  config: true,
 });
 const PORT_KEYS = keysOf<ContainerPort>({ name: true, containerPort: true, servicePort: true, nodePort: true, protocol: true });
 const RESOURCE_KEYS = keysOf<ResourceOptions>({ requests: true, limits: true });
@@ -89,6 +91,10 @@ export class PodBlueprint {
   private readonly volumes: k8s.Volume[];
   private readonly podSecurity: k8s.PodSecurityContext;
   private readonly placement: PodPlacement;
+  private readonly mountPaths: readonly string[];
+  private readonly appName: string;
+  /** The released configuration of the options; a CanaryApp's canary may run another (`releasedConfig`). */
+  public readonly config?: ResolvedConfig;
 
   /**
    * @param field prefix of the fields in errors, when the options are nested in the props
@@ -126,8 +132,13 @@ export class PodBlueprint {
       this.volumes.push({ name: 'tmp', emptyDir: {} });
       builtin.set('tmp', 'at /tmp of readOnlyRootFilesystem');
     }
+    // Released configuration takes the volume name `released-config`, whether this workload has files or another's does.
+    builtin.set(CONFIG_VOLUME, 'of released configuration (config)');
     const volumes = resolveVolumes(check, at('volumes'), options.volumes, builtin);
     mounts.push(...resolveMounts(check, at('mounts'), options.mounts, volumes, mounts.map((m) => m.mountPath)));
+    this.mountPaths = mounts.map((m) => m.mountPath);
+    this.appName = appName;
+    this.config = this.releasedConfig(check, at('config'), options.config);
     this.volumes.push(...[...volumes.values()].map((v) => v.volume));
     const resources = resolveResources(check, at('resources'), options.resources, { requests: DEFAULT_REQUESTS, memoryLimit: DEFAULT_MEMORY_LIMIT.text });
 
@@ -176,17 +187,32 @@ export class PodBlueprint {
    * The pod spec running `image`.
    * @param selector the workload's selector, which its topology spread counts pods by
    */
-  public podSpec(image: string, selector: { [key: string]: string }, extraEnv: k8s.EnvVar[] = []): k8s.PodSpec {
+  public podSpec(image: string, selector: { [key: string]: string }, extraEnv: k8s.EnvVar[] = [], config = this.config): k8s.PodSpec {
     const env = [...(this.container.env ?? []), ...extraEnv];
     const spread = this.placement.spread?.(selector);
+    const files = config?.files;
+    const volumes = [...this.volumes, ...(files ? [{ name: CONFIG_VOLUME, configMap: { name: files.name } }] : [])];
+    const mounts = [...(this.container.volumeMounts ?? []), ...(files ? [{ name: CONFIG_VOLUME, mountPath: files.mountPath, readOnly: true }] : [])];
+    const envFrom = [...(this.container.envFrom ?? []), ...(config?.env ? [{ configMapRef: { name: config.env.name } }] : [])];
     return {
       ...this.placement.spec,
-      containers: [{ ...this.container, image, env: env.length ? env : undefined }, ...this.sidecars],
+      containers: [
+        { ...this.container, image, env: env.length ? env : undefined, envFrom: envFrom.length ? envFrom : undefined, volumeMounts: mounts.length ? mounts : undefined },
+        ...this.sidecars,
+      ],
       initContainers: this.initContainers.length ? this.initContainers : undefined,
       securityContext: this.podSecurity,
       topologySpreadConstraints: spread,
-      volumes: this.volumes.length ? this.volumes : undefined,
+      volumes: volumes.length ? volumes : undefined,
     };
+  }
+
+  /** Released configuration for this pod (files mounted beside its other mounts, values as envFrom). */
+  public releasedConfig(check: Checks, field: string, given: unknown): ResolvedConfig | undefined {
+    const config = resolveConfig(check, field, given, this.appName);
+    const path = config?.files?.mountPath;
+    if (path !== undefined && this.mountPaths.includes(path)) check.fail(join(field, 'mountPath'), path, 'a directory no mount of the container uses already');
+    return config;
   }
 
   /** Renders a probe and checks that it targets a TCP port: a TCP or HTTP probe on a UDP port never succeeds. */

@@ -7,6 +7,7 @@ import { Limits } from '../model/limits';
 import { StageLabels } from '../model/stage-strategy';
 import { ContainerOptions } from './container-options';
 import { SMOKE_TEST_NAME } from './smoke-test';
+import { renderConfigMaps } from './released-config';
 import { exposureProp, ResolvedExposure, ServiceExposureOptions } from './service-exposure';
 import { CONTAINER_OPTION_KEYS, PodBlueprint, ResolvedPort } from './pod-blueprint';
 import { ResolvedRollingUpdate, ServiceType, renderDeployment, renderService } from './workload';
@@ -125,6 +126,7 @@ export class Tier {
     const objectLabels = { [Labels.NAME]: this.name, ...releaseLabels(w.release), [key]: value };
     const labels = { ...objectLabels, [Labels.VERSION]: w.version };
     const selector = { [Labels.NAME]: this.name, [key]: value };
+    renderConfigMaps(scope, this.blueprint.config, { namespace: w.namespace, labels: { [Labels.NAME]: this.name, ...releaseLabels(w.release) } });
     const deployment = renderDeployment(scope, 'deployment', {
       name: w.name,
       namespace: w.namespace,

@@ -68,8 +68,8 @@ export interface DeploymentInput {
   readonly podLabels: { [key: string]: string };
   /** @default - none */
   readonly podAnnotations?: { readonly [key: string]: string };
-  /** Desired pod count. */
-  readonly replicas: number;
+  /** Desired pod count; undefined when an autoscaler sets it. */
+  readonly replicas: number | undefined;
   /** How pods are replaced when the template changes. */
   readonly rollingUpdate: ResolvedRollingUpdate;
   /** The pod template spec. */

@@ -156,7 +156,8 @@ export const canaryAppInvalids: InvalidClass<CanaryAppProps>[] = [
     cases: fc.tuple(dns1035Label(56), any(null, 'shop', 42, [])).map(([id, props]) => ({ id, props })),
   },
   i('misspelt prop', 'replica', /a property of CanaryAppProps: did you mean "replicas"\?/, () => ({ replica: 5 }) as Partial<CanaryAppProps>),
-  i('unknown prop', 'autoscaling', /a property of CanaryAppProps: one of ports, /, () => ({ autoscaling: { max: 10 } }) as Partial<CanaryAppProps>),
+  i('unknown prop', 'hpa', /a property of CanaryAppProps: one of ports, /, () => ({ hpa: { max: 10 } }) as Partial<CanaryAppProps>),
+  i('an autoscaler, which pod-count shares cannot keep', 'autoscaling', /ratio of pod counts.*Traffic\.istio\(\)/, () => ({ autoscaling: { maxReplicas: 10 } }) as Partial<CanaryAppProps>),
   i('name not a DNS-1035 label short enough for its suffixes', 'name', /DNS-1035 label of at most 56 characters/, () => any('Shop', 'shop_app', '-shop', '6shop', 'shop.v2', '', 42, 'x'.repeat(57)).map((name) => ({ name }))),
   {
     title: 'construct id used as name but not a DNS-1035 label',

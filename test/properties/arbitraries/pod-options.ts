@@ -85,6 +85,9 @@ export function podOptions(ps: readonly ContainerPort[] | undefined): fc.Arbitra
         affinity: fc.constant({ nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, preference: { matchExpressions: [{ key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['m6i.large'] }] } }] } }),
         topologySpread: spread,
         priorityClassName: dnsSubdomain(),
+        config: fc
+          .record({ files: fc.dictionary(fc.constantFrom('app.yaml', 'b.conf', 'flags.json'), fc.string(), { minKeys: 1, maxKeys: 3 }), env: fc.dictionary(fc.constantFrom('LEVEL', 'MODE', 'x.y'), fc.string(), { minKeys: 1, maxKeys: 2 }) }, { requiredKeys: [] })
+          .filter((c) => c.files !== undefined || c.env !== undefined),
       },
       // Mounts name the volumes: the two come together, or not at all.
       { requiredKeys: ['volumes', 'mounts', 'sidecars', 'initContainers'] },
@@ -116,5 +119,8 @@ export function podOptionInvalids(): OptionInvalid[] {
     { title: 'topologySpread not made with TopologySpread', field: 'topologySpread', expected: /TopologySpread\.acrossNodesAndZones/, patch: () => any({ topologyKey: 'zone' }, 'zone').map((t) => ({ topologySpread: as<TopologySpread>(t) })) },
     { title: 'terminationGracePeriodSeconds out of range', field: 'terminationGracePeriodSeconds', expected: /an integer from 0 to 86400/, patch: () => any(-1, 1.5, 86401, '30').map((t) => ({ drain: undefined, terminationGracePeriodSeconds: as<number>(t) })) },
     { title: 'envFromConfigMaps name invalid', field: 'envFromConfigMaps[0]', expected: /DNS-1123 subdomain/, patch: () => any('Cfg', '', 3).map((n) => ({ envFromConfigMaps: as<string[]>([n]) })) },
+    { title: 'released config value that looks like a secret', field: 'config.env.API_TOKEN', expected: /not a secret/, patch: () => ({ config: { env: { API_TOKEN: 'abc' } } }) },
+    { title: 'released config with neither files nor env', field: 'config', expected: /files, env or both/, patch: () => ({ config: {} }) },
+    { title: 'released config file name with a path', field: 'config.files', expected: /a file name/, patch: () => any('a/b', '..', 'a b').map((f) => ({ config: { files: { [f]: 'x' } } })) },
   ];
 }
