@@ -38,6 +38,7 @@ export interface AutoscalingOptions {
 
 /** Autoscaling after its checks, with the minimum of the workload's phase. */
 export interface ResolvedAutoscaling {
+  /** Most pods. */
   readonly maxReplicas: number;
   /** @default - none */
   readonly minReplicas?: number;

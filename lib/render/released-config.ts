@@ -25,13 +25,17 @@ export interface ConfigOptions {
 
 /** A rendered ConfigMap of released configuration, and how the pod uses it. */
 export interface ResolvedConfigMap {
+  /** `<app>-config-<hash>`. */
   readonly name: string;
+  /** The keys and values of the ConfigMap. */
   readonly data: { readonly [key: string]: string };
 }
 
 /** Released configuration after its checks: the ConfigMaps it renders and what the pod adds. */
 export interface ResolvedConfig {
+  /** @default - no files */
   readonly files?: ResolvedConfigMap & { readonly mountPath: string };
+  /** @default - no variables */
   readonly env?: ResolvedConfigMap;
 }
 
