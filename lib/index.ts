@@ -20,6 +20,7 @@ export * from './render/drain';
 export * from './render/topology-spread';
 export * from './render/volume';
 export * from './render/released-config';
+export * from './render/overrides';
 export * from './render/workload';
 export * from './render/autoscaling';
 export * from './render/service-exposure';

@@ -188,6 +188,7 @@ export class CanaryApp extends PhasedRelease {
         replicas: state.replicas,
         rollingUpdate: ru,
         podAnnotations: blueprint.podAnnotations,
+        specOverrides: blueprint.overrides.deployment,
         podSpec: blueprint.podSpec(state.image.reference, trackSelector(track), [], config),
       });
     };

@@ -1,5 +1,6 @@
 import { Drain } from './drain';
 import { ConfigOptions } from './released-config';
+import { WorkloadOverrides } from './overrides';
 import { EnvValue } from './env-value';
 import { k8s } from './k8s';
 import { Probe } from './probe';
@@ -224,4 +225,10 @@ export interface ContainerOptions {
    * @default - none
    */
   readonly config?: ConfigOptions;
+  /**
+   * Fields of the Deployment, pod and container that no prop sets, merged last; see
+   * WorkloadOverrides. Fields a prop or the release owns are refused.
+   * @default - none
+   */
+  readonly overrides?: WorkloadOverrides;
 }

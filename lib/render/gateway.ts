@@ -209,6 +209,7 @@ export class Gateway extends PhasedRelease {
           selector,
           podLabels: { ...v.blueprint.podLabels, ...objectLabels, ...versionLabels },
           podAnnotations: v.blueprint.podAnnotations,
+          specOverrides: v.blueprint.overrides.deployment,
           // An autoscaler sets the count: a replicas field would reset it on every apply.
           replicas: v.autoscaling ? undefined : d.replicas,
           rollingUpdate,

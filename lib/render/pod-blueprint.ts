@@ -3,6 +3,7 @@ import { Checks, join, keysOf, orDefault } from '../model/checks';
 import { Labels } from '../model/labels';
 import { ContainerOptions, ContainerPort, ResourceAmounts, ResourceOptions, SecurityOptions } from './container-options';
 import { Drain } from './drain';
+import { ResolvedOverrides, resolveOverrides } from './overrides';
 import { CONFIG_VOLUME, ResolvedConfig, resolveConfig } from './released-config';
 import { checkPodUniqueness, objectNames, renderEnv, resolveExtraContainers, resolveMounts, resolveVolumes, restrictedContainer } from './pod-parts';
 import { DEFAULT_GRACE_PERIOD, PodPlacement, resolvePlacement } from './pod-placement';
@@ -41,6 +42,7 @@ export const CONTAINER_OPTION_KEYS = keysOf<ContainerOptions>({
   topologySpread: true,
   priorityClassName: true,
   config: true,
+  overrides: true,
 });
 const PORT_KEYS = keysOf<ContainerPort>({ name: true, containerPort: true, servicePort: true, nodePort: true, protocol: true });
 const RESOURCE_KEYS = keysOf<ResourceOptions>({ requests: true, limits: true });
@@ -95,6 +97,8 @@ export class PodBlueprint {
   private readonly appName: string;
   /** The released configuration of the options; a CanaryApp's canary may run another (`releasedConfig`). */
   public readonly config?: ResolvedConfig;
+  /** The escape hatch: fields merged last into the Deployment, pod and container. */
+  public readonly overrides: ResolvedOverrides;
 
   /**
    * @param field prefix of the fields in errors, when the options are nested in the props
@@ -180,6 +184,7 @@ export class PodBlueprint {
       seccompProfile: { type: 'RuntimeDefault' },
     };
     this.podLabels = check.labels(at('podLabels'), options.podLabels, [...RESERVED_POD_LABELS, ...reservedLabels]);
+    this.overrides = resolveOverrides(check, at('overrides'), options.overrides);
     this.podAnnotations = this.placement.annotations;
   }
 
@@ -197,13 +202,14 @@ export class PodBlueprint {
     return {
       ...this.placement.spec,
       containers: [
-        { ...this.container, image, env: env.length ? env : undefined, envFrom: envFrom.length ? envFrom : undefined, volumeMounts: mounts.length ? mounts : undefined },
+        { ...this.container, image, env: env.length ? env : undefined, envFrom: envFrom.length ? envFrom : undefined, volumeMounts: mounts.length ? mounts : undefined, ...this.overrides.container },
         ...this.sidecars,
       ],
       initContainers: this.initContainers.length ? this.initContainers : undefined,
       securityContext: this.podSecurity,
       topologySpreadConstraints: spread,
       volumes: volumes.length ? volumes : undefined,
+      ...this.overrides.pod,
     };
   }
 

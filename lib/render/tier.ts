@@ -134,6 +134,7 @@ export class Tier {
       selector,
       podLabels: { ...this.blueprint.podLabels, ...labels },
       podAnnotations: this.blueprint.podAnnotations,
+      specOverrides: this.blueprint.overrides.deployment,
       replicas: w.replicas,
       rollingUpdate: w.rollingUpdate,
       podSpec: this.blueprint.podSpec(w.image, selector, w.env),

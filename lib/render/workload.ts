@@ -74,6 +74,8 @@ export interface DeploymentInput {
   readonly rollingUpdate: ResolvedRollingUpdate;
   /** The pod template spec. */
   readonly podSpec: k8s.PodSpec;
+  /** Deployment spec fields merged last (the escape hatch). @default - none */
+  readonly specOverrides?: { readonly [key: string]: unknown };
 }
 
 export function renderDeployment(scope: Construct, id: string, d: DeploymentInput): ApiObject {
@@ -88,6 +90,7 @@ export function renderDeployment(scope: Construct, id: string, d: DeploymentInpu
         rollingUpdate: { maxSurge: k8s.IntOrString.of(d.rollingUpdate.maxSurge), maxUnavailable: k8s.IntOrString.of(d.rollingUpdate.maxUnavailable) },
       },
       template: { metadata: { labels: d.podLabels, annotations: d.podAnnotations && Object.keys(d.podAnnotations).length ? { ...d.podAnnotations } : undefined }, spec: d.podSpec },
+      ...d.specOverrides,
     },
   });
 }

@@ -85,6 +85,14 @@ export function podOptions(ps: readonly ContainerPort[] | undefined): fc.Arbitra
         affinity: fc.constant({ nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, preference: { matchExpressions: [{ key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['m6i.large'] }] } }] } }),
         topologySpread: spread,
         priorityClassName: dnsSubdomain(),
+        overrides: fc.record(
+          {
+            deployment: fc.record({ revisionHistoryLimit: fc.integer({ min: 0, max: 20 }), progressDeadlineSeconds: fc.integer({ min: 60, max: 3600 }) }, { requiredKeys: [] }),
+            pod: fc.record({ enableServiceLinks: fc.boolean(), dnsPolicy: fc.constantFrom('ClusterFirst', 'Default') }, { requiredKeys: [] }),
+            container: fc.record({ workingDir: fc.constantFrom('/srv', '/app'), terminationMessagePolicy: fc.constantFrom('File', 'FallbackToLogsOnError') }, { requiredKeys: [] }),
+          },
+          { requiredKeys: [] },
+        ),
         config: fc
           .record({ files: fc.dictionary(fc.constantFrom('app.yaml', 'b.conf', 'flags.json'), fc.string(), { minKeys: 1, maxKeys: 3 }), env: fc.dictionary(fc.constantFrom('LEVEL', 'MODE', 'x.y'), fc.string(), { minKeys: 1, maxKeys: 2 }) }, { requiredKeys: [] })
           .filter((c) => c.files !== undefined || c.env !== undefined),
@@ -119,6 +127,9 @@ export function podOptionInvalids(): OptionInvalid[] {
     { title: 'topologySpread not made with TopologySpread', field: 'topologySpread', expected: /TopologySpread\.acrossNodesAndZones/, patch: () => any({ topologyKey: 'zone' }, 'zone').map((t) => ({ topologySpread: as<TopologySpread>(t) })) },
     { title: 'terminationGracePeriodSeconds out of range', field: 'terminationGracePeriodSeconds', expected: /an integer from 0 to 86400/, patch: () => any(-1, 1.5, 86401, '30').map((t) => ({ drain: undefined, terminationGracePeriodSeconds: as<number>(t) })) },
     { title: 'envFromConfigMaps name invalid', field: 'envFromConfigMaps[0]', expected: /DNS-1123 subdomain/, patch: () => any('Cfg', '', 3).map((n) => ({ envFromConfigMaps: as<string[]>([n]) })) },
+    { title: 'escape hatch touching a selector', field: 'overrides.deployment.selector', expected: /trackLabel or versionLabel/, patch: () => ({ overrides: { deployment: { selector: { matchLabels: { app: 'x' } } } } }) },
+    { title: 'escape hatch setting a field a prop owns', field: 'overrides.container.image', expected: /the image of each track or version/, patch: () => ({ overrides: { container: { image: 'acme/other:1.0' } } }) },
+    { title: 'escape hatch weakening the restricted profile', field: 'overrides.pod.hostNetwork', expected: /restricted profile forbids it/, patch: () => ({ overrides: { pod: { hostNetwork: true } } }) },
     { title: 'released config value that looks like a secret', field: 'config.env.API_TOKEN', expected: /not a secret/, patch: () => ({ config: { env: { API_TOKEN: 'abc' } } }) },
     { title: 'released config with neither files nor env', field: 'config', expected: /files, env or both/, patch: () => ({ config: {} }) },
     { title: 'released config file name with a path', field: 'config.files', expected: /a file name/, patch: () => any('a/b', '..', 'a b').map((f) => ({ config: { files: { [f]: 'x' } } })) },
