@@ -69,8 +69,7 @@ export function resolveMounts(check: Checks, field: string, given: unknown, volu
     if (volume === undefined) {
       check.fail(`${at}.volume`, m.volume, volumes.size ? `the name of a volume of the pod: one of ${[...volumes.keys()].join(', ')}` : 'the name of a volume of the pod; the pod has none: declare it in volumes');
     }
-    const segments = typeof m.path === 'string' && MOUNT_PATH.test(m.path) ? m.path.split('/').slice(1) : [];
-    if (!segments.length || segments.some((s) => s === '.' || s === '..')) check.fail(`${at}.path`, m.path, "an absolute path such as '/etc/app', without '.' or '..'");
+    absolutePath(check, `${at}.path`, m.path);
     const readOnly = m.readOnly === undefined ? volume.readOnly : check.boolean(`${at}.readOnly`, m.readOnly);
     return {
       name: m.volume,
@@ -84,6 +83,13 @@ export function resolveMounts(check: Checks, field: string, given: unknown, volu
   });
   check.unique((i) => `${field}[${i}].path`, mounts.map((m) => m.mountPath), 'a path no earlier mount of the container uses');
   return mounts;
+}
+
+/** An absolute path in a container, without '.' or '..' segments. */
+export function absolutePath(check: Checks, field: string, value: unknown): string {
+  const segments = typeof value === 'string' && MOUNT_PATH.test(value) ? value.split('/').slice(1) : [];
+  if (!segments.length || segments.some((s) => s === '.' || s === '..')) check.fail(field, value, "an absolute path such as '/etc/app', without '.' or '..'");
+  return value as string;
 }
 
 const EXTRA_KEYS = keysOf<SidecarOptions>({ name: true, image: true, command: true, args: true, env: true, resources: true, mounts: true, readOnlyRootFilesystem: true, ports: true });

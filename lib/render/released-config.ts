@@ -3,6 +3,8 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from './k8s';
 import { Checks, isWellFormed, join, keysOf } from '../model/checks';
+import { isDataKey, looksSecret } from './env-value';
+import { absolutePath } from './pod-parts';
 
 /**
  * Configuration released like an image: files and values declared with the workload,
@@ -40,9 +42,6 @@ export interface ResolvedConfig {
 }
 
 const CONFIG_KEYS = keysOf<ConfigOptions>({ files: true, mountPath: true, env: true });
-const FILE_NAME = /^[-._a-zA-Z0-9]+$/;
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
 /** The volume of released files; a user volume may not take the name. */
 export const CONFIG_VOLUME = 'released-config';
 /** A ConfigMap holds at most 1 MiB. */
@@ -54,28 +53,25 @@ export function resolveConfig(check: Checks, field: string, given: unknown, app:
   const o = check.object(field, given, "an object such as { files: { 'app.yaml': '...' } }") as ConfigOptions;
   check.knownKeys(field, o, CONFIG_KEYS, 'ConfigOptions');
   const at = (f: string) => join(field, f);
-  const data = (f: 'files' | 'env', keyRule: RegExp, keyText: string) => {
+  const data = (f: 'files' | 'env', keyRule: (key: string) => boolean, keyText: string) => {
     if (o[f] === undefined) return undefined;
     const entries = Object.entries(check.object(at(f), o[f], `an object of ${f === 'files' ? 'files, { name: content }' : 'variables, { NAME: value }'}`));
     if (!entries.length) check.fail(at(f), o[f], `at least one ${f === 'files' ? 'file' : 'variable'} (leave ${f} out for none)`);
     let bytes = 0;
     for (const [k, v] of entries) {
-      if (!keyRule.test(k) || k.length > 253 || k === '.' || k === '..') check.fail(at(f), k, keyText);
+      if (!keyRule(k) || k === '.' || k === '..') check.fail(at(f), k, keyText);
       if (typeof v !== 'string' || !isWellFormed(v)) check.fail(at(`${f}.${k}`), v, 'a string of well-formed Unicode');
-      if (f === 'env' && SECRET_LIKE.test(k)) check.fail(at(`${f}.${k}`), v, 'a value that is not a secret: manifests end up in Git and CI logs; use env with EnvValue.fromSecret');
+      if (f === 'env' && looksSecret(k)) check.fail(at(`${f}.${k}`), v, 'a value that is not a secret: manifests end up in Git and CI logs; use env with EnvValue.fromSecret');
       bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
     }
     if (bytes > MAX_BYTES) check.fail(at(f), `${bytes} bytes`, 'at most 1 MiB in all, the most a ConfigMap holds');
     return Object.fromEntries(entries) as { [key: string]: string };
   };
-  const files = data('files', FILE_NAME, "a file name of letters, digits, '-', '_' and '.'");
-  const env = data('env', ENV_NAME, "an environment variable name: letters, digits, '_', '-' and '.', not starting with a digit");
+  const files = data('files', isDataKey, "a file name of letters, digits, '-', '_' and '.'");
+  const env = data('env', (k) => isDataKey(k) && !/^[0-9]/.test(k), "an environment variable name: letters, digits, '_', '-' and '.', not starting with a digit");
   if (!files && !env) check.fail(field, given, 'files, env or both');
   if (o.mountPath !== undefined && !files) check.fail(at('mountPath'), o.mountPath, 'no mountPath without files');
-  const mountPath = o.mountPath ?? '/etc/config';
-  if (typeof mountPath !== 'string' || !/^(\/[^/\0\n]+)+$/.test(mountPath) || mountPath.split('/').some((s) => s === '.' || s === '..')) {
-    check.fail(at('mountPath'), mountPath, "an absolute directory such as '/etc/shop', without '.' or '..'");
-  }
+  const mountPath = absolutePath(check, at('mountPath'), o.mountPath ?? '/etc/config');
   return {
     files: files && { name: configMapName(app, 'files', files), data: files, mountPath },
     env: env && { name: configMapName(app, 'env', env), data: env },

@@ -1,5 +1,6 @@
 import { k8s } from './k8s';
 import { Checks, keysOf } from '../model/checks';
+import { isDataKey } from './env-value';
 import { quantity } from './quantity';
 
 /** Where an emptyDir lives. */
@@ -173,7 +174,6 @@ const EMPTY_DIR_KEYS = keysOf<EmptyDirOptions>({ medium: true, sizeLimit: true }
 const CLAIM_KEYS = keysOf<ClaimVolumeOptions>({ accessMode: true, readOnly: true });
 const PROJECTED_KEYS = keysOf<ProjectedVolumeOptions>({ configMaps: true, secrets: true, podLabelsPath: true, podAnnotationsPath: true, serviceAccountToken: true });
 const TOKEN_KEYS = keysOf<ServiceAccountTokenProjection>({ audience: true, path: true, expirationSeconds: true });
-const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
 // A relative path inside the volume: no '..' element, no leading '/'.
 const RELATIVE_PATH = /^(?!\.\.(\/|$))(?!.*\/\.\.(\/|$))[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 
@@ -181,7 +181,7 @@ function keysSource(check: Checks, field: string, given: KeysVolumeOptions | und
   const o = check.object(field, given ?? {}, 'options such as { items: { "app.yaml": "app.yaml" } }') as KeysVolumeOptions;
   check.knownKeys(field, o, KEYS_KEYS, 'KeysVolumeOptions');
   const items = o.items === undefined ? undefined : Object.entries(check.object(`${field}.items`, o.items, 'an object { key: path in the volume }')).map(([key, path]) => {
-    if (!CONFIG_KEY.test(key) || key.length > 253) check.fail(`${field}.items`, key, "a key of letters, digits, '-', '_' and '.'");
+    if (!isDataKey(key)) check.fail(`${field}.items`, key, "a key of letters, digits, '-', '_' and '.'");
     return { key, path: relativePath(check, `${field}.items.${key}`, path) };
   });
   if (items && items.length === 0) check.fail(`${field}.items`, o.items, 'at least one key (leave items out for every key)');
