@@ -1,7 +1,7 @@
 import { RouteCondition } from '../model/release';
 import { LoadedRelease, loadPhases, loadRelease } from '../verify/loading/loader';
 import { isRecord, K8sObject, objectRef } from '../verify/loading/manifest';
-import { PhaseIndex } from '../verify/loading/phase-index';
+import { PhaseIndex, PodWorkload } from '../verify/loading/phase-index';
 import { findAddress, routersOf, routingOf } from '../verify/traffic/routes';
 import { effectiveRoutes, orderedShares } from '../verify/traffic/traffic';
 import { DeclaredPrune, declaredPrune, pruneGap } from '../verify/transitions/transitions';
@@ -247,19 +247,28 @@ function prerequisites(indexes: readonly PhaseIndex[]): string[] {
   return [...out].sort();
 }
 
-/** ConfigMaps a workload of both phases swaps at the same place of its pod spec, and their keys that differ. */
+/**
+ * Released configuration that changes with the apply, key by key: a workload of both
+ * phases that swaps a ConfigMap at the same place of its pod spec (a track promoted to
+ * the canary's configuration), or a workload the apply creates whose ConfigMap replaces,
+ * at the same place, that of a workload of the same application in the phase before (a
+ * new version beside the old one).
+ */
 function configChanges(from: PhaseIndex, to: PhaseIndex): ConfigChange[] {
   const out: ConfigChange[] = [];
+  const configMaps = (w: PodWorkload) => new Map(podReferences(w.podSpec).filter((r) => r.kind === 'ConfigMap').map((r) => [r.field, r.name]));
+  const appOf = (w: PodWorkload) => w.podLabels['app.kubernetes.io/name'];
   for (const w of to.workloads) {
-    const before = from.workloadOf(from.get(to.key(w.object))!);
+    const existing = from.get(to.key(w.object));
+    const before = existing ? from.workloadOf(existing) : from.workloads.find((x) => x.serving && appOf(x) !== undefined && appOf(x) === appOf(w) && x.namespace === w.namespace);
     if (!before) continue;
-    const old = new Map(podReferences(before.podSpec).filter((r) => r.kind === 'ConfigMap').map((r) => [r.field, r.name]));
-    for (const r of podReferences(w.podSpec)) {
-      const was = old.get(r.field);
-      if (r.kind !== 'ConfigMap' || was === undefined || was === r.name) continue;
+    const old = configMaps(before);
+    for (const [field, name] of configMaps(w)) {
+      const was = old.get(field);
+      if (was === undefined || was === name) continue;
       const a = from.find('ConfigMap', was, before.namespace, '');
-      const b = to.find('ConfigMap', r.name, w.namespace, '');
-      if (a && b) out.push({ object: w.ref, from: was, to: r.name, keys: dataDiff(a.data, b.data) });
+      const b = to.find('ConfigMap', name, w.namespace, '');
+      if (a && b) out.push({ object: w.ref, from: was, to: name, keys: dataDiff(a.data, b.data) });
     }
   }
   return out;

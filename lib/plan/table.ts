@@ -91,7 +91,7 @@ function applyLines(a: ApplyPlan): string[] {
   const out = [
     ...a.create.map((o) => `+ ${o}`),
     ...a.change.map((c) => `~ ${c.object}: ${summarize(c.fields)}`),
-    ...a.configChanges.map((c) => `  config ${c.from} → ${c.to}: ${c.keys.map((k) => `${k.from === undefined ? '+' : k.to === undefined ? '−' : '~'}${k.path}`).join(', ') || 'same keys and values'}`),
+    ...a.configChanges.map((c) => `~ config of ${c.object}: ${c.from} → ${c.to}: ${c.keys.map((k) => `${k.from === undefined ? '+' : k.to === undefined ? '−' : '~'}${k.path}`).join(', ') || 'same keys and values'}`),
     ...a.prune.map((o) => `− ${o}`),
     ...a.leftRunning.map((o) => `! ${o}`),
   ];

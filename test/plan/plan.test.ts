@@ -86,6 +86,15 @@ describe('plan of released configuration', () => {
       ['Deployment/shop-stable', [{ path: 'app.yaml', from: 'workers: 4', to: 'workers: 8' }, { path: 'new.txt', to: 'y' }, { path: 'old.txt', from: 'x' }]],
     ]);
     expect(renderPlanTable(plan)).toContain('Prerequisites (not rendered, must exist): Secret/registry, Secret/shop-db');
-    expect(renderPlanTable(plan)).toMatch(/config shop-config-[0-9a-f]{10} → shop-config-[0-9a-f]{10}: ~app\.yaml, \+new\.txt, −old\.txt/);
+    expect(renderPlanTable(plan)).toMatch(/~ config of Deployment\/shop-stable: shop-config-[0-9a-f]{10} → shop-config-[0-9a-f]{10}: ~app\.yaml, \+new\.txt, −old\.txt/);
   });
+});
+
+test('plan shows the config keys a new version changes against the one it joins', () => {
+  const { loadRelease, planRelease } = require('../../lib') as typeof import('../../lib');
+  const plan = planRelease(loadRelease(`${__dirname}/../../dist/checkout`));
+  const dark = plan.phases.find((p) => p.name === '2-4-0-dark')!.applies.find((a) => a.from === '2-3-1')!;
+  expect(dark.configChanges.map((c) => [c.object, c.keys])).toEqual([
+    ['Deployment/checkout/checkout-2-4-0', [{ path: 'checkout.yaml', from: 'workers: 4\npaymentTimeout: 5s\n', to: 'workers: 8\npaymentTimeout: 3s\nretryBudget: 0.1\n' }]],
+  ]);
 });
