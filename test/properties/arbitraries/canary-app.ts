@@ -101,9 +101,10 @@ export const validCanaryApp: fc.Arbitrary<Case<CanaryAppProps>> = fc
         {
           options: containerOptions({ nodePorts: r.serviceType !== undefined && r.serviceType !== ServiceType.CLUSTER_IP }),
           rollingUpdate: fc.option(rollingUpdate, { nil: undefined }),
+          canaryConfig: fc.option(fc.record({ files: fc.dictionary(fc.constantFrom('app.yaml', 'flags.json'), fc.string(), { minKeys: 1, maxKeys: 2 }), mountPath: fc.constantFrom('/etc/config', '/etc/app') }), { nil: undefined }),
         },
       )
-      .map(({ options, rollingUpdate: ru }) => {
+      .map(({ options, rollingUpdate: ru, canaryConfig }) => {
         const name = r.who.name ?? r.who.id;
         const service = r.serviceType === undefined && r.serviceName === undefined ? undefined : { name: r.serviceName === `${name}-canary` ? undefined : r.serviceName, type: r.serviceType };
         const props: CanaryAppProps = {
@@ -116,6 +117,7 @@ export const validCanaryApp: fc.Arbitrary<Case<CanaryAppProps>> = fc
           trackLabel: r.trackLabel,
           podLabels: options.podLabels && r.trackLabel ? without(options.podLabels, r.trackLabel) : options.podLabels,
           rollingUpdate: ru,
+          canaryConfig,
           minAvailable: keepable(r.plan, ru),
         };
         return { id: r.who.id, props: dropUndefined(props) };
@@ -157,6 +159,7 @@ export const canaryAppInvalids: InvalidClass<CanaryAppProps>[] = [
   },
   i('misspelt prop', 'replica', /a property of CanaryAppProps: did you mean "replicas"\?/, () => ({ replica: 5 }) as Partial<CanaryAppProps>),
   i('unknown prop', 'hpa', /a property of CanaryAppProps: one of ports, /, () => ({ hpa: { max: 10 } }) as Partial<CanaryAppProps>),
+  i('canaryConfig invalid', 'canaryConfig.files', /a file name/, () => ({ canaryConfig: { files: { 'a/b': 'x' } } })),
   i('an autoscaler, which pod-count shares cannot keep', 'autoscaling', /ratio of pod counts.*Traffic\.istio\(\)/, () => ({ autoscaling: { maxReplicas: 10 } }) as Partial<CanaryAppProps>),
   i('name not a DNS-1035 label short enough for its suffixes', 'name', /DNS-1035 label of at most 56 characters/, () => any('Shop', 'shop_app', '-shop', '6shop', 'shop.v2', '', 42, 'x'.repeat(57)).map((name) => ({ name }))),
   {
