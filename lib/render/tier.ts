@@ -7,7 +7,7 @@ import { Limits } from '../model/limits';
 import { StageLabels } from '../model/stage-strategy';
 import { ContainerOptions } from './container-options';
 import { SMOKE_TEST_NAME } from './smoke-test';
-import { renderConfigMaps } from './released-config';
+import { renderConfigMaps, ResolvedConfig } from './released-config';
 import { exposureProp, ResolvedExposure, ServiceExposureOptions } from './service-exposure';
 import { CONTAINER_OPTION_KEYS, PodBlueprint, ResolvedPort } from './pod-blueprint';
 import { ResolvedRollingUpdate, ServiceType, renderDeployment, renderService } from './workload';
@@ -61,6 +61,8 @@ export interface TierWorkload {
   readonly env?: k8s.EnvVar[];
   /** Whether it serves production (its Service gets the tier's `service` options), rather than a smoke test. */
   readonly production: boolean;
+  /** Released configuration of the version it runs. @default - the tier's config */
+  readonly config?: ResolvedConfig;
 }
 
 /** @internal Every prop of TierProps. */
@@ -111,6 +113,11 @@ export class Tier {
     });
   }
 
+  /** Released configuration of one version of the tier, checked against the tier's mounts. */
+  public releasedConfig(check: Checks, field: string, given: unknown): ResolvedConfig | undefined {
+    return given === undefined ? this.blueprint.config : this.blueprint.releasedConfig(check, field, given);
+  }
+
   /** Address of a Service of this tier, as callers inside the namespace write it. */
   public url(service: string): string {
     return `http://${service}:${this.ports[0].servicePort}`;
@@ -126,7 +133,8 @@ export class Tier {
     const objectLabels = { [Labels.NAME]: this.name, ...releaseLabels(w.release), [key]: value };
     const labels = { ...objectLabels, [Labels.VERSION]: w.version };
     const selector = { [Labels.NAME]: this.name, [key]: value };
-    renderConfigMaps(scope, this.blueprint.config, { namespace: w.namespace, labels: { [Labels.NAME]: this.name, ...releaseLabels(w.release) } });
+    const config = w.config ?? this.blueprint.config;
+    renderConfigMaps(scope, config, { namespace: w.namespace, labels: { [Labels.NAME]: this.name, ...releaseLabels(w.release) } });
     const deployment = renderDeployment(scope, 'deployment', {
       name: w.name,
       namespace: w.namespace,
@@ -137,7 +145,7 @@ export class Tier {
       specOverrides: this.blueprint.overrides.deployment,
       replicas: w.replicas,
       rollingUpdate: w.rollingUpdate,
-      podSpec: this.blueprint.podSpec(w.image, selector, w.env),
+      podSpec: this.blueprint.podSpec(w.image, selector, w.env, config),
     });
     if (w.replicas === 0) return { deployment };
     const service = renderService(scope, 'service', {

@@ -72,6 +72,23 @@ describe('configuration released like an image', () => {
     expect(verifyApp(app)).toEqual([]);
   });
 
+  test.each(['isolated', 'compatible'] as const)('a StagedRelease (%s) runs each version with its own configuration, in every phase', (strategy) => {
+    const app = Testing.app();
+    const staged = new StagedRelease(app, 'seamless', {
+      strategy: strategy as never,
+      active: { version: 'v1', frontendImage: 'acme/f:1', backendImage: 'acme/b:1', backendConfig: { env: { POOL: '10' } } },
+      smoke: { version: 'v2', frontendImage: 'acme/f:1', backendImage: 'acme/b:1', backendConfig: { env: { POOL: '20' } } },
+    });
+    for (const [phase, docs] of phasesOf(staged)) {
+      for (const d of docs.filter((x) => x.kind === 'Deployment' && x.metadata.labels!['app.kubernetes.io/name'] === 'backend')) {
+        const name = d.spec.template.spec.containers[0].envFrom[0].configMapRef.name;
+        const pool = find(docs, 'ConfigMap', name).data.POOL;
+        expect([phase, d.metadata.name, pool]).toEqual([phase, d.metadata.name, d.metadata.labels!['app.kubernetes.io/version'] === 'v1' ? '10' : '20']);
+      }
+    }
+    expect(verifyApp(app)).toEqual([]);
+  });
+
   test.each([
     ['the same image and configuration for both tracks', { canaryImage: base.stableImage, canaryVersion: 'x', config: v1 }, 'canaryImage', /or a canaryConfig other than config/],
     ['a secret-looking value', { config: { env: { DB_PASSWORD: 'x' } } }, 'config.env.DB_PASSWORD', /not a secret/],
