@@ -20,49 +20,49 @@ export interface WorkloadOverrides {
 
 const OVERRIDE_KEYS = keysOf<WorkloadOverrides>({ deployment: true, pod: true, container: true });
 
-/** Field → the prop that sets it (or why it is not overridable). */
+/** Field → the prop that sets it, or why no one may. */
 const OWNED: { readonly [part in keyof WorkloadOverrides]: { readonly [field: string]: string } } = {
   deployment: {
-    selector: 'the release (trackLabel or versionLabel): a Deployment selector is immutable and must match the pods it owns',
-    template: 'overrides.pod and overrides.container',
-    replicas: 'replicas (or autoscaling)',
-    strategy: 'rollingUpdate',
-    minReadySeconds: 'rollingUpdate.minReadySeconds',
+    selector: 'set it with the release (trackLabel or versionLabel): a Deployment selector is immutable and must match the pods it owns',
+    template: 'set it with overrides.pod and overrides.container',
+    replicas: 'set it with replicas (or autoscaling)',
+    strategy: 'set it with rollingUpdate',
+    minReadySeconds: 'set it with rollingUpdate.minReadySeconds',
   },
   pod: {
-    containers: 'sidecars (and the application container\'s own props)',
-    initContainers: 'initContainers',
-    volumes: 'volumes',
-    securityContext: 'security (the rest of the restricted profile is not optional)',
-    hostNetwork: 'nothing: the restricted profile forbids it',
-    hostPID: 'nothing: the restricted profile forbids it',
-    hostIPC: 'nothing: the restricted profile forbids it',
-    serviceAccountName: 'serviceAccountName',
-    serviceAccount: 'serviceAccountName',
-    automountServiceAccountToken: 'automountServiceAccountToken',
-    imagePullSecrets: 'imagePullSecrets',
-    nodeSelector: 'nodeSelector',
-    tolerations: 'tolerations',
-    affinity: 'affinity',
-    topologySpreadConstraints: 'topologySpread',
-    priorityClassName: 'priorityClassName',
-    terminationGracePeriodSeconds: 'terminationGracePeriodSeconds',
+    containers: 'set it with sidecars (and the application container\'s own props)',
+    initContainers: 'set it with initContainers',
+    volumes: 'set it with volumes',
+    securityContext: 'set it with security (the rest of the restricted profile is not optional)',
+    hostNetwork: 'the restricted profile forbids it',
+    hostPID: 'the restricted profile forbids it',
+    hostIPC: 'the restricted profile forbids it',
+    serviceAccountName: 'set it with serviceAccountName',
+    serviceAccount: 'set it with serviceAccountName',
+    automountServiceAccountToken: 'set it with automountServiceAccountToken',
+    imagePullSecrets: 'set it with imagePullSecrets',
+    nodeSelector: 'set it with nodeSelector',
+    tolerations: 'set it with tolerations',
+    affinity: 'set it with affinity',
+    topologySpreadConstraints: 'set it with topologySpread',
+    priorityClassName: 'set it with priorityClassName',
+    terminationGracePeriodSeconds: 'set it with terminationGracePeriodSeconds',
   },
   container: {
-    name: 'containerName',
-    image: 'the image of each track or version',
-    command: 'command',
-    args: 'args',
-    ports: 'ports',
-    env: 'env',
-    envFrom: 'envFromSecrets, envFromConfigMaps or config',
-    readinessProbe: 'readinessProbe',
-    livenessProbe: 'livenessProbe',
-    startupProbe: 'startupProbe',
-    resources: 'resources',
-    securityContext: 'security (the rest of the restricted profile is not optional)',
-    volumeMounts: 'mounts',
-    lifecycle: 'drain',
+    name: 'set it with containerName',
+    image: 'set it with the image of each track or version',
+    command: 'set it with command',
+    args: 'set it with args',
+    ports: 'set it with ports',
+    env: 'set it with env',
+    envFrom: 'set it with envFromSecrets, envFromConfigMaps or config',
+    readinessProbe: 'set it with readinessProbe',
+    livenessProbe: 'set it with livenessProbe',
+    startupProbe: 'set it with startupProbe',
+    resources: 'set it with resources',
+    securityContext: 'set it with security (the rest of the restricted profile is not optional)',
+    volumeMounts: 'set it with mounts',
+    lifecycle: 'set it with drain',
   },
 };
 
@@ -87,7 +87,7 @@ export function resolveOverrides(check: Checks, field: string, given: unknown): 
     const fields = o[p] as { [key: string]: unknown };
     for (const [k, v] of Object.entries(fields)) {
       const owner = OWNED[p]![k];
-      if (v !== undefined && owner !== undefined) check.fail(`${at}.${k}`, v, `no ${k} here: set it with ${owner}`);
+      if (v !== undefined && owner !== undefined) check.fail(`${at}.${k}`, v, `no ${k} here: ${owner}`);
     }
     return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
   };
