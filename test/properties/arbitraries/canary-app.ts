@@ -175,7 +175,7 @@ export const canaryAppInvalids: InvalidClass<CanaryAppProps>[] = [
   i('image not an image reference', 'stableImage', /an image reference such as/, () => any('Acme/Shop:1', 'acme/shop:', 'shop:1.0 ', '', 42, null, 'a//b:1', 'acme/shop@sha256:abc').map((stableImage) => ({ stableImage }))),
   i('image not pinned by tag or digest', 'canaryImage', /pinned by a tag or a digest/, () => repository().map((canaryImage) => ({ canaryImage }))),
   i('image tagged latest', 'stableImage', /other than "latest"/, () => repository().map((r) => ({ stableImage: `${r}:latest` }))),
-  i('canary image equal to the stable image', 'canaryImage', /an image other than stableImage/, (p) => ({ canaryImage: p.stableImage })),
+  i('canary image equal to the stable image', 'canaryImage', /an image other than stableImage/, (p) => ({ canaryImage: p.stableImage, canaryConfig: undefined })),
   i('version not a non-empty label value', 'stableVersion', /label value/, () => any('1.0 beta', '-1', 'v1:2', 'x'.repeat(64), '', 42, null).map((stableVersion) => ({ stableVersion }))),
   i('image tag not usable as the default version label', 'stableVersion', /defaults to the tag of stableImage/, () => any('acme/shop:1.0-', 'acme/shop:_1', 'acme/shop:1.', `acme/shop:${'1'.repeat(64)}`).map((stableImage) => ({ stableImage, stableVersion: undefined, canaryVersion: 'next' }))),
   i('the same version label for both tracks', 'canaryVersion', /other than the stable one/, () => ({ stableVersion: 'v1', canaryVersion: 'v1' })),
