@@ -17,7 +17,9 @@ export interface Amount {
 export function quantity(check: Checks, field: string, text: unknown): Amount {
   const m = typeof text === 'string' ? QUANTITY.exec(text) : null;
   const suffix = m?.[3] ?? '';
-  const value = m ? Number(m[1]) * (/^[eE]/.test(suffix) ? 10 ** Number(suffix.slice(1)) : SUFFIXES[suffix]) : NaN;
+  const raw = m ? Number(m[1]) * (/^[eE]/.test(suffix) ? 10 ** Number(suffix.slice(1)) : SUFFIXES[suffix]) : NaN;
+  // To the nano unit, Kubernetes' finest: 700m is 0.7000000000000001 in binary, and must equal 0.7.
+  const value = Math.round(raw * 1e9) / 1e9;
   // Beyond 2^53 base units (8 PiB, 9e15 cores) a quantity is a typo, and no longer exact here.
   if (!m || !(value <= Number.MAX_SAFE_INTEGER)) check.fail(field, text, "a Kubernetes quantity such as '250m', '1', '128Mi' or '2Gi', at most 8Pi");
   return { text: text as string, value };

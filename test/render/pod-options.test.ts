@@ -163,6 +163,11 @@ describe('pod options', () => {
     expect(e.expected).toMatch(expected);
   });
 
+  test('a limit equal to its request in another notation is accepted (700m and 0.7 are one amount)', () => {
+    const pod = podOf(canary({ resources: { requests: { cpu: '700m', memory: '1Gi' }, limits: { cpu: '0.7', memory: '1024Mi' } } }).phases.get('stable')!, 'shop-stable');
+    expect(pod.spec.containers[0].resources).toEqual({ requests: { cpu: '700m', memory: '1Gi' }, limits: { cpu: '0.7', memory: '1024Mi' } });
+  });
+
   test('the options reach Gateway versions and StagedRelease tiers, with their errors under their field', () => {
     const app = Testing.app();
     const gateway = new Gateway(app, 'shop', {
