@@ -4,7 +4,9 @@ import {
   CanaryStep,
   CapacityMode,
   CleanupMode,
+  Drain,
   EnvValue,
+  ExternalTrafficPolicy,
   Gate,
   Gateway,
   GatewayPhase,
@@ -18,6 +20,7 @@ import {
   ServiceType,
   StagedRelease,
   StageStrategy,
+  TopologySpread,
   Traffic,
 } from './lib';
 
@@ -182,6 +185,64 @@ export function defineReleases(app: App, inputs: ReleaseInputs = ReleaseInputs.l
     namespace: 'production-gateway-api',
     provider: Traffic.gatewayApi({ parentRefs: [{ name: 'sockshop-gateway' }] }),
     gates: { 'v2-dark': [Gate.http({ path: '/', count: 24, failureLimit: 23 })], ...analysed },
+  });
+
+  // A production service rather than a tutorial's demo app: checkout, behind an AWS
+  // Network Load Balancer (Service annotations, client addresses kept, office and VPC
+  // ranges only) and Istio, pulled from a private registry, with a service account for
+  // cloud IAM (IRSA) and no Kubernetes API token, a config file released with each
+  // version (2.4.0's workers and timeouts are canaried with its image), Prometheus
+  // scrape annotations, a 10 s drain before SIGTERM (the `sleep` action: Kubernetes ≥
+  // 1.29), pods spread over nodes and zones, and an autoscaler per version between 3
+  // and 12 pods: the router's weights do not depend on pod counts.
+  new Gateway(app, 'checkout', {
+    namespace: 'checkout',
+    serviceType: ServiceType.LOAD_BALANCER,
+    addressService: {
+      annotations: {
+        'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
+        'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
+        'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
+      },
+      externalTrafficPolicy: ExternalTrafficPolicy.LOCAL,
+      loadBalancerSourceRanges: ['203.0.113.0/24', '10.0.0.0/8'],
+    },
+    provider: Traffic.istio({ apiVersion: IstioApiVersion.V1 }),
+    ports: [{ name: 'http', containerPort: 8080, servicePort: 80 }, { name: 'http-metrics', containerPort: 9090 }],
+    readinessProbe: Probe.httpGet('/ready'),
+    startupProbe: Probe.httpGet('/healthz', { periodSeconds: 2, failureThreshold: 30 }),
+    livenessProbe: Probe.httpGet('/healthz', { periodSeconds: 10 }),
+    serviceAccountName: 'checkout',
+    imagePullSecrets: ['registry-credentials'],
+    podAnnotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9090' },
+    drain: Drain.sleep(10),
+    terminationGracePeriodSeconds: 40,
+    topologySpread: TopologySpread.acrossNodesAndZones(),
+    priorityClassName: 'business-critical',
+    security: { runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, readOnlyRootFilesystem: true },
+    resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } },
+    env: { DB_PASSWORD: EnvValue.fromSecret('checkout-db', 'password'), CONFIG_FILE: EnvValue.fromValue('/etc/checkout/checkout.yaml') },
+    autoscaling: { maxReplicas: 12, cpuUtilization: 65 },
+    versions: {
+      '2.3.1': {
+        image: inputs.get('checkout', '2.3.1'),
+        replicas: 3,
+        config: { files: { 'checkout.yaml': 'workers: 4\npaymentTimeout: 5s\n' }, mountPath: '/etc/checkout' },
+      },
+      '2.4.0': {
+        image: inputs.get('checkout', '2.4.0'),
+        replicas: 3,
+        config: { files: { 'checkout.yaml': 'workers: 8\npaymentTimeout: 3s\nretryBudget: 0.1\n' }, mountPath: '/etc/checkout' },
+      },
+    },
+    phases: [
+      Release.to('2.3.1'),
+      Release.to('2.3.1').withDark('2.4.0').named('2-4-0-dark'),
+      Release.split({ '2.3.1': 90, '2.4.0': 10 }).named('canary-10'),
+      Release.split({ '2.3.1': 50, '2.4.0': 50 }).named('canary-50'),
+      Release.to('2.4.0').withDark('2.3.1').named('2-4-0'),
+      Release.to('2.4.0').named('2-3-1-removed'),
+    ],
   });
 }
 

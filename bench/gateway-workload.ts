@@ -1,10 +1,11 @@
 import { App } from 'cdk8s';
-import { EnvValue, Gateway, Probe, Release, Traffic } from '../lib';
+import { Drain, EnvValue, Gateway, Probe, Release, TopologySpread, Traffic, Volume } from '../lib';
 import { Written } from './output';
 import { synthesizeApps } from './variants/library';
 import { AppSpec } from './workload';
 
-// The gateway workload: one Istio gateway release per application, every phase. Its (c)
+// The gateway workload: one Istio gateway release per application, every phase, each
+// version autoscaled and with its own released configuration. Its (c)
 // and (d) replay the objects (a) renders (bench/variants/replay.ts), so nothing else in
 // the benchmark depends on the Gateway's props.
 
@@ -18,9 +19,17 @@ export function defineGatewayRelease(app: App, spec: AppSpec): void {
     ports: spec.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, servicePort: p.servicePort })),
     readinessProbe: Probe.httpGet(spec.readinessPath),
     env: Object.fromEntries(spec.env.map((e) => [e.name, e.secret ? EnvValue.fromSecret(e.secret.name, e.secret.key) : EnvValue.fromValue(e.value!)])),
+    serviceAccountName: spec.serviceAccount,
+    imagePullSecrets: [spec.pullSecret],
+    podAnnotations: spec.podAnnotations,
+    drain: Drain.sleep(spec.drainSeconds),
+    topologySpread: TopologySpread.acrossNodesAndZones(),
+    volumes: { cache: Volume.emptyDir({ sizeLimit: spec.cacheSize }) },
+    mounts: [{ volume: 'cache', path: `/var/cache/${spec.name}` }],
+    autoscaling: { maxReplicas: spec.replicas * 4 },
     versions: {
-      [stable]: { image: spec.stableImage, replicas: spec.replicas },
-      [canary]: { image: spec.canaryImage, replicas: spec.replicas },
+      [stable]: { image: spec.stableImage, replicas: spec.replicas, config: { files: { 'app.yaml': `version: ${stable}\nworkers: ${spec.replicas}\n` } } },
+      [canary]: { image: spec.canaryImage, replicas: spec.replicas, config: { files: { 'app.yaml': `version: ${canary}\nworkers: ${spec.replicas * 2}\n` } } },
     },
     phases: [
       Release.to(stable).named('stable'),

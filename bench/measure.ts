@@ -7,7 +7,7 @@
 import { Written } from './output';
 import { appSpecs } from './workload';
 
-export const VARIANTS = ['library', 'cdk8s-plus', 'api-object', 'plain-yaml', 'app-synth'] as const;
+export const VARIANTS = ['library', 'cdk8s-plus', 'api-object', 'plain-yaml', 'json', 'app-synth'] as const;
 export type Variant = (typeof VARIANTS)[number];
 export type Workload = 'canary' | 'gateway';
 
@@ -41,6 +41,7 @@ function prepare(variant: Variant, workload: Workload, n: number, outdir: string
     const phases = replay.loadPhases(from);
     if (variant === 'api-object') return [loadMs, () => replay.replayApiObjects(phases, outdir)];
     if (variant === 'plain-yaml') return [loadMs, () => replay.replayYaml(phases, outdir)];
+    if (variant === 'json') return [loadMs, () => replay.replayJson(phases, outdir)];
     throw new Error(`no ${variant} variant of the gateway workload`);
   }
   const run: (specs: ReturnType<typeof appSpecs>, outdir: string) => Written =
@@ -52,7 +53,9 @@ function prepare(variant: Variant, workload: Workload, n: number, outdir: string
           ? require('./variants/api-object').runApiObjects
           : variant === 'plain-yaml'
             ? require('./variants/plain-yaml').runPlainYaml
-            : require('./variants/app-synth').runApiObjectsAppSynth;
+            : variant === 'json'
+              ? require('./variants/json').runJson
+              : require('./variants/app-synth').runApiObjectsAppSynth;
   const loadMs = performance.now();
   const specs = appSpecs(n);
   return [loadMs, () => run(specs, outdir)];

@@ -62,30 +62,38 @@ function previewService(spec: AppSpec): Manifest {
 
 function deployment(spec: AppSpec, track: 'stable' | 'canary', state: TrackPlan): Manifest {
   const labels = { ...appLabels(spec), 'app.kubernetes.io/version': state.version, track };
+  const selector = { 'app.kubernetes.io/name': spec.name, track };
+  const spread = (topologyKey: string) => ({ labelSelector: { matchLabels: { ...selector } }, maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway' });
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { labels, name: `${spec.name}-${track}` },
     spec: {
       replicas: state.replicas,
-      selector: { matchLabels: { 'app.kubernetes.io/name': spec.name, track } },
+      selector: { matchLabels: { ...selector } },
       strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 }, type: 'RollingUpdate' },
       template: {
-        metadata: { labels: { ...labels } },
+        metadata: { annotations: { ...spec.podAnnotations }, labels: { ...labels } },
         spec: {
           automountServiceAccountToken: false,
           containers: [
             {
               env: spec.env.map((e) => (e.secret ? { name: e.name, valueFrom: { secretKeyRef: { key: e.secret.key, name: e.secret.name } } } : { name: e.name, value: e.value })),
               image: state.image,
+              lifecycle: { preStop: { sleep: { seconds: spec.drainSeconds } } },
               name: spec.name,
               ports: spec.ports.map((p) => ({ containerPort: p.containerPort, name: p.name, protocol: 'TCP' })),
               readinessProbe: { httpGet: { path: spec.readinessPath, port: spec.ports[0].name } },
               resources: { limits: { memory: '256Mi' }, requests: { cpu: '100m', memory: '128Mi' } },
               securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: false, runAsNonRoot: true },
+              volumeMounts: [{ mountPath: `/var/cache/${spec.name}`, name: 'cache' }],
             },
           ],
+          imagePullSecrets: [{ name: spec.pullSecret }],
           securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+          serviceAccountName: spec.serviceAccount,
+          topologySpreadConstraints: [spread('kubernetes.io/hostname'), spread('topology.kubernetes.io/zone')],
+          volumes: [{ emptyDir: { sizeLimit: spec.cacheSize }, name: 'cache' }],
         },
       },
     },

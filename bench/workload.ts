@@ -31,9 +31,23 @@ export interface AppSpec {
   readonly serviceType: 'ClusterIP' | 'NodePort';
   readonly readinessPath: string;
   readonly env: readonly EnvSpec[];
+  /** Service account of the pods (an IAM role's). */
+  readonly serviceAccount: string;
+  /** Secret for pulling from the private registry. */
+  readonly pullSecret: string;
+  /** Annotations of the pods (Prometheus scraping). */
+  readonly podAnnotations: { readonly [key: string]: string };
+  /** Seconds of the preStop drain. */
+  readonly drainSeconds: number;
+  /** Scratch space, mounted at /var/cache/<name>. */
+  readonly cacheSize: string;
 }
 
-/** N applications, varied but deterministic: 2-5 replicas, 1-2 steps, both capacity modes, 1-2 ports. */
+/**
+ * N applications, varied but deterministic: 2-5 replicas, 1-2 steps, both capacity modes, 1-2 ports;
+ * each with what a production pod sets: service account, pull secret, annotations, drain,
+ * spread over nodes and zones, a scratch volume.
+ */
 export function appSpecs(n: number): AppSpec[] {
   const specs: AppSpec[] = [];
   for (let i = 0; i < n; i++) {
@@ -65,6 +79,11 @@ export function appSpecs(n: number): AppSpec[] {
         { name: 'DB_HOST', secret: { name: `${name}-db`, key: 'host' } },
         { name: 'DB_PASSWORD', secret: { name: `${name}-db`, key: 'password' } },
       ],
+      serviceAccount: name,
+      pullSecret: 'registry-credentials',
+      podAnnotations: { 'prometheus.io/port': '9090', 'prometheus.io/scrape': 'true' },
+      drainSeconds: 5 + (i % 3) * 5,
+      cacheSize: `${64 * (1 + (i % 4))}Mi`,
     });
   }
   return specs;

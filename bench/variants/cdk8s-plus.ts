@@ -52,8 +52,10 @@ function deployment(scope: Construct, spec: AppSpec, track: 'stable' | 'canary',
   const labels = { ...appLabels(spec), 'app.kubernetes.io/version': state.version, track };
   const d = new kplus.Deployment(scope, `${track}-deployment`, {
     metadata: { name: `${spec.name}-${track}`, labels },
-    podMetadata: { labels },
+    podMetadata: { labels, annotations: { ...spec.podAnnotations } },
     select: false,
+    serviceAccount: kplus.ServiceAccount.fromServiceAccountName(scope, `${track}-account`, spec.serviceAccount),
+    dockerRegistryAuth: kplus.Secret.fromSecretName(scope, `${track}-pull-secret`, spec.pullSecret),
     replicas: state.replicas,
     automountServiceAccountToken: false,
     securityContext: { ensureNonRoot: true },
@@ -74,9 +76,15 @@ function deployment(scope: Construct, spec: AppSpec, track: 'stable' | 'canary',
         readiness: kplus.Probe.fromHttpGet(spec.readinessPath, { port: spec.ports[0].containerPort }),
         resources: { cpu: { request: kplus.Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
         securityContext: { ensureNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: false },
+        // cdk8s-plus-27 has no sleep action: the drain runs `sleep` in the container.
+        lifecycle: { preStop: kplus.Handler.fromCommand(['sleep', String(spec.drainSeconds)]) },
+        volumeMounts: [{ path: `/var/cache/${spec.name}`, volume: kplus.Volume.fromEmptyDir(scope, `${track}-cache`, 'cache', { sizeLimit: Size.mebibytes(parseInt(spec.cacheSize, 10)) }) }],
       },
     ],
   });
+  // The spread of (a): one constraint per node and per zone, selecting the track's pods.
+  d.scheduling.spread({ topology: kplus.Topology.HOSTNAME });
+  d.scheduling.spread({ topology: kplus.Topology.ZONE });
   d.select(kplus.LabelSelector.of({ labels: { 'app.kubernetes.io/name': spec.name, track } }));
   return d;
 }

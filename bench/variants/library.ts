@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { CanaryApp, CanaryStep, CapacityMode, EnvValue, Probe, renderApp, ServiceType, writeAtomically } from '../../lib';
+import { CanaryApp, CanaryStep, CapacityMode, Drain, EnvValue, Probe, renderApp, ServiceType, TopologySpread, Volume, writeAtomically } from '../../lib';
 import { Written } from '../output';
 import { AppSpec } from '../workload';
 
@@ -15,6 +15,13 @@ export function defineCanaryApp(app: App, spec: AppSpec): CanaryApp {
     service: { type: spec.serviceType === 'NodePort' ? ServiceType.NODE_PORT : ServiceType.CLUSTER_IP },
     readinessProbe: Probe.httpGet(spec.readinessPath),
     env: Object.fromEntries(spec.env.map((e) => [e.name, e.secret ? EnvValue.fromSecret(e.secret.name, e.secret.key) : EnvValue.fromValue(e.value!)])),
+    serviceAccountName: spec.serviceAccount,
+    imagePullSecrets: [spec.pullSecret],
+    podAnnotations: spec.podAnnotations,
+    drain: Drain.sleep(spec.drainSeconds),
+    topologySpread: TopologySpread.acrossNodesAndZones(),
+    volumes: { cache: Volume.emptyDir({ sizeLimit: spec.cacheSize }) },
+    mounts: [{ volume: 'cache', path: `/var/cache/${spec.name}` }],
   });
 }
 

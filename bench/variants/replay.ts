@@ -50,3 +50,8 @@ export function replayYaml(phases: readonly PhaseDocs[], outdir: string): Writte
   const files: BenchFile[] = phases.map((p) => ({ path: `${p.dir}/manifest.yaml`, content: yamlDocuments(p.docs) }));
   return writeFiles(outdir, files);
 }
+
+/** (e) of the gateway workload: JSON.stringify of the library's documents. */
+export function replayJson(phases: readonly PhaseDocs[], outdir: string): Written {
+  return writeFiles(outdir, phases.map((p) => ({ path: `${p.dir}/manifest.json`, content: JSON.stringify(p.docs) })));
+}

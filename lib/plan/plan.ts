@@ -1,13 +1,15 @@
 import { RouteCondition } from '../model/release';
 import { LoadedRelease, loadPhases, loadRelease } from '../verify/loading/loader';
-import { K8sObject, objectRef } from '../verify/loading/manifest';
-import { PhaseIndex } from '../verify/loading/phase-index';
+import { isRecord, K8sObject, objectRef } from '../verify/loading/manifest';
+import { PhaseIndex, PodWorkload } from '../verify/loading/phase-index';
 import { findAddress, routersOf, routingOf } from '../verify/traffic/routes';
 import { effectiveRoutes, orderedShares } from '../verify/traffic/traffic';
 import { DeclaredPrune, declaredPrune, pruneGap } from '../verify/transitions/transitions';
 import { indexPhases } from '../verify/verify';
 import { GATE_KIND, gateImage, gateJobsOf, gateSettings } from '../verify/gates/gates';
 import { diffObjects, FieldChange } from './diff';
+import { podReferences } from '../verify/loading/pod-references';
+import { phaseReferences, renderedKeys } from '../verify/wiring/rendered-references';
 
 /** What a release does, phase by phase: for people (plan table) and pipelines (JSON). */
 export interface ReleasePlan {
@@ -40,6 +42,11 @@ export interface ReleasePlan {
    * @default - none: plain YAML without a release.json
    */
   readonly pruneAllowlist?: readonly string[];
+  /**
+   * Objects the pods reference that no phase renders (`Kind/name`): Secrets, ConfigMaps,
+   * claims and service accounts that must exist before the first apply.
+   */
+  readonly prerequisites: readonly string[];
   /** Every phase, in the order a pipeline applies them. */
   readonly phases: readonly PhasePlan[];
 }
@@ -124,6 +131,23 @@ export interface ApplyPlan {
   readonly leftRunning: readonly string[];
   /** Number of objects that are the same in both phases. */
   readonly unchanged: number;
+  /**
+   * Workloads that move to another ConfigMap both phases hold (released configuration),
+   * with the keys that differ between the two: what the new pods read differently.
+   */
+  readonly configChanges: readonly ConfigChange[];
+}
+
+/** A workload that reads another ConfigMap after the apply, and what differs in it. */
+export interface ConfigChange {
+  /** The workload, `Kind/name`. */
+  readonly object: string;
+  /** The ConfigMap it read before. */
+  readonly from: string;
+  /** The ConfigMap it reads after. */
+  readonly to: string;
+  /** Per key that differs: its value before (undefined when added) and after (undefined when removed). */
+  readonly keys: readonly FieldChange[];
 }
 
 /** The plan of a loaded release. */
@@ -152,6 +176,7 @@ export function planRelease(release: LoadedRelease): ReleasePlan {
     namespace: decl?.namespace,
     pruneSelector: decl?.pruneSelector,
     pruneAllowlist: decl?.pruneAllowlist,
+    prerequisites: prerequisites(indexes),
     phases,
   };
 }
@@ -216,7 +241,51 @@ function applyPlan(from: PhaseIndex | undefined, to: PhaseIndex, prune: Declared
     const prunable = o.kind !== 'Namespace' && pruneGap(o, prune) === undefined;
     (prunable ? pruned : leftRunning).push(objectRef(o));
   }
-  return { from: from?.name ?? null, create, change, prune: pruned, leftRunning, unchanged };
+  return { from: from?.name ?? null, create, change, prune: pruned, leftRunning, unchanged, configChanges: from ? configChanges(from, to) : [] };
+}
+
+/** The keys of two ConfigMaps' data whose values differ, by key name. */
+function dataDiff(from: unknown, to: unknown): FieldChange[] {
+  const a = (isRecord(from) ? from : {}) as { [key: string]: unknown };
+  const b = (isRecord(to) ? to : {}) as { [key: string]: unknown };
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])]
+    .sort()
+    .filter((k) => a[k] !== b[k])
+    .map((k) => ({ path: k, ...(k in a ? { from: a[k] } : {}), ...(k in b ? { to: b[k] } : {}) }));
+}
+
+function prerequisites(indexes: readonly PhaseIndex[]): string[] {
+  const rendered = renderedKeys(indexes);
+  const out = new Set<string>();
+  for (const index of indexes) for (const r of phaseReferences(index)) if (!rendered.has(r.key)) out.add(`${r.kind}/${r.name}`);
+  return [...out].sort();
+}
+
+/**
+ * Released configuration that changes with the apply, key by key: a workload of both
+ * phases that swaps a ConfigMap at the same place of its pod spec (a track promoted to
+ * the canary's configuration), or a workload the apply creates whose ConfigMap replaces,
+ * at the same place, that of a workload of the same application in the phase before (a
+ * new version beside the old one).
+ */
+function configChanges(from: PhaseIndex, to: PhaseIndex): ConfigChange[] {
+  const out: ConfigChange[] = [];
+  const configMaps = (w: PodWorkload) => new Map(podReferences(w.podSpec).filter((r) => r.kind === 'ConfigMap').map((r) => [r.field, r.name]));
+  const appOf = (w: PodWorkload) => w.podLabels['app.kubernetes.io/name'];
+  for (const w of to.workloads) {
+    const existing = from.get(to.key(w.object));
+    const before = existing ? from.workloadOf(existing) : from.workloads.find((x) => x.serving && appOf(x) !== undefined && appOf(x) === appOf(w) && x.namespace === w.namespace);
+    if (!before) continue;
+    const old = configMaps(before);
+    for (const [field, name] of configMaps(w)) {
+      const was = old.get(field);
+      if (was === undefined || was === name) continue;
+      const a = from.find('ConfigMap', was, before.namespace, '');
+      const b = to.find('ConfigMap', name, w.namespace, '');
+      if (a && b) out.push({ object: w.ref, from: was, to: name, keys: dataDiff(a.data, b.data) });
+    }
+  }
+  return out;
 }
 
 function gatesOf(index: PhaseIndex): GatePlan[] {

@@ -13,6 +13,7 @@ export function renderPlanTable(plan: ReleasePlan): string {
   const head = [
     `Release ${plan.release}${plan.strategy ? ` (${plan.strategy}, traffic by ${plan.provider})` : ' (plain YAML)'}`,
     plan.pruneSelector ? pruneCommand(plan.pruneSelector, plan.pruneAllowlist ?? [], 'Prune: kubectl apply --prune', '       ') : NO_PRUNE,
+    ...(plan.prerequisites.length ? [`Prerequisites (not rendered, must exist): ${plan.prerequisites.join(', ')}`] : []),
     '',
   ];
   const rows = plan.phases.map(planCells);
@@ -92,6 +93,7 @@ function applyLines(a: ApplyPlan): string[] {
   const out = [
     ...a.create.map((o) => `+ ${o}`),
     ...a.change.map((c) => `~ ${c.object}: ${summarize(c.fields)}`),
+    ...a.configChanges.map((c) => `~ config of ${c.object}: ${c.from} → ${c.to}: ${c.keys.map((k) => `${k.from === undefined ? '+' : k.to === undefined ? '−' : '~'}${k.path}`).join(', ') || 'same keys and values'}`),
     ...a.prune.map((o) => `− ${o}`),
     ...a.leftRunning.map((o) => `! ${o}`),
   ];

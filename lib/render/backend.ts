@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Stage, stageSelector } from '../model/stage-strategy';
 import { Tier } from './tier';
+import { ResolvedConfig } from './released-config';
 import { ResolvedRollingUpdate } from './workload';
 
 export interface BackendProps {
@@ -28,6 +29,8 @@ export interface BackendProps {
   readonly stage?: Stage;
   /** How its pods are replaced when the image changes. */
   readonly rollingUpdate: ResolvedRollingUpdate;
+  /** Released configuration of its version. @default - the tier's config */
+  readonly config?: ResolvedConfig;
 }
 
 /**
@@ -61,6 +64,8 @@ export class Backend extends Construct {
       replicas: props.replicas,
       selector: stageSelector(props.stage, props.version),
       serviceType: props.stage === 'smoke' ? props.tier.smokeServiceType : props.tier.serviceType,
+      production: props.stage !== 'smoke',
+      config: props.config,
       rollingUpdate: props.rollingUpdate,
     });
     this.deployment = rendered.deployment;

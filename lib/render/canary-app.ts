@@ -12,11 +12,13 @@ import { DisruptionBudget, renderDisruptionBudget } from './disruption-budget';
 import { PhaseGates } from './gate';
 import { PhaseGateSet, withGates } from './phase-gates';
 import { PhasedRelease } from './phased-release';
+import { ConfigOptions, renderConfigMaps } from './released-config';
+import { EXPOSURE_KEYS, resolveExposure, ServiceExposureOptions } from './service-exposure';
 import { CONTAINER_OPTION_KEYS, PodBlueprint, RESERVED_POD_LABELS } from './pod-blueprint';
 import { RollingUpdateOptions, ResolvedRollingUpdate, ServiceType, renderDeployment, renderService, resolveRollingUpdate } from './workload';
 
-/** The production Service of a canary app. */
-export interface CanaryServiceOptions {
+/** The production Service of a canary app (the preview Service stays a plain ClusterIP one). */
+export interface CanaryServiceOptions extends ServiceExposureOptions {
   /** @default - the application name */
   readonly name?: string;
   /** @default ServiceType.CLUSTER_IP */
@@ -38,6 +40,14 @@ export interface CanaryAppProps extends ContainerOptions {
   readonly stableImage: string;
   /** The new image, pinned by tag or digest. */
   readonly canaryImage: string;
+  /**
+   * The canary's released configuration, when it differs from the stable one (`config`):
+   * the canary runs it, promote moves stable to it, rollback brings `config` back. With
+   * it, the canary may run the stable image (a configuration-only release; give it a
+   * canaryVersion of its own).
+   * @default - the same as config
+   */
+  readonly canaryConfig?: ConfigOptions;
   /** Value of the version label of stable pods. @default - the tag (or digest) of stableImage */
   readonly stableVersion?: string;
   /** Value of the version label of canary pods. @default - the tag (or digest) of canaryImage */
@@ -85,6 +95,7 @@ const CANARY_APP_KEYS = [
     namespace: true,
     stableImage: true,
     canaryImage: true,
+    canaryConfig: true,
     stableVersion: true,
     canaryVersion: true,
     replicas: true,
@@ -98,7 +109,7 @@ const CANARY_APP_KEYS = [
     gates: true,
   }),
 ];
-const SERVICE_KEYS = keysOf<CanaryServiceOptions>({ name: true, type: true });
+const SERVICE_KEYS = [...EXPOSURE_KEYS, ...keysOf<Omit<CanaryServiceOptions, keyof ServiceExposureOptions>>({ name: true, type: true })];
 const PREVIEW_SUFFIX = '-canary';
 
 /**
@@ -119,6 +130,16 @@ export class CanaryApp extends PhasedRelease {
     super(scope, id);
     const check = this.check;
     check.object('props', props, 'an object of CanaryAppProps');
+    // Not a prop, but a likely one: say why, and what to use instead.
+    const asked = (props as { autoscaling?: unknown }).autoscaling;
+    if (asked !== undefined) {
+      check.fail(
+        'autoscaling',
+        asked,
+        'no autoscaler: a CanaryApp realises the canary share as a ratio of pod counts (one Service over both tracks), which autoscalers would change at will; ' +
+          'autoscale a Gateway behind Traffic.istio(), Traffic.gatewayApi() or Traffic.nginx(), whose weights do not depend on pod counts',
+      );
+    }
     check.knownKeys('', props, CANARY_APP_KEYS, 'CanaryAppProps');
     // The name is also the default Service name and the prefix of the preview Service's: a DNS-1035 label.
     const name = (this.appName = check.dns1035Label('name', orDefault(props.name, id), 63 - PREVIEW_SUFFIX.length, ` (the preview Service appends "${PREVIEW_SUFFIX}"; it defaults to the construct id)`));
@@ -127,7 +148,9 @@ export class CanaryApp extends PhasedRelease {
     const capacity = check.oneOf('capacity', orDefault(props.capacity, CapacityMode.CONSTANT), Object.values(CapacityMode));
     const stableImage = parseImage(check, 'stableImage', props.stableImage);
     const canaryImage = parseImage(check, 'canaryImage', props.canaryImage);
-    if (canaryImage.reference === stableImage.reference) check.fail('canaryImage', props.canaryImage, 'an image other than stableImage');
+    if (canaryImage.reference === stableImage.reference && props.canaryConfig === undefined) {
+      check.fail('canaryImage', props.canaryImage, 'an image other than stableImage, or a canaryConfig other than config (a configuration-only canary)');
+    }
     const stableVersion = versionLabel(check, 'stableVersion', props.stableVersion, stableImage, 'stableImage', '"1.4.2"');
     const canaryVersion = versionLabel(check, 'canaryVersion', props.canaryVersion, canaryImage, 'canaryImage', '"1.4.2"');
     if (canaryVersion === stableVersion) check.fail('canaryVersion', canaryVersion, 'a version label other than the stable one, so that the two tracks can be told apart');
@@ -138,10 +161,16 @@ export class CanaryApp extends PhasedRelease {
     const serviceType = check.oneOf('service.type', orDefault(service.type, ServiceType.CLUSTER_IP), Object.values(ServiceType));
     this.serviceName = check.dns1035Label('service.name', orDefault(service.name, name));
     if (this.serviceName === `${name}${PREVIEW_SUFFIX}`) check.fail('service.name', this.serviceName, `a name other than ${name}${PREVIEW_SUFFIX}, the canary's preview Service`);
+    const exposure = resolveExposure(check, 'service', service, serviceType);
     const rollingUpdate = resolveRollingUpdate(check, 'rollingUpdate', props.rollingUpdate);
     const minAvailable = props.minAvailable === undefined ? undefined : check.integer('minAvailable', props.minAvailable, 1, replicas);
     const steps = orDefault(props.steps, [CanaryStep.replicas(1)]);
     const blueprint = new PodBlueprint(check, name, props, '', [trackLabel]);
+    const configs = { stable: blueprint.config, canary: props.canaryConfig === undefined ? blueprint.config : blueprint.releasedConfig(check, 'canaryConfig', props.canaryConfig) };
+    const sameConfig = JSON.stringify(configs.stable) === JSON.stringify(configs.canary);
+    if (canaryImage.reference === stableImage.reference && sameConfig) {
+      check.fail('canaryImage', props.canaryImage, 'an image other than stableImage, or a canaryConfig other than config (a configuration-only canary)');
+    }
     if (serviceType === ServiceType.CLUSTER_IP) {
       blueprint.ports.forEach((p, i) => p.nodePort !== undefined && check.fail(`ports[${i}].nodePort`, p.nodePort, 'no nodePort on a ClusterIP Service (set service.type to NODE_PORT or LOAD_BALANCER)'));
     }
@@ -159,8 +188,11 @@ export class CanaryApp extends PhasedRelease {
 
     const objectLabels = { [Labels.NAME]: name, ...releaseLabels(name) };
     const trackSelector = (track: string) => ({ [Labels.NAME]: name, [trackLabel]: track });
-    const renderTrack = (scope: Construct, track: 'stable' | 'canary', state: CanaryPhase['stable'], ru: ResolvedRollingUpdate) =>
-      renderDeployment(scope, `${track}-deployment`, {
+    const renderTrack = (scope: Construct, track: 'stable' | 'canary', state: CanaryPhase['stable'], ru: ResolvedRollingUpdate) => {
+      // A track runs the configuration of the version it runs: stable moves to the canary's at promote.
+      const config = state.version === canaryVersion ? configs.canary : configs.stable;
+      renderConfigMaps(scope, config, { namespace: this.namespace, labels: objectLabels });
+      return renderDeployment(scope, `${track}-deployment`, {
         name: `${name}-${track}`,
         namespace: this.namespace,
         labels: { ...objectLabels, [trackLabel]: track, [Labels.VERSION]: state.version },
@@ -168,8 +200,11 @@ export class CanaryApp extends PhasedRelease {
         podLabels: { ...blueprint.podLabels, ...objectLabels, [trackLabel]: track, [Labels.VERSION]: state.version },
         replicas: state.replicas,
         rollingUpdate: ru,
-        podSpec: blueprint.podSpec(state.image.reference),
+        podAnnotations: blueprint.podAnnotations,
+        specOverrides: blueprint.overrides.deployment,
+        podSpec: blueprint.podSpec(state.image.reference, trackSelector(track), [], config),
       });
+    };
 
     for (const phase of this.plan.phases) {
       const chart = this.addPhase(name, phase.name, this.namespace);
@@ -190,6 +225,7 @@ export class CanaryApp extends PhasedRelease {
         selector: phase.canary && !phase.canaryReleased ? trackSelector('stable') : { [Labels.NAME]: name },
         type: serviceType,
         ports: blueprint.ports,
+        exposure,
       });
       renderTrack(chart, 'stable', phase.stable, rollingUpdate);
       if (phase.canary) {

@@ -105,6 +105,11 @@ const REFERENCE_OPTION_KEYS = keysOf<ReferenceOptions>({ optional: true });
 const SECRET_LIKE = /(PASSWORD|PASSWD|(^|_)PASS($|_)|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
 
 /** @internal Whether a variable name looks like a secret's, so that a literal value for it is refused. */
+/** Whether `key` may be a key of a Secret or ConfigMap (and so a file name of its volume). */
+export function isDataKey(key: string): boolean {
+  return key.length <= 253 && DATA_KEY.test(key);
+}
+
 export function looksSecret(name: string): boolean {
   return SECRET_LIKE.test(name);
 }

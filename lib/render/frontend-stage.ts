@@ -1,5 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ResolvedConfig } from './released-config';
 import { ReleaseConfigError } from '../model/errors';
 import { Stage, stageSelector } from '../model/stage-strategy';
 import { Backend } from './backend';
@@ -26,6 +27,8 @@ export interface FrontendStageProps {
   readonly backendUrlVariable: string;
   /** How its pods are replaced when the image changes. */
   readonly rollingUpdate: ResolvedRollingUpdate;
+  /** Released configuration of its version. @default - the tier's config */
+  readonly config?: ResolvedConfig;
 }
 
 /**
@@ -72,6 +75,8 @@ export abstract class FrontendStage extends Construct {
       replicas: props.replicas ?? (stage === 'active' ? tier.replicas : tier.smokeReplicas),
       selector: stageSelector(stage, props.version),
       serviceType: stage === 'active' ? tier.serviceType : tier.smokeServiceType,
+      production: stage === 'active',
+      config: props.config,
       rollingUpdate: props.rollingUpdate,
       env: [{ name: props.backendUrlVariable, value: props.backend.url }],
     });

@@ -13,6 +13,9 @@ import { ContainerOptions } from './container-options';
 import { PhaseGates } from './gate';
 import { PhaseGateSet, withGates } from './phase-gates';
 import { PhasedRelease } from './phased-release';
+import { renderConfigMaps } from './released-config';
+import { AutoscalingOptions, renderAutoscaler, resolveAutoscaling, ResolvedAutoscaling } from './autoscaling';
+import { exposureProp, ServiceExposureOptions } from './service-exposure';
 import { CONTAINER_OPTION_KEYS, PodBlueprint, RESERVED_POD_LABELS, ResolvedPort } from './pod-blueprint';
 import { RollingUpdateOptions, renderDeployment, resolveRollingUpdate, ServiceType } from './workload';
 
@@ -22,6 +25,8 @@ export interface GatewayVersionOptions extends ContainerOptions {
   readonly image: string;
   /** Pods of this version, unless a phase says otherwise (`withReplicas`). @default 2 */
   readonly replicas?: number;
+  /** The version's autoscaler, instead of the Gateway's. @default - the Gateway's autoscaling */
+  readonly autoscaling?: AutoscalingOptions;
 }
 
 export interface GatewayProps extends ContainerOptions {
@@ -39,6 +44,12 @@ export interface GatewayProps extends ContainerOptions {
   readonly port?: number;
   /** Type of the address Service (service and istio providers). @default ServiceType.CLUSTER_IP */
   readonly serviceType?: ServiceType;
+  /**
+   * Annotations and load balancer fields of the address Service: service and istio
+   * providers only (with gateway-api and nginx the address is the HTTPRoute or Ingress).
+   * @default - none
+   */
+  readonly addressService?: ServiceExposureOptions;
   /** @default Traffic.service() */
   readonly provider?: Traffic;
   /**
@@ -58,6 +69,16 @@ export interface GatewayProps extends ContainerOptions {
   readonly versionLabel?: string;
   /** @default RollingUpdateOptions defaults: maxSurge 1, maxUnavailable 0 */
   readonly rollingUpdate?: RollingUpdateOptions;
+  /**
+   * A HorizontalPodAutoscaler for the Deployment of every version (see AutoscalingOptions):
+   * its minReplicas defaults to the version's replicas, and `.withReplicas` in a phase
+   * raises that phase's minimum instead of setting a count. The Deployments then set no
+   * `spec.replicas`. Behind a router (istio, gatewayApi, nginx) each version scales alone;
+   * with Traffic.service() a phase that releases several versions shares requests by pod
+   * counts, and is refused.
+   * @default - no autoscaler: each version runs its replicas
+   */
+  readonly autoscaling?: AutoscalingOptions;
   /**
    * The fewest ready pods behind the address at any moment, checked by the verifier.
    * @default 1
@@ -83,16 +104,18 @@ const GATEWAY_KEYS = [
     namespace: true,
     port: true,
     serviceType: true,
+    addressService: true,
     provider: true,
     versions: true,
     phases: true,
     versionLabel: true,
     rollingUpdate: true,
+    autoscaling: true,
     minAvailable: true,
     gates: true,
   }),
 ];
-const VERSION_KEYS = [...CONTAINER_OPTION_KEYS, ...keysOf<Omit<GatewayVersionOptions, keyof ContainerOptions>>({ image: true, replicas: true })];
+const VERSION_KEYS = [...CONTAINER_OPTION_KEYS, ...keysOf<Omit<GatewayVersionOptions, keyof ContainerOptions>>({ image: true, replicas: true, autoscaling: true })];
 
 /**
  * One stable address in front of versioned backends: one Deployment per version
@@ -132,6 +155,10 @@ export class Gateway extends PhasedRelease {
       check.fail('serviceType', serviceType, `ServiceType.CLUSTER_IP: with the ${provider.kind} provider the address is the ${provider.kind === 'nginx' ? 'Ingress' : 'HTTPRoute'}, and the per-version Services stay inside the cluster`);
     }
 
+    if (props.addressService !== undefined && (provider.kind === 'gateway-api' || provider.kind === 'nginx')) {
+      check.fail('addressService', props.addressService, `no addressService with the ${provider.kind} provider: its address is the ${provider.kind === 'nginx' ? 'Ingress' : 'HTTPRoute'}, whose controller's Service is configured where it is installed`);
+    }
+
     // The shared options are checked once on their own, so that their errors name the shared field.
     const shared = new PodBlueprint(check, name, props, '', [versionLabel]);
     checkNodePorts(check, 'ports', shared.ports, false);
@@ -155,9 +182,11 @@ export class Gateway extends PhasedRelease {
       versionLabel,
       port,
       serviceType,
+      exposure: exposureProp(check, 'addressService', props.addressService, serviceType),
     };
     this.router = provider._bind(target);
-    this.plan = planGateway(check, versions, props.phases);
+    this.plan = planGateway(check, versions.map((v) => ({ ...v, replicas: v.autoscaling?.minReplicas ?? v.replicas })), props.phases);
+    checkAutoscaledPhases(check, this.plan, versions, provider.kind);
     for (const phase of this.plan.phases) this.routes.set(phase.name, this.router.realise(phase));
 
     this.minAvailable = check.integer('minAvailable', orDefault(props.minAvailable, 1), 1, Limits.MAX_REPLICAS);
@@ -184,17 +213,32 @@ export class Gateway extends PhasedRelease {
       for (const d of phase.deployed) {
         const v = byVersion.get(d.version)!;
         const versionLabels = { [Labels.VERSION]: d.version, [versionLabel]: d.version };
+        renderConfigMaps(chart, v.blueprint.config, { namespace: this.namespace, labels: objectLabels });
+        // The same in every phase: a Deployment runs one version for its whole life.
+        const selector = { [Labels.NAME]: name, [versionLabel]: d.version };
         renderDeployment(chart, `deployment-${d.slug}`, {
           name: `${name}-${d.slug}`,
           namespace: this.namespace,
           labels: { ...objectLabels, ...versionLabels },
-          // The same in every phase: a Deployment runs one version for its whole life.
-          selector: { [Labels.NAME]: name, [versionLabel]: d.version },
+          selector,
           podLabels: { ...v.blueprint.podLabels, ...objectLabels, ...versionLabels },
-          replicas: d.replicas,
+          podAnnotations: v.blueprint.podAnnotations,
+          specOverrides: v.blueprint.overrides.deployment,
+          // An autoscaler sets the count: a replicas field would reset it on every apply.
+          replicas: v.autoscaling ? undefined : d.replicas,
           rollingUpdate,
-          podSpec: v.blueprint.podSpec(v.image),
+          podSpec: v.blueprint.podSpec(v.image, selector),
         });
+        if (v.autoscaling) {
+          renderAutoscaler(chart, `autoscaler-${d.slug}`, {
+            name: `${name}-${d.slug}`,
+            namespace: this.namespace,
+            labels: { ...objectLabels, ...versionLabels },
+            deployment: `${name}-${d.slug}`,
+            minReplicas: d.replicas,
+            autoscaling: v.autoscaling,
+          });
+        }
       }
       this.router.render(chart, phase);
       const fresh = phase.deployed.filter((d) => !released.has(d.version));
@@ -256,6 +300,9 @@ export class Gateway extends PhasedRelease {
       if (sameImage !== undefined) check.fail(`${field}.image`, options.image, `an image other than that of version ${JSON.stringify(sameImage)}`);
       byImage.set(image.reference, version);
       const replicas = check.integer(`${field}.replicas`, orDefault(options.replicas, 2), 1, Limits.MAX_REPLICAS);
+      const autoscalingGiven = options.autoscaling ?? props.autoscaling;
+      const autoscalingField = options.autoscaling === undefined ? 'autoscaling' : `${field}.autoscaling`;
+      const autoscaling = autoscalingGiven === undefined ? undefined : resolveAutoscaling(check, autoscalingField, autoscalingGiven, replicas);
       // A version's options replace the Gateway's; one left undefined keeps the Gateway's.
       // A version without options of its own runs the Gateway's pod, already checked and built.
       const own = definedOnly(options) as ContainerOptions;
@@ -268,8 +315,33 @@ export class Gateway extends PhasedRelease {
         check.fail(`${field}.ports[0].protocol`, port.protocol, `${JSON.stringify(sharedPort.protocol)}, the protocol of the Gateway's first port: the address has one port for every version`);
       }
       if (options.ports !== undefined) checkNodePorts(check, `${field}.ports`, blueprint.ports, true);
-      return { version, slug, replicas, image: image.reference, blueprint };
+      return { version, slug, replicas, image: image.reference, blueprint, autoscaling, autoscalingField };
     });
+  }
+}
+
+/**
+ * An autoscaled version's phases: `.withReplicas` raises the minimum to at most the
+ * maximum, and a Service that shares requests by pod counts never spreads over an
+ * autoscaled version and another, whose counts the autoscalers would change at will.
+ */
+function checkAutoscaledPhases(check: Checks, plan: GatewayPlan, versions: ReadonlyArray<{ version: string; autoscalingField: string; autoscaling?: ResolvedAutoscaling }>, provider: string): void {
+  const byVersion = new Map(versions.map((v) => [v.version, v]));
+  for (const phase of plan.phases) {
+    for (const d of phase.deployed) {
+      const a = byVersion.get(d.version)!.autoscaling;
+      if (a && d.replicas > a.maxReplicas) check.fail(`${phase.field}.replicas.${d.version}`, d.replicas, `at most ${a.maxReplicas}, the maxReplicas of ${d.version}'s autoscaler (withReplicas raises its minimum in this phase)`);
+    }
+    const released = routedVersions(phase);
+    const scaled = [...released].filter((v) => byVersion.get(v)!.autoscaling);
+    if (provider === 'service' && released.size > 1 && scaled.length) {
+      check.fail(
+        byVersion.get(scaled[0])!.autoscalingField,
+        phase.name,
+        `no autoscaler on a version that shares the Service with another in phase "${phase.name}": Traffic.service() splits requests by pod counts, which each autoscaler changes alone, so the declared weights would not hold; ` +
+          'route with Traffic.istio(), Traffic.gatewayApi() or Traffic.nginx() (weights independent of pod counts), or release one version at a time',
+      );
+    }
   }
 }
 

@@ -13,6 +13,12 @@ import { Construct } from 'constructs';
 // tests) fails on any other.
 
 export type Container = L1.Container;
+export type Affinity = L1.Affinity;
+export type DeploymentSpec = L1.DeploymentSpec;
+export type Toleration = L1.Toleration;
+export type TopologySpreadConstraint = L1.TopologySpreadConstraint;
+/** A lifecycle handler, with the `sleep` action (Kubernetes 1.29) that the 1.27 declarations lack. */
+export type LifecycleHandler = L1.LifecycleHandler & { readonly sleep?: { readonly seconds: number } };
 export type EnvVar = L1.EnvVar;
 export type PodSecurityContext = L1.PodSecurityContext;
 export type PodSpec = L1.PodSpec;
@@ -72,6 +78,18 @@ export class KubePodDisruptionBudget extends ApiObject {
 export class KubeJob extends ApiObject {
   constructor(scope: Construct, id: string, props: L1.KubeJobProps = {}) {
     super(scope, id, { apiVersion: 'batch/v1', kind: 'Job', ...props });
+  }
+}
+
+export class KubeHorizontalPodAutoscaler extends ApiObject {
+  constructor(scope: Construct, id: string, props: L1.KubeHorizontalPodAutoscalerV2Props) {
+    super(scope, id, { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', ...props });
+  }
+}
+
+export class KubeConfigMap extends ApiObject {
+  constructor(scope: Construct, id: string, props: L1.KubeConfigMapProps = {}) {
+    super(scope, id, { apiVersion: 'v1', kind: 'ConfigMap', ...props });
   }
 }
 

@@ -2,8 +2,13 @@ import { k8s } from './k8s';
 import { Checks, join, keysOf, orDefault } from '../model/checks';
 import { Labels } from '../model/labels';
 import { ContainerOptions, ContainerPort, ResourceAmounts, ResourceOptions, SecurityOptions } from './container-options';
-import { EnvValue } from './env-value';
+import { Drain } from './drain';
+import { ResolvedOverrides, resolveOverrides } from './overrides';
+import { CONFIG_VOLUME, ResolvedConfig, resolveConfig } from './released-config';
+import { checkPodUniqueness, objectNames, renderEnv, resolveExtraContainers, resolveMounts, resolveVolumes, restrictedContainer } from './pod-parts';
+import { DEFAULT_GRACE_PERIOD, PodPlacement, resolvePlacement } from './pod-placement';
 import { Probe } from './probe';
+import { Amount, quantity } from './quantity';
 
 /** Every prop of ContainerOptions: a construct whose props extend it refuses any other key. */
 export const CONTAINER_OPTION_KEYS = keysOf<ContainerOptions>({
@@ -19,11 +24,30 @@ export const CONTAINER_OPTION_KEYS = keysOf<ContainerOptions>({
   security: true,
   containerName: true,
   podLabels: true,
+  podAnnotations: true,
+  startupProbe: true,
+  drain: true,
+  terminationGracePeriodSeconds: true,
+  envFromConfigMaps: true,
+  volumes: true,
+  mounts: true,
+  sidecars: true,
+  initContainers: true,
+  serviceAccountName: true,
+  automountServiceAccountToken: true,
+  imagePullSecrets: true,
+  nodeSelector: true,
+  tolerations: true,
+  affinity: true,
+  topologySpread: true,
+  priorityClassName: true,
+  config: true,
+  overrides: true,
 });
 const PORT_KEYS = keysOf<ContainerPort>({ name: true, containerPort: true, servicePort: true, nodePort: true, protocol: true });
 const RESOURCE_KEYS = keysOf<ResourceOptions>({ requests: true, limits: true });
 const AMOUNT_KEYS = keysOf<ResourceAmounts>({ cpu: true, memory: true });
-const SECURITY_KEYS = keysOf<SecurityOptions>({ runAsUser: true, runAsGroup: true, fsGroup: true, readOnlyRootFilesystem: true });
+const SECURITY_KEYS = keysOf<SecurityOptions>({ runAsUser: true, runAsGroup: true, fsGroup: true, supplementalGroups: true, readOnlyRootFilesystem: true });
 
 /** Labels set on every pod by the library; a user pod label must not replace them. */
 export const RESERVED_POD_LABELS: readonly string[] = [Labels.NAME, Labels.INSTANCE, Labels.VERSION, Labels.MANAGED_BY];
@@ -38,12 +62,8 @@ export const SYSTEM_DIRECTORIES: readonly string[] = [
 ];
 
 const DEFAULT_REQUESTS: ResourceAmounts = { cpu: '100m', memory: '128Mi' };
+const EXTRA_DEFAULTS = { requests: { cpu: '50m', memory: '64Mi' }, memoryLimit: '128Mi' };
 const DEFAULT_MEMORY_LIMIT = { text: '256Mi' };
-const QUANTITY = /^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$/;
-const SUFFIXES: { [suffix: string]: number } = {
-  '': 1, 'n': 1e-9, 'u': 1e-6, 'm': 1e-3, 'k': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12, 'P': 1e15, 'E': 1e18,
-  'Ki': 2 ** 10, 'Mi': 2 ** 20, 'Gi': 2 ** 30, 'Ti': 2 ** 40, 'Pi': 2 ** 50, 'Ei': 2 ** 60,
-};
 // IANA service name (RFC 6335): what a container port name, and so a Service targetPort, must be.
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
 const FILE_PATH = /^(\/[A-Za-z0-9._-]+)+$/;
@@ -65,9 +85,20 @@ export class PodBlueprint {
   public readonly ports: readonly ResolvedPort[];
   /** The user's extra pod labels, checked not to replace any label the construct sets. */
   public readonly podLabels: { readonly [key: string]: string };
+  /** The user's pod annotations. */
+  public readonly podAnnotations: { readonly [key: string]: string };
   private readonly container: Omit<k8s.Container, 'image'>;
+  private readonly sidecars: k8s.Container[];
+  private readonly initContainers: k8s.Container[];
   private readonly volumes: k8s.Volume[];
   private readonly podSecurity: k8s.PodSecurityContext;
+  private readonly placement: PodPlacement;
+  private readonly mountPaths: readonly string[];
+  private readonly appName: string;
+  /** The released configuration of the options; a CanaryApp's canary may run another (`releasedConfig`). */
+  public readonly config?: ResolvedConfig;
+  /** The escape hatch: fields merged last into the Deployment, pod and container. */
+  public readonly overrides: ResolvedOverrides;
 
   /**
    * @param field prefix of the fields in errors, when the options are nested in the props
@@ -80,31 +111,45 @@ export class PodBlueprint {
     const numbers = this.ports.map((p) => p.containerPort);
     const readiness = this.probe(check, at('readinessProbe'), orDefault(options.readinessProbe, Probe.tcpSocket()), names, numbers);
     const liveness = options.livenessProbe === undefined ? undefined : this.probe(check, at('livenessProbe'), options.livenessProbe, names, numbers);
+    const startup = options.startupProbe === undefined ? undefined : this.probe(check, at('startupProbe'), options.startupProbe, names, numbers);
     const security: SecurityOptions = options.security === undefined ? {} : check.object(at('security'), options.security);
     check.knownKeys(at('security'), security, SECURITY_KEYS, 'SecurityOptions (the rest of the restricted profile is not optional)');
     const readOnlyRoot = security.readOnlyRootFilesystem === undefined ? false : check.boolean(at('security.readOnlyRootFilesystem'), security.readOnlyRootFilesystem);
 
-    const env = Object.entries(options.env === undefined ? {} : check.object(at('env'), options.env, 'an object of environment variables, { NAME: EnvValue }')).map(([name, value]) => {
-      check.envName(at('env'), name);
-      if (!EnvValue.isEnvValue(value)) check.fail(at(`env.${name}`), value, "an EnvValue, such as EnvValue.fromValue('info') or EnvValue.fromSecret('db', 'password')");
-      return value._toEnvVar(check, at(`env.${name}`), name);
-    });
-    const secrets = options.envFromSecrets === undefined ? [] : check.list(at('envFromSecrets'), options.envFromSecrets, 'a list of Secret names', 0);
-    const envFrom = secrets.map((s, i) => ({ secretRef: { name: check.dnsSubdomain(at(`envFromSecrets[${i}]`), s) } }));
-    check.unique(at('envFromSecrets'), secrets);
+    const env = renderEnv(check, at('env'), options.env);
+    const envFrom = [
+      ...objectNames(check, at('envFromSecrets'), options.envFromSecrets, 'Secret').map((name) => ({ secretRef: { name } })),
+      ...objectNames(check, at('envFromConfigMaps'), options.envFromConfigMaps, 'ConfigMap').map((name) => ({ configMapRef: { name } })),
+    ];
 
     const mounts: k8s.VolumeMount[] = [];
     this.volumes = [];
+    const builtin = new Map<string, string>();
     if (options.podLabelsFile !== undefined) {
       const { dir, file } = labelsFile(check, at('podLabelsFile'), options.podLabelsFile, readOnlyRoot);
       mounts.push({ name: 'podinfo', mountPath: dir, readOnly: true });
       this.volumes.push({ name: 'podinfo', downwardAPI: { items: [{ path: file, fieldRef: { fieldPath: 'metadata.labels' } }] } });
+      builtin.set('podinfo', 'of podLabelsFile');
     }
     if (readOnlyRoot) {
       mounts.push({ name: 'tmp', mountPath: '/tmp' });
       this.volumes.push({ name: 'tmp', emptyDir: {} });
+      builtin.set('tmp', 'at /tmp of readOnlyRootFilesystem');
     }
+    // Released configuration takes the volume name `released-config`, whether this workload has files or another's does.
+    builtin.set(CONFIG_VOLUME, 'of released configuration (config)');
+    const volumes = resolveVolumes(check, at('volumes'), options.volumes, builtin);
+    mounts.push(...resolveMounts(check, at('mounts'), options.mounts, volumes, mounts.map((m) => m.mountPath)));
+    this.mountPaths = mounts.map((m) => m.mountPath);
+    this.appName = appName;
+    this.config = this.releasedConfig(check, at('config'), options.config);
+    this.volumes.push(...[...volumes.values()].map((v) => v.volume));
     const resources = resolveResources(check, at('resources'), options.resources, { requests: DEFAULT_REQUESTS, memoryLimit: DEFAULT_MEMORY_LIMIT.text });
+
+    this.placement = resolvePlacement(check, field, options);
+    const gracePeriod = this.placement.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_PERIOD;
+    if (options.drain !== undefined && !Drain.isDrain(options.drain)) check.fail(at('drain'), options.drain, 'a drain made with Drain.sleep(seconds) or Drain.exec(command, seconds)');
+    const drain = options.drain?._render(check, at('drain'), gracePeriod);
 
     this.container = {
       name: check.dnsLabel(at('containerName'), orDefault(options.containerName, appName)),
@@ -115,34 +160,65 @@ export class PodBlueprint {
       envFrom: envFrom.length ? envFrom : undefined,
       readinessProbe: readiness,
       livenessProbe: liveness,
+      startupProbe: startup,
+      lifecycle: drain ? { preStop: drain.preStop as never } : undefined,
       resources,
-      securityContext: {
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ['ALL'] },
-        readOnlyRootFilesystem: readOnlyRoot,
-        runAsNonRoot: true,
-      },
+      securityContext: restrictedContainer(readOnlyRoot),
       volumeMounts: mounts.length ? mounts : undefined,
     };
+    const extra = {
+      volumes,
+      resources: (f: string, given: unknown) => resolveResources(check, f, given, EXTRA_DEFAULTS),
+      portName: (f: string, value: unknown) => portName(check, f, value),
+    };
+    this.sidecars = resolveExtraContainers(check, at('sidecars'), options.sidecars, extra, true);
+    this.initContainers = resolveExtraContainers(check, at('initContainers'), options.initContainers, extra, false);
+    checkPodUniqueness(check, field, this.container as k8s.Container, this.sidecars, this.initContainers);
+    const supplementalGroups = security.supplementalGroups === undefined ? [] : check.list(at('security.supplementalGroups'), security.supplementalGroups, 'a list of group ids', 0);
     this.podSecurity = {
       runAsNonRoot: true,
       runAsUser: optionalId(check, at('security.runAsUser'), security.runAsUser),
       runAsGroup: optionalId(check, at('security.runAsGroup'), security.runAsGroup),
       fsGroup: optionalId(check, at('security.fsGroup'), security.fsGroup),
+      supplementalGroups: supplementalGroups.length ? supplementalGroups.map((g, i) => check.integer(at(`security.supplementalGroups[${i}]`), g, 1)) : undefined,
       seccompProfile: { type: 'RuntimeDefault' },
     };
     this.podLabels = check.labels(at('podLabels'), options.podLabels, [...RESERVED_POD_LABELS, ...reservedLabels]);
+    this.overrides = resolveOverrides(check, at('overrides'), options.overrides);
+    this.podAnnotations = this.placement.annotations;
   }
 
-  /** The pod spec running `image`. */
-  public podSpec(image: string, extraEnv: k8s.EnvVar[] = []): k8s.PodSpec {
+  /**
+   * The pod spec running `image`.
+   * @param selector the workload's selector, which its topology spread counts pods by
+   */
+  public podSpec(image: string, selector: { [key: string]: string }, extraEnv: k8s.EnvVar[] = [], config = this.config): k8s.PodSpec {
     const env = [...(this.container.env ?? []), ...extraEnv];
+    const spread = this.placement.spread?.(selector);
+    const files = config?.files;
+    const volumes = [...this.volumes, ...(files ? [{ name: CONFIG_VOLUME, configMap: { name: files.name } }] : [])];
+    const mounts = [...(this.container.volumeMounts ?? []), ...(files ? [{ name: CONFIG_VOLUME, mountPath: files.mountPath, readOnly: true }] : [])];
+    const envFrom = [...(this.container.envFrom ?? []), ...(config?.env ? [{ configMapRef: { name: config.env.name } }] : [])];
     return {
-      automountServiceAccountToken: false,
-      containers: [{ ...this.container, image, env: env.length ? env : undefined }],
+      ...this.placement.spec,
+      containers: [
+        { ...this.container, image, env: env.length ? env : undefined, envFrom: envFrom.length ? envFrom : undefined, volumeMounts: mounts.length ? mounts : undefined, ...this.overrides.container },
+        ...this.sidecars,
+      ],
+      initContainers: this.initContainers.length ? this.initContainers : undefined,
       securityContext: this.podSecurity,
-      volumes: this.volumes.length ? this.volumes : undefined,
+      topologySpreadConstraints: spread,
+      volumes: volumes.length ? volumes : undefined,
+      ...this.overrides.pod,
     };
+  }
+
+  /** Released configuration for this pod (files mounted beside its other mounts, values as envFrom). */
+  public releasedConfig(check: Checks, field: string, given: unknown): ResolvedConfig | undefined {
+    const config = resolveConfig(check, field, given, this.appName);
+    const path = config?.files?.mountPath;
+    if (path !== undefined && this.mountPaths.includes(path)) check.fail(join(field, 'mountPath'), path, 'a directory no mount of the container uses already');
+    return config;
   }
 
   /** Renders a probe and checks that it targets a TCP port: a TCP or HTTP probe on a UDP port never succeeds. */
@@ -162,11 +238,9 @@ function resolvePorts(check: Checks, field: string, ports: unknown): ResolvedPor
     const at = `${field}[${i}]`;
     const p: ContainerPort = check.object(at, raw, 'an object such as { name: "http", containerPort: 8080 }') as unknown as ContainerPort;
     check.knownKeys(at, p, PORT_KEYS, 'ContainerPort');
-    const name = p.name === undefined && i === 0 ? 'http' : p.name;
-    if (name === undefined) check.fail(`${at}.name`, name, 'a port name: every port after the first needs one, since Services target ports by name');
-    if (typeof name !== 'string' || name.length > 15 || !PORT_NAME.test(name)) {
-      check.fail(`${at}.name`, name, "an IANA service name: at most 15 lower-case letters, digits and single '-', with at least one letter, such as 'http' or 'grpc-web'");
-    }
+    const given = p.name === undefined && i === 0 ? 'http' : p.name;
+    if (given === undefined) check.fail(`${at}.name`, given, 'a port name: every port after the first needs one, since Services target ports by name');
+    const name = portName(check, `${at}.name`, given);
     const containerPort = check.integer(`${at}.containerPort`, p.containerPort, 1, 65535);
     return {
       name,
@@ -183,6 +257,14 @@ function resolvePorts(check: Checks, field: string, ports: unknown): ResolvedPor
   const withNodePort = resolved.filter((p) => p.nodePort !== undefined);
   check.unique((i) => `${field}[${resolved.indexOf(withNodePort[i])}].nodePort`, withNodePort.map((p) => `${p.nodePort}/${p.protocol}`), 'a node port not used by an earlier port with the same protocol');
   return resolved;
+}
+
+/** A port name: an IANA service name, what a Service's targetPort names. */
+function portName(check: Checks, field: string, name: unknown): string {
+  if (typeof name !== 'string' || name.length > 15 || !PORT_NAME.test(name)) {
+    check.fail(field, name, "an IANA service name: at most 15 lower-case letters, digits and single '-', with at least one letter, such as 'http' or 'grpc-web'");
+  }
+  return name;
 }
 
 /** Splits the labels file into the mounted directory and the file name, refusing paths that cannot work. */
@@ -225,13 +307,6 @@ export function resolveResources(check: Checks, field: string, given: unknown, d
   return { requests: quantities(requests), limits: quantities(limits) };
 }
 
-interface Amount {
-  readonly text: string;
-  readonly value: number;
-  /** Whether the user gave it, rather than the default. */
-  readonly given?: boolean;
-}
-
 /** The given amounts over the defaults, key by key: setting the cpu request keeps the default memory request. */
 function amounts(check: Checks, field: string, given: unknown, defaults: ResourceAmounts): { cpu?: Amount; memory?: Amount } {
   const o: ResourceAmounts = given === undefined ? {} : check.object(field, given);
@@ -242,15 +317,6 @@ function amounts(check: Checks, field: string, given: unknown, defaults: Resourc
     else if (defaults[key] !== undefined) out[key] = quantity(check, `${field}.${key}`, defaults[key]);
   }
   return out;
-}
-
-function quantity(check: Checks, field: string, text: unknown): Amount {
-  const m = typeof text === 'string' ? QUANTITY.exec(text) : null;
-  const suffix = m?.[3] ?? '';
-  const value = m ? Number(m[1]) * (/^[eE]/.test(suffix) ? 10 ** Number(suffix.slice(1)) : SUFFIXES[suffix]) : NaN;
-  // Beyond 2^53 base units (8 PiB, 9e15 cores) a quantity is a typo, and no longer exact here.
-  if (!m || !(value <= Number.MAX_SAFE_INTEGER)) check.fail(field, text, "a Kubernetes quantity such as '250m', '1', '128Mi' or '2Gi', at most 8Pi");
-  return { text: text as string, value };
 }
 
 function quantities(a: { cpu?: Amount; memory?: Amount }): { [key: string]: k8s.Quantity } | undefined {

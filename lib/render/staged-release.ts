@@ -17,6 +17,7 @@ import { SmokeTestOptions, expectedAnswer, resolveSmokeTest, smokeTestGate } fro
 import { looksSecret } from './env-value';
 import { TIER_KEYS, Tier, TierProps } from './tier';
 import { ResolvedRollingUpdate } from './workload';
+import { ConfigOptions } from './released-config';
 
 /** A version of the application: the image of each tier. */
 export interface StageVersionProps {
@@ -30,6 +31,10 @@ export interface StageVersionProps {
    * @default - the tag (or digest) of frontendImage
    */
   readonly version?: string;
+  /** Released configuration of the frontend at this version (see ConfigOptions). @default - the frontend tier's config */
+  readonly frontendConfig?: ConfigOptions;
+  /** Released configuration of the backend at this version. @default - the backend tier's config */
+  readonly backendConfig?: ConfigOptions;
 }
 
 /** The tier that receives the requests and calls the backend. */
@@ -110,7 +115,7 @@ const STAGED_RELEASE_KEYS = keysOf<StagedReleaseProps>({
   gates: true,
 });
 const FRONTEND_KEYS = [...TIER_KEYS, ...keysOf<Omit<FrontendTierProps, keyof TierProps>>({ backendUrlVariable: true })];
-const VERSION_KEYS = keysOf<StageVersionProps>({ frontendImage: true, backendImage: true, version: true });
+const VERSION_KEYS = keysOf<StageVersionProps>({ frontendImage: true, backendImage: true, version: true, frontendConfig: true, backendConfig: true });
 
 /**
  * A multi-tier application released through a smoke stage: the new version runs as
@@ -160,8 +165,16 @@ export class StagedRelease extends PhasedRelease {
     if (smoke.nameSuffix === active.nameSuffix) {
       check.fail('smoke.version', smoke.version, `a version whose object names differ from the active one's: "${active.version}" and "${smoke.version}" both give ${backend.name}-${smoke.nameSuffix}`);
     }
-    if (smoke.frontendImage === active.frontendImage && smoke.backendImage === active.backendImage) {
-      check.fail('smoke', props.smoke, 'a frontendImage or a backendImage other than the active ones: this release would change nothing');
+    // Each version runs its own configuration, like its own images.
+    const configs = new Map(
+      (['active', 'smoke'] as const).map((k) => [
+        (k === 'active' ? active : smoke).version,
+        { frontend: frontend.releasedConfig(check, `${k}.frontendConfig`, props[k].frontendConfig), backend: backend.releasedConfig(check, `${k}.backendConfig`, props[k].backendConfig) },
+      ]),
+    );
+    const sameConfig = JSON.stringify(configs.get(active.version)) === JSON.stringify(configs.get(smoke.version));
+    if (smoke.frontendImage === active.frontendImage && smoke.backendImage === active.backendImage && sameConfig) {
+      check.fail('smoke', props.smoke, 'a frontendImage, backendImage or configuration other than the active ones: this release would change nothing');
     }
 
     const rollingUpdate = resolveUpdate(check, props.minReadySeconds, props.maxSurge);
@@ -181,7 +194,7 @@ export class StagedRelease extends PhasedRelease {
       const chart = this.addPhase(release, phase.name, namespace);
       const backends = new Map<string, Backend>();
       for (const b of phase.backends) {
-        backends.set(b.name, new Backend(chart, b.name, { release, namespace, tier: backend, name: b.name, version: b.version, image: b.image, replicas: b.replicas, stage: b.stage, rollingUpdate }));
+        backends.set(b.name, new Backend(chart, b.name, { release, namespace, tier: backend, name: b.name, version: b.version, image: b.image, replicas: b.replicas, stage: b.stage, rollingUpdate, config: configs.get(b.version)!.backend }));
       }
       const stage = (run: FrontendRun) => ({
         release,
@@ -189,6 +202,7 @@ export class StagedRelease extends PhasedRelease {
         tier: frontend,
         version: run.version,
         image: run.image,
+        config: configs.get(run.version)!.frontend,
         replicas: run.replicas,
         backend: backends.get(run.backend)!,
         backendUrlVariable,

@@ -6,6 +6,8 @@ import { Labels, releaseLabels } from '../model/labels';
 import { Limits } from '../model/limits';
 import { StageLabels } from '../model/stage-strategy';
 import { ContainerOptions } from './container-options';
+import { renderConfigMaps, ResolvedConfig } from './released-config';
+import { exposureProp, ResolvedExposure, ServiceExposureOptions } from './service-exposure';
 import { CONTAINER_OPTION_KEYS, PodBlueprint, ResolvedPort } from './pod-blueprint';
 import { ResolvedRollingUpdate, ServiceType, renderDeployment, renderService } from './workload';
 
@@ -30,6 +32,8 @@ export interface TierProps extends ContainerOptions {
    * @default ServiceType.CLUSTER_IP
    */
   readonly smokeServiceType?: ServiceType;
+  /** Annotations and load balancer fields of the tier's production Services (not of its smoke copies'). @default - none */
+  readonly service?: ServiceExposureOptions;
 }
 
 /** What one Deployment of a tier runs, and how its pods are told apart from the tier's others. */
@@ -54,12 +58,16 @@ export interface TierWorkload {
   readonly rollingUpdate: ResolvedRollingUpdate;
   /** Variables added after the tier's own. @default - none */
   readonly env?: k8s.EnvVar[];
+  /** Whether it serves production (its Service gets the tier's `service` options), rather than a smoke test. */
+  readonly production: boolean;
+  /** Released configuration of the version it runs. @default - the tier's config */
+  readonly config?: ResolvedConfig;
 }
 
 /** @internal Every prop of TierProps. */
 export const TIER_KEYS = [
   ...CONTAINER_OPTION_KEYS,
-  ...keysOf<Omit<TierProps, keyof ContainerOptions>>({ name: true, replicas: true, smokeReplicas: true, serviceType: true, smokeServiceType: true }),
+  ...keysOf<Omit<TierProps, keyof ContainerOptions>>({ name: true, replicas: true, smokeReplicas: true, serviceType: true, smokeServiceType: true, service: true }),
 ];
 
 /** A validated tier: every stage and version of it renders the same pod with its own image. */
@@ -72,6 +80,7 @@ export class Tier {
   /** The ports of the tier's Services; the first one is what callers use. */
   public readonly ports: readonly ResolvedPort[];
   private readonly blueprint: PodBlueprint;
+  private readonly exposure?: ResolvedExposure;
 
   /**
    * @param check names the construct in errors
@@ -90,6 +99,7 @@ export class Tier {
     const types = Object.values(ServiceType);
     this.serviceType = check.oneOf(`${field}.serviceType`, orDefault(props.serviceType, ServiceType.CLUSTER_IP), types);
     this.smokeServiceType = check.oneOf(`${field}.smokeServiceType`, orDefault(props.smokeServiceType, ServiceType.CLUSTER_IP), types);
+    this.exposure = exposureProp(check, `${field}.service`, props.service, this.serviceType);
     // Selectors are made of these: a pod label of the same key would be replaced without a word.
     this.blueprint = new PodBlueprint(check, this.name, props, field, [StageLabels.STAGE, StageLabels.VERSION_LINE]);
     this.ports = this.blueprint.ports;
@@ -97,6 +107,11 @@ export class Tier {
       // Two Services of a tier always coexist at some phase (active and smoke, or two versions).
       if (p.nodePort !== undefined) check.fail(`${field}.ports[${i}].nodePort`, p.nodePort, 'no fixed nodePort: the tier has two Services at once during a release, and a node port can be allocated only once');
     });
+  }
+
+  /** Released configuration of one version of the tier, checked against the tier's mounts. */
+  public releasedConfig(check: Checks, field: string, given: unknown): ResolvedConfig | undefined {
+    return given === undefined ? this.blueprint.config : this.blueprint.releasedConfig(check, field, given);
   }
 
   /** Address of a Service of this tier, as callers inside the namespace write it. */
@@ -114,15 +129,19 @@ export class Tier {
     const objectLabels = { [Labels.NAME]: this.name, ...releaseLabels(w.release), [key]: value };
     const labels = { ...objectLabels, [Labels.VERSION]: w.version };
     const selector = { [Labels.NAME]: this.name, [key]: value };
+    const config = w.config ?? this.blueprint.config;
+    renderConfigMaps(scope, config, { namespace: w.namespace, labels: { [Labels.NAME]: this.name, ...releaseLabels(w.release) } });
     const deployment = renderDeployment(scope, 'deployment', {
       name: w.name,
       namespace: w.namespace,
       labels,
       selector,
       podLabels: { ...this.blueprint.podLabels, ...labels },
+      podAnnotations: this.blueprint.podAnnotations,
+      specOverrides: this.blueprint.overrides.deployment,
       replicas: w.replicas,
       rollingUpdate: w.rollingUpdate,
-      podSpec: this.blueprint.podSpec(w.image, w.env),
+      podSpec: this.blueprint.podSpec(w.image, selector, w.env, config),
     });
     if (w.replicas === 0) return { deployment };
     const service = renderService(scope, 'service', {
@@ -132,6 +151,7 @@ export class Tier {
       selector,
       type: w.serviceType,
       ports: this.ports,
+      exposure: w.production ? this.exposure : undefined,
     });
     return { deployment, service };
   }

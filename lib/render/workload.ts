@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { Checks, keysOf } from '../model/checks';
 import { Limits } from '../model/limits';
 import { ResolvedPort } from './pod-blueprint';
+import type { ResolvedExposure } from './service-exposure';
 
 /** How a Deployment replaces its pods when the template changes. */
 export interface RollingUpdateOptions {
@@ -65,12 +66,16 @@ export interface DeploymentInput {
   readonly selector: { [key: string]: string };
   /** Must contain the selector. */
   readonly podLabels: { [key: string]: string };
-  /** Desired pod count. */
-  readonly replicas: number;
+  /** @default - none */
+  readonly podAnnotations?: { readonly [key: string]: string };
+  /** Desired pod count; undefined when an autoscaler sets it. */
+  readonly replicas: number | undefined;
   /** How pods are replaced when the template changes. */
   readonly rollingUpdate: ResolvedRollingUpdate;
   /** The pod template spec. */
   readonly podSpec: k8s.PodSpec;
+  /** Deployment spec fields merged last (the escape hatch). @default - none */
+  readonly specOverrides?: { readonly [key: string]: unknown };
 }
 
 export function renderDeployment(scope: Construct, id: string, d: DeploymentInput): ApiObject {
@@ -84,7 +89,8 @@ export function renderDeployment(scope: Construct, id: string, d: DeploymentInpu
         type: 'RollingUpdate',
         rollingUpdate: { maxSurge: k8s.IntOrString.of(d.rollingUpdate.maxSurge), maxUnavailable: k8s.IntOrString.of(d.rollingUpdate.maxUnavailable) },
       },
-      template: { metadata: { labels: d.podLabels }, spec: d.podSpec },
+      template: { metadata: { labels: d.podLabels, annotations: d.podAnnotations && Object.keys(d.podAnnotations).length ? { ...d.podAnnotations } : undefined }, spec: d.podSpec },
+      ...d.specOverrides,
     },
   });
 }
@@ -109,15 +115,20 @@ export interface ServiceInput {
   readonly type: ServiceType;
   /** Ports, each forwarded to the named container port. */
   readonly ports: readonly ResolvedPort[];
+  /** Annotations and load balancer fields. @default - none */
+  readonly exposure?: ResolvedExposure;
 }
 
 export function renderService(scope: Construct, id: string, s: ServiceInput): ApiObject {
   const external = s.type !== ServiceType.CLUSTER_IP;
   return new k8s.KubeService(scope, id, {
-    metadata: { name: s.name, namespace: s.namespace, labels: s.labels },
+    metadata: { name: s.name, namespace: s.namespace, labels: s.labels, annotations: s.exposure?.annotations },
     spec: {
       type: s.type,
       selector: s.selector,
+      externalTrafficPolicy: s.exposure?.externalTrafficPolicy,
+      loadBalancerSourceRanges: s.exposure?.loadBalancerSourceRanges,
+      loadBalancerClass: s.exposure?.loadBalancerClass,
       ports: s.ports.map((p) => ({
         name: p.name,
         port: p.servicePort,

@@ -4,6 +4,7 @@ import { GatewayPlanPhase, routedVersions } from '../model/gateway-plan';
 import { describeMatch } from '../model/route-match';
 import { DeclaredRoute, TrafficProvider } from '../model/release';
 import { ResolvedPort } from '../render/pod-blueprint';
+import type { ResolvedExposure } from '../render/service-exposure';
 import { renderService, ServiceType } from '../render/workload';
 
 /** What a provider routes to: the Gateway's address, its versions and their labels. */
@@ -24,6 +25,8 @@ export interface TrafficTarget {
   readonly port: ResolvedPort;
   /** Type of the address Service, for the providers that have one. */
   readonly serviceType: ServiceType;
+  /** Annotations and load balancer fields of the address Service. @default - none */
+  readonly exposure?: ResolvedExposure;
 }
 
 /** What a provider can express, checked on every phase before anything is rendered. */
@@ -114,6 +117,7 @@ export function renderAddressService(scope: Construct, target: TrafficTarget, ph
     selector: addressSelector(target, phase, versions)!,
     type: target.serviceType,
     ports: [target.port],
+    exposure: target.exposure,
   });
 }
 

@@ -8,6 +8,7 @@ import { checkSchema } from './schema/schema-findings';
 import { checkTraffic } from './traffic/traffic';
 import { checkTransition, declaredPrune } from './transitions/transitions';
 import { checkGates } from './gates/gates';
+import { checkRenderedReferences } from './wiring/rendered-references';
 import { checkWiring } from './wiring/wiring';
 
 /** The outcome of verifying one release. */
@@ -48,6 +49,7 @@ export function verifyRelease(release: LoadedRelease): VerifyResult {
     perPhase.push(...checkSchema(release.name, index.phase), ...checkWiring(release.name, index, prune?.labels), ...checkPolicy(release.name, index), ...checkGates(release.name, index));
     findings.push(...checkTraffic(release.name, index, declared, decl?.provider), ...checkCapacity(release.name, undefined, index, declared, decl?.provider));
   }
+  perPhase.push(...checkRenderedReferences(release.name, indexes));
   for (const [fromName, toName] of release.transitions) {
     const from = byName.get(fromName)!;
     const to = byName.get(toName)!;

@@ -54,7 +54,7 @@ describe('plan', () => {
       { from: 'canary-33', create: [], change: ['Deployment/addressbook-stable: replicas 2 → 3'], prune: ['Service/addressbook-canary', 'Deployment/addressbook-canary', 'Job/addressbook-analysis-canary-33-1-1-0'], unchanged: 2 },
     ]);
     expect(rollback.gates).toEqual([]);
-    expect(plan.phases[0].applies).toEqual([{ from: null, create: ['PodDisruptionBudget/addressbook-stable', 'Service/addressbook-lb', 'Deployment/addressbook-stable'], change: [], prune: [], leftRunning: [], unchanged: 0 }]);
+    expect(plan.phases[0].applies).toEqual([{ from: null, create: ['PodDisruptionBudget/addressbook-stable', 'Service/addressbook-lb', 'Deployment/addressbook-stable'], change: [], prune: [], leftRunning: [], unchanged: 0, configChanges: [] }]);
   });
 
   test("each phase's gates: the Job, its kind and what it checks", () => {
@@ -85,4 +85,38 @@ describe('plan', () => {
     expect(p.phases[1].traffic.map((t) => t.address)).toEqual(['Service/shop']);
     expect(renderPlanTable(p)).toContain('Prune: no prune selector declared; objects left out of a phase keep running');
   });
+});
+
+describe('plan of released configuration', () => {
+  test('lists the referenced-only objects as prerequisites and the config keys that differ after each phase', () => {
+    const { App } = require('cdk8s') as typeof import('cdk8s');
+    const { CanaryApp, EnvValue, renderApp, loadOutput, planRelease, renderPlanTable } = require('../../lib') as typeof import('../../lib');
+    const app = new App({ outdir: 'never-written' });
+    new CanaryApp(app, 'shop', {
+      stableImage: 'acme/shop:1.0.0',
+      canaryImage: 'acme/shop:1.1.0',
+      env: { DB_URL: EnvValue.fromSecret('shop-db', 'url') },
+      imagePullSecrets: ['registry'],
+      config: { files: { 'app.yaml': 'workers: 4', 'old.txt': 'x' } },
+      canaryConfig: { files: { 'app.yaml': 'workers: 8', 'new.txt': 'y' } },
+    });
+    const [release] = loadOutput(renderApp(app));
+    const plan = planRelease(release);
+    expect(plan.prerequisites).toEqual(['Secret/registry', 'Secret/shop-db']);
+    const promote = plan.phases.find((p) => p.name === 'promote')!.applies.find((a) => a.from === 'canary-33')!;
+    expect(promote.configChanges.map((c) => [c.object, c.keys])).toEqual([
+      ['Deployment/shop-stable', [{ path: 'app.yaml', from: 'workers: 4', to: 'workers: 8' }, { path: 'new.txt', to: 'y' }, { path: 'old.txt', from: 'x' }]],
+    ]);
+    expect(renderPlanTable(plan)).toContain('Prerequisites (not rendered, must exist): Secret/registry, Secret/shop-db');
+    expect(renderPlanTable(plan)).toMatch(/~ config of Deployment\/shop-stable: shop-config-[0-9a-f]{10} → shop-config-[0-9a-f]{10}: ~app\.yaml, \+new\.txt, −old\.txt/);
+  });
+});
+
+test('plan shows the config keys a new version changes against the one it joins', () => {
+  const { loadRelease, planRelease } = require('../../lib') as typeof import('../../lib');
+  const plan = planRelease(loadRelease(`${__dirname}/../../dist/checkout`));
+  const dark = plan.phases.find((p) => p.name === '2-4-0-dark')!.applies.find((a) => a.from === '2-3-1')!;
+  expect(dark.configChanges.map((c) => [c.object, c.keys])).toEqual([
+    ['Deployment/checkout/checkout-2-4-0', [{ path: 'checkout.yaml', from: 'workers: 4\npaymentTimeout: 5s\n', to: 'workers: 8\npaymentTimeout: 3s\nretryBudget: 0.1\n' }]],
+  ]);
 });

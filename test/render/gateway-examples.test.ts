@@ -5,7 +5,7 @@ import { exampleFiles, releaseOf } from '../support/examples';
 
 // The Gateway examples exactly as `npm run synth` writes them.
 const files = exampleFiles();
-const GATEWAYS = ['sava-product', 'sockshop-istio', 'sockshop-gateway-api'];
+const GATEWAYS = ['sava-product', 'sockshop-istio', 'sockshop-gateway-api', 'checkout'];
 
 const declaration = (release: string) => releaseOf(files, release).declaration;
 const manifest = (release: string, phase: string) => releaseOf(files, release).manifest(phase);
@@ -225,5 +225,46 @@ describe('sockshop front-end with the Gateway API', () => {
       backendRefs: [{ name: 'front-end-v2', port: 8080 }],
     });
     expect(maybeFind(shop.get('v1')!, 'Service', 'front-end-v2')).toBeUndefined();
+  });
+});
+
+describe('checkout (a production service)', () => {
+  const all = phases('checkout');
+  const canary = all.get('canary-10')!;
+
+  test('an autoscaler per version behind Istio, and Deployments without replicas in every phase', () => {
+    for (const [p, docs] of all) {
+      for (const d of docs.filter((x) => x.kind === 'Deployment')) {
+        expect([p, d.spec.replicas]).toEqual([p, undefined]);
+        expect(find(docs, 'HorizontalPodAutoscaler', d.metadata.name).spec).toMatchObject({ minReplicas: 3, maxReplicas: 12, scaleTargetRef: { kind: 'Deployment', name: d.metadata.name } });
+      }
+    }
+  });
+
+  test('each version mounts its own config file; the new one exists while the new version runs, the old one while the old does', () => {
+    const mounted = (docs: typeof canary, version: string) => find(docs, 'Deployment', `checkout-${version}`).spec.template.spec.volumes.find((v: { name: string }) => v.name === 'released-config').configMap.name;
+    const old = mounted(canary, '2-3-1');
+    const next = mounted(canary, '2-4-0');
+    expect(find(canary, 'ConfigMap', old).data['checkout.yaml']).toContain('workers: 4');
+    expect(find(canary, 'ConfigMap', next).data['checkout.yaml']).toContain('workers: 8');
+    for (const [p, docs] of all) {
+      const configMaps = docs.filter((d) => d.kind === 'ConfigMap').map((d) => d.metadata.name);
+      const running = docs.filter((d) => d.kind === 'Deployment').map((d) => mounted(docs, d.metadata.name.replace('checkout-', '')));
+      expect([p, configMaps.sort()]).toEqual([p, running.sort()]);
+    }
+  });
+
+  test('the pod: private registry, service account without token, drain, spread, restricted; the address: an NLB', () => {
+    const pod = find(canary, 'Deployment', 'checkout-2-4-0').spec.template;
+    expect(pod.metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9090' });
+    expect(pod.spec).toMatchObject({ serviceAccountName: 'checkout', automountServiceAccountToken: false, imagePullSecrets: [{ name: 'registry-credentials' }], terminationGracePeriodSeconds: 40 });
+    expect(pod.spec.containers[0].lifecycle).toEqual({ preStop: { sleep: { seconds: 10 } } });
+    expect(pod.spec.topologySpreadConstraints.map((c: { topologyKey: string; labelSelector: unknown }) => [c.topologyKey, c.labelSelector])).toEqual([
+      ['kubernetes.io/hostname', { matchLabels: { 'app.kubernetes.io/name': 'checkout', version: '2.4.0' } }],
+      ['topology.kubernetes.io/zone', { matchLabels: { 'app.kubernetes.io/name': 'checkout', version: '2.4.0' } }],
+    ]);
+    const service = find(canary, 'Service', 'checkout');
+    expect(service.metadata.annotations!['service.beta.kubernetes.io/aws-load-balancer-type']).toBe('external');
+    expect(service.spec).toMatchObject({ type: 'LoadBalancer', externalTrafficPolicy: 'Local', loadBalancerSourceRanges: ['203.0.113.0/24', '10.0.0.0/8'] });
   });
 });

@@ -66,6 +66,8 @@ export class PhaseIndex {
   public readonly objects: readonly K8sObject[];
   public readonly workloads: readonly PodWorkload[];
   private readonly byKey = new Map<string, K8sObject>();
+  /** The autoscaler of each workload one scales, by the workload's key. */
+  private readonly autoscaled = new Map<string, K8sObject>();
 
   constructor(
     public readonly phase: LoadedPhase,
@@ -74,6 +76,10 @@ export class PhaseIndex {
     // Later documents win, as with kubectl apply; duplicates are reported by the wiring check.
     for (const o of phase.objects) this.byKey.set(this.key(o), o);
     this.objects = [...this.byKey.values()];
+    for (const hpa of this.ofKind('HorizontalPodAutoscaler', 'autoscaling')) {
+      const target = scaleTargetOf(hpa);
+      if (target) this.autoscaled.set(objectKey({ ...hpa, kind: target.kind, apiVersion: target.apiVersion, metadata: { ...hpa.metadata, name: target.name } }, this.defaultNamespace), hpa);
+    }
     this.workloads = this.objects.map((o) => this.workload(o)).filter((w): w is PodWorkload => w !== undefined);
   }
 
@@ -145,7 +151,9 @@ export class PhaseIndex {
     const podLabels = asLabels(get(template, 'metadata', 'labels'));
     const podSpec = get(template, 'spec');
     const serving = SERVING_KINDS.has(o.kind);
-    const given = asNumber(get(o, 'spec', 'replicas'));
+    // An autoscaled workload without a count runs at least the autoscaler's minimum (1 by default).
+    const hpa = this.autoscaled.get(this.key(o));
+    const given = asNumber(get(o, 'spec', 'replicas')) ?? (hpa ? (asNumber(get(hpa, 'spec', 'minReplicas')) ?? 1) : undefined);
     // A count that is not a whole number ≥ 0 is a schema error (reported there); the API default 1 applies here.
     const replicas = o.kind === 'Pod' || o.kind === 'DaemonSet' || given === undefined || !Number.isInteger(given) || given < 0 ? 1 : given;
     const selector = o.kind === 'Pod' || o.kind === 'Job' || o.kind === 'CronJob' ? undefined : readSelector(o);
@@ -189,6 +197,14 @@ export function servicePorts(service: K8sObject): ServicePort[] {
     targetPort: ((t) => (typeof t === 'string' || typeof t === 'number' ? t : undefined))(get(p, 'targetPort')),
     protocol: asString(get(p, 'protocol')) ?? 'TCP',
   }));
+}
+
+/** What a HorizontalPodAutoscaler scales, when its scaleTargetRef names it. */
+export function scaleTargetOf(hpa: K8sObject): { apiVersion: string; kind: string; name: string } | undefined {
+  const kind = asString(get(hpa, 'spec', 'scaleTargetRef', 'kind'));
+  const name = asString(get(hpa, 'spec', 'scaleTargetRef', 'name'));
+  if (!kind || !name) return undefined;
+  return { apiVersion: asString(get(hpa, 'spec', 'scaleTargetRef', 'apiVersion')) ?? 'apps/v1', kind, name };
 }
 
 export function containersOf(podSpec: unknown): ContainerInfo[] {

@@ -11,7 +11,8 @@ import { describeSelector, mapMatches, readLabelSelector } from '../loading/sele
  * - no immutable field changes (the API server would reject the apply half-way);
  * - every object the second phase drops is pruned by `kubectl apply --prune -l <selector>
  *   --prune-allowlist=...`: it carries the prune labels and its kind is in the declared allowlist;
- * - no Service goes from serving pods to serving none, at any moment of the transition.
+ * - no Service goes from serving pods to serving none, at any moment of the transition;
+ * - no Deployment or StatefulSet drops `spec.replicas` (client-side apply would scale it to 1).
  */
 export function checkTransition(release: string, from: PhaseIndex, to: PhaseIndex, prune: DeclaredPrune | undefined): Finding[] {
   const sink = new FindingSink(release, 'transition');
@@ -20,7 +21,10 @@ export function checkTransition(release: string, from: PhaseIndex, to: PhaseInde
 
   for (const after of to.objects) {
     const before = from.get(to.key(after));
-    if (before) immutableFields(before, after, add);
+    if (before) {
+      immutableFields(before, after, add);
+      replicasRemoval(before, after, add);
+    }
   }
   for (const gone of from.objects) {
     if (to.has(from.key(gone)) || gone.kind === 'Namespace') continue;
@@ -48,6 +52,25 @@ function servicePredicate(index: PhaseIndex, service: K8sObject): PodPredicate {
 }
 
 type Add = (o: K8sObject, field: string, message: string) => void;
+
+/**
+ * A Deployment or StatefulSet whose `spec.replicas` a phase leaves out, after one that set
+ * it: `kubectl apply` (client-side) removes the field, and the API server sets its
+ * default, 1, at once, before any autoscaler can act. Kubernetes' "Migrating Deployments
+ * and StatefulSets to horizontal autoscaling" describes the fix: remove the field from
+ * the last-applied configuration first, or apply server-side.
+ */
+function replicasRemoval(before: K8sObject, after: K8sObject, add: Add): void {
+  if (after.kind !== 'Deployment' && after.kind !== 'StatefulSet') return;
+  const was = get(before, 'spec', 'replicas');
+  if (was === undefined || get(after, 'spec', 'replicas') !== undefined) return;
+  add(
+    after,
+    'spec.replicas',
+    `removed (it was ${JSON.stringify(was)}): client-side \`kubectl apply\` deletes the field and the API server scales the ${after.kind} to 1 at once; ` +
+      'run `kubectl apply edit-last-applied` to drop it first, or apply with --server-side',
+  );
+}
 
 /** StatefulSet spec fields the API server lets an update change. */
 const STATEFULSET_MUTABLE = new Set(['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds', 'revisionHistoryLimit']);

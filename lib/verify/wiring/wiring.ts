@@ -1,6 +1,7 @@
 import { Finding, FindingSink } from '../finding';
 import { asString, get, K8sObject, labelsOf, objectRef } from '../loading/manifest';
 import { containersOf, PhaseIndex, PodWorkload, serviceSelector, servicePorts } from '../loading/phase-index';
+import { autoscalerWiring, podWiring } from './pod-wiring';
 import { describeDestination, Destination, podsOfDestination, routersOf, routingOf } from '../traffic/routes';
 import { describeLabels, describeSelector, isEmptySelector, mapMatches, readLabelSelector, selectorMatches } from '../loading/selectors';
 
@@ -13,6 +14,8 @@ import { describeLabels, describeSelector, isEmptySelector, mapMatches, readLabe
  * - every router destination names an existing Service, port and subset, and a
  *   subset that receives requests selects pods;
  * - every PodDisruptionBudget selects pods (one that selects none protects nothing);
+ * - in every pod, each volumeMount names a volume and container names are unique;
+ * - every HorizontalPodAutoscaler scales a workload of the phase, which sets no spec.replicas;
  * - no Namespace carries the prune labels.
  */
 export function checkWiring(release: string, index: PhaseIndex, prune?: { readonly [key: string]: string }): Finding[] {
@@ -22,6 +25,8 @@ export function checkWiring(release: string, index: PhaseIndex, prune?: { readon
   duplicates(index, add);
   for (const service of index.ofKind('Service', '')) serviceWiring(index, service, add);
   workloadSelectors(index, add);
+  podWiring(index, add);
+  autoscalerWiring(index, add);
   for (const pdb of index.ofKind('PodDisruptionBudget', 'policy')) budgetWiring(index, pdb, add);
   for (const router of routersOf(index)) routerWiring(index, router, add);
   for (const rule of index.ofKind('DestinationRule', 'networking.istio.io')) {

@@ -103,9 +103,10 @@ const ungatedCanaryApp: fc.Arbitrary<Case<CanaryAppProps>> = fc
         {
           options: containerOptions({ nodePorts: r.serviceType !== undefined && r.serviceType !== ServiceType.CLUSTER_IP }),
           rollingUpdate: fc.option(rollingUpdate, { nil: undefined }),
+          canaryConfig: fc.option(fc.record({ files: fc.dictionary(fc.constantFrom('app.yaml', 'flags.json'), fc.string(), { minKeys: 1, maxKeys: 2 }), mountPath: fc.constantFrom('/etc/config', '/etc/app') }), { nil: undefined }),
         },
       )
-      .map(({ options, rollingUpdate: ru }) => {
+      .map(({ options, rollingUpdate: ru, canaryConfig }) => {
         const name = r.who.name ?? r.who.id;
         const service = r.serviceType === undefined && r.serviceName === undefined ? undefined : { name: r.serviceName === `${name}-canary` ? undefined : r.serviceName, type: r.serviceType };
         const props: CanaryAppProps = {
@@ -118,6 +119,7 @@ const ungatedCanaryApp: fc.Arbitrary<Case<CanaryAppProps>> = fc
           trackLabel: r.trackLabel,
           podLabels: options.podLabels && r.trackLabel ? without(options.podLabels, r.trackLabel) : options.podLabels,
           rollingUpdate: ru,
+          canaryConfig,
           minAvailable: keepable(r.plan, ru),
         };
         return { id: r.who.id, props: dropUndefined(props) };
@@ -152,7 +154,7 @@ const withPlan = (replicas: number, capacity: CapacityMode, stepList: unknown): 
   disruptionBudget: undefined,
 });
 /** Ports with node ports, behind a Service that accepts them. */
-const withNodePorts = (ports: unknown): Partial<CanaryAppProps> => ({ service: { type: ServiceType.NODE_PORT }, ports: ports as CanaryAppProps['ports'], readinessProbe: undefined, livenessProbe: undefined });
+const withNodePorts = (ports: unknown): Partial<CanaryAppProps> => ({ service: { type: ServiceType.NODE_PORT }, ports: ports as CanaryAppProps['ports'], readinessProbe: undefined, livenessProbe: undefined, startupProbe: undefined });
 
 export const canaryAppInvalids: InvalidClass<CanaryAppProps>[] = [
   {
@@ -162,7 +164,9 @@ export const canaryAppInvalids: InvalidClass<CanaryAppProps>[] = [
     cases: fc.tuple(dns1035Label(56), any(null, 'shop', 42, [])).map(([id, props]) => ({ id, props })),
   },
   i('misspelt prop', 'replica', /a property of CanaryAppProps: did you mean "replicas"\?/, () => ({ replica: 5 }) as Partial<CanaryAppProps>),
-  i('unknown prop', 'autoscaling', /a property of CanaryAppProps: one of ports, /, () => ({ autoscaling: { max: 10 } }) as Partial<CanaryAppProps>),
+  i('unknown prop', 'hpa', /a property of CanaryAppProps: one of ports, /, () => ({ hpa: { max: 10 } }) as Partial<CanaryAppProps>),
+  i('canaryConfig invalid', 'canaryConfig.files', /a file name/, () => ({ canaryConfig: { files: { 'a/b': 'x' } } })),
+  i('an autoscaler, which pod-count shares cannot keep', 'autoscaling', /ratio of pod counts.*Traffic\.istio\(\)/, () => ({ autoscaling: { maxReplicas: 10 } }) as Partial<CanaryAppProps>),
   i('name not a DNS-1035 label short enough for its suffixes', 'name', /DNS-1035 label of at most 56 characters/, () => any('Shop', 'shop_app', '-shop', '6shop', 'shop.v2', '', 42, 'x'.repeat(57)).map((name) => ({ name }))),
   {
     title: 'construct id used as name but not a DNS-1035 label',
@@ -177,7 +181,7 @@ export const canaryAppInvalids: InvalidClass<CanaryAppProps>[] = [
   i('image not an image reference', 'stableImage', /an image reference such as/, () => any('Acme/Shop:1', 'acme/shop:', 'shop:1.0 ', '', 42, null, 'a//b:1', 'acme/shop@sha256:abc').map((stableImage) => ({ stableImage }))),
   i('image not pinned by tag or digest', 'canaryImage', /pinned by a tag or a digest/, () => repository().map((canaryImage) => ({ canaryImage }))),
   i('image tagged latest', 'stableImage', /other than "latest"/, () => repository().map((r) => ({ stableImage: `${r}:latest` }))),
-  i('canary image equal to the stable image', 'canaryImage', /an image other than stableImage/, (p) => ({ canaryImage: p.stableImage })),
+  i('canary image equal to the stable image', 'canaryImage', /an image other than stableImage/, (p) => ({ canaryImage: p.stableImage, canaryConfig: undefined })),
   i('version not a non-empty label value', 'stableVersion', /label value/, () => any('1.0 beta', '-1', 'v1:2', 'x'.repeat(64), '', 42, null).map((stableVersion) => ({ stableVersion }))),
   i('image tag not usable as the default version label', 'stableVersion', /defaults to the tag of stableImage/, () => any('acme/shop:1.0-', 'acme/shop:_1', 'acme/shop:1.', `acme/shop:${'1'.repeat(64)}`).map((stableImage) => ({ stableImage, stableVersion: undefined, canaryVersion: 'next' }))),
   i('the same version label for both tracks', 'canaryVersion', /other than the stable one/, () => ({ stableVersion: 'v1', canaryVersion: 'v1' })),
@@ -189,7 +193,7 @@ export const canaryAppInvalids: InvalidClass<CanaryAppProps>[] = [
   i('service name not a DNS-1035 label', 'service.name', /DNS-1035 label/, () => any('Shop', 'shop.lb', '', '80-lb', 'x'.repeat(64), 8).map((name) => ({ service: { name } }))),
   i("service name taken by the canary's preview Service", 'service.name', /the canary's preview Service/, () => ({ name: 'shop', service: { name: 'shop-canary' } })),
   i('unknown service type', 'service.type', /one of "ClusterIP", "NodePort", "LoadBalancer"/, () => any('nodeport', 'ExternalName', 3, null).map((type) => ({ service: { type } }))),
-  i('nodePort on a ClusterIP Service', 'ports[0].nodePort', /no nodePort on a ClusterIP Service/, () => ({ service: undefined, ports: [{ containerPort: 80, nodePort: 30080 }], readinessProbe: undefined, livenessProbe: undefined })),
+  i('nodePort on a ClusterIP Service', 'ports[0].nodePort', /no nodePort on a ClusterIP Service/, () => ({ service: undefined, ports: [{ containerPort: 80, nodePort: 30080 }], readinessProbe: undefined, livenessProbe: undefined, startupProbe: undefined })),
   i('nodePort outside 30000-32767', 'ports[0].nodePort', /integer from 30000 to 32767/, () => any(80, 29999, 32768, 1.5, '30080').map((nodePort) => withNodePorts([{ containerPort: 80, nodePort }]))),
   i('two ports with the same node port', 'ports[1].nodePort', /a node port not used by an earlier port/, () => withNodePorts([{ name: 'a', containerPort: 80, nodePort: 30080 }, { name: 'b', containerPort: 81, nodePort: 30080 }])),
   i('rollingUpdate not an object', 'rollingUpdate', /an object such as/, () => any(null, 1, 'fast', []).map((rollingUpdate) => ({ rollingUpdate }))),

@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import { ContainerOptions, ContainerPort, EnvValue, PodField, Probe } from '../../../lib';
 import { Case, InvalidClass } from '../support/spec';
+import { podOptionInvalids, podOptions } from './pod-options';
 import { any, dnsLabel, dnsSubdomain, envName, junk, labelKey, labelValue, MAYBE_SECRET, portName, quantity } from './primitives';
 
 /**
@@ -149,11 +150,12 @@ export function containerOptions(ctx: ContainerContext): fc.Arbitrary<ContainerO
       readOnlyRoot: fc.option(fc.boolean(), { nil: undefined }),
     })
     .chain(({ ports: ps, readOnlyRoot }) =>
-      fc.record(
+      fc.tuple(podOptions(ps), fc.record(
         {
           ports: fc.constant(ps),
           readinessProbe: probe(ps ?? [{ containerPort: 8080 }]),
           livenessProbe: probe(ps ?? [{ containerPort: 8080 }]),
+          startupProbe: probe(ps ?? [{ containerPort: 8080 }]),
           env,
           envFromSecrets: fc.uniqueArray(dnsSubdomain(), { maxLength: 3 }),
           podLabelsFile: podLabelsFile(readOnlyRoot ?? false),
@@ -161,14 +163,14 @@ export function containerOptions(ctx: ContainerContext): fc.Arbitrary<ContainerO
           args: commandLine,
           resources,
           security: fc.record(
-            { runAsUser: id, runAsGroup: id, fsGroup: id, readOnlyRootFilesystem: fc.constant(readOnlyRoot) },
+            { runAsUser: id, runAsGroup: id, fsGroup: id, supplementalGroups: fc.array(id, { maxLength: 2 }), readOnlyRootFilesystem: fc.constant(readOnlyRoot) },
             { requiredKeys: ['readOnlyRootFilesystem'] },
           ),
           containerName: dnsLabel(63),
           podLabels: fc.dictionary(labelKey(), fc.oneof(labelValue(), fc.constant('')), { maxKeys: 4 }),
         },
         { requiredKeys: ['ports'] },
-      ),
+      )).map(([pod, container]) => ({ ...pod, ...container })),
     );
 }
 
@@ -205,7 +207,7 @@ export function containerOptionClasses<P>(
 }
 
 /** Replaces the ports, and the probes that may name them. */
-const withPorts = (ps: unknown): Partial<ContainerOptions> => ({ ports: ps as ContainerPort[], readinessProbe: undefined, livenessProbe: undefined });
+const withPorts = (ps: unknown): Partial<ContainerOptions> => ({ ports: ps as ContainerPort[], readinessProbe: undefined, livenessProbe: undefined, startupProbe: undefined });
 const as = <T>(x: unknown) => x as T;
 
 export function containerOptionInvalids(): OptionInvalid[] {
@@ -273,6 +275,7 @@ export function containerOptionInvalids(): OptionInvalid[] {
     { title: 'pod label key invalid', field: 'podLabels', expected: /a label key/, patch: () => any('a b', '-team', 'Team/x', 'a/b/c', '', 'x'.repeat(64)).map((k) => ({ podLabels: { [k]: 'x' } })) },
     { title: 'pod label value invalid', field: 'podLabels.team', expected: /a label value/, patch: () => fc.oneof(any('a b', '-x', 'x-', 'x'.repeat(64), 42, null, true), junk().filter((v) => typeof v !== 'string')).map((v) => ({ podLabels: { team: as<string>(v) } })) },
     { title: 'pod label with a key the library sets', field: 'podLabels.app.kubernetes.io/name', expected: /a label key the library does not set/, patch: () => ({ podLabels: { 'app.kubernetes.io/name': 'other' } }) },
+    ...podOptionInvalids(),
   ];
 }
 

@@ -354,9 +354,9 @@ const ungatedGateway: fc.Arbitrary<Case<GatewayProps>> = fc
         const type = p.serviceTypes ? serviceType : undefined;
         const label = r.versionLabel ?? 'version';
         return containerOptions({ nodePorts: type !== undefined && type !== ServiceType.CLUSTER_IP, firstPortOnly: true, httpFirstPort: r.kind === 'istio' })
-          .chain((generated) => fc.boolean().map((probesByDefault) => (probesByDefault ? { ...generated, readinessProbe: undefined, livenessProbe: undefined } : generated)))
+          .chain((generated) => fc.boolean().map((probesByDefault) => (probesByDefault ? { ...generated, readinessProbe: undefined, livenessProbe: undefined, startupProbe: undefined } : generated)))
           .chain((options) => {
-            const free = options.readinessProbe === undefined && options.livenessProbe === undefined && options.ports?.[0]?.nodePort === undefined;
+            const free = options.readinessProbe === undefined && options.livenessProbe === undefined && options.startupProbe === undefined && options.ports?.[0]?.nodePort === undefined;
             return versionOptions(r.vs, label, free ? (options.ports?.[0]?.name ?? 'http') : undefined).map((versions) => ({ options, versions }));
           })
           .chain(({ options, versions }) => fc
@@ -367,6 +367,8 @@ const ungatedGateway: fc.Arbitrary<Case<GatewayProps>> = fc
             names: fc.array(fc.option(dnsLabel(20), { nil: undefined, freq: 3 }), { minLength: specs.length, maxLength: specs.length }),
             descriptions: fc.array(fc.option(fc.stringMatching(/^[A-Za-z0-9][ -~]{0,30}$/), { nil: undefined, freq: 4 }), { minLength: specs.length, maxLength: specs.length }),
             port: fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }),
+            // With a router only: Traffic.service() shares by pod counts (refusals are unit-tested). The minimum stays the replicas, which minAvailable was drawn for.
+            autoscaling: r.kind === 'service' ? fc.constant(undefined) : fc.option(fc.record({ maxReplicas: fc.constant(10000), cpuUtilization: fc.integer({ min: 1, max: 1000 }), memoryUtilization: fc.integer({ min: 1, max: 1000 }) }, { requiredKeys: ['maxReplicas'] }), { nil: undefined }),
             rollingUpdate: fc.option(rollingUpdate, { nil: undefined }),
             minAvailable: fc.option(fc.integer({ min: 1, max: keepableMinAvailable(specs) }), { nil: undefined }),
           })
@@ -393,6 +395,7 @@ const ungatedGateway: fc.Arbitrary<Case<GatewayProps>> = fc
               phases: phaseList,
               port: o.port,
               rollingUpdate: o.rollingUpdate,
+              autoscaling: o.autoscaling,
               minAvailable: o.minAvailable,
             };
             return { id: r.id, props: dropUndefined(props) };
@@ -451,7 +454,10 @@ export const gatewayInvalids: InvalidClass<GatewayProps>[] = [
     cases: fc.tuple(dns1035Label(30), any(null, 'shop', 42, [])).map(([id, props]) => ({ id, props })),
   },
   v('misspelt prop', 'version', /a property of GatewayProps: did you mean "versions"\?/, () => as({ version: { v1: { image: 'acme/shop:1' } } })),
-  v('unknown prop', 'autoscaling', /a property of GatewayProps: one of ports, /, () => as({ autoscaling: { max: 10 } })),
+  v('unknown prop', 'hpa', /a property of GatewayProps: one of ports, /, () => as({ hpa: { max: 10 } })),
+  v('autoscaler minReplicas above maxReplicas', 'autoscaling.minReplicas', /at most maxReplicas/, () => fc.integer({ min: 2, max: 100 }).map((max) => ({ autoscaling: { minReplicas: max + 1, maxReplicas: max } }))),
+  v('autoscaler maxReplicas not an integer from 1 to 10000', 'autoscaling.maxReplicas', /an integer from 1 to 10000/, () => any(0, 10001, 2.5, '10', undefined).map((maxReplicas) => ({ autoscaling: as({ maxReplicas }) }))),
+  v('autoscaler utilization target out of range', 'autoscaling.cpuUtilization', /an integer from 1 to 1000/, () => any(0, -5, 1001, 50.5, '70').map((cpuUtilization) => ({ autoscaling: as({ maxReplicas: 10000, cpuUtilization }) }))),
   {
     title: 'construct id (the release name) not a DNS-1123 label',
     field: 'id',

@@ -181,7 +181,7 @@ export const stagedReleaseInvalids: InvalidClass<StagedReleaseProps>[] = [
   b('frontend image tag not usable as the default version', 'active.version', /a version given explicitly: it defaults to the tag of active.frontendImage/, (p) => ({ active: { frontendImage: `acme/frontend:${'1'.repeat(64)}`, backendImage: p.active.backendImage } })),
   b('the same version for both', 'smoke.version', /a version other than the active one/, (p) => ({ smoke: { ...p.smoke, version: 'v1' } })),
   b('versions that give one object name', 'smoke.version', /a version whose object names differ from the active one's/, (p) => any(['1.0', '1_0'], ['V2', 'v2'], ['a.b', 'a-b']).map(([a, c]) => ({ active: { ...p.active, version: a }, smoke: { ...p.smoke, version: c } }))),
-  b('the same images for both', 'smoke', /a frontendImage or a backendImage other than the active ones/, (p) => ({ smoke: { ...p.active, version: 'v2' } })),
+  b('the same images for both', 'smoke', /a frontendImage, backendImage or configuration other than the active ones/, (p) => ({ smoke: { ...p.active, version: 'v2' } })),
   b('a version too long for a Service name', 'backend.name', /short enough for the Service name/, (p) => ({ strategy: StageStrategy.ISOLATED, backend: { name: 'b'.repeat(50) }, smoke: { ...p.smoke, version: 'v'.repeat(20) } })),
   b('tier names and versions too long for the smoke-test Job name', 'smoke.version', /short enough for the smoke-test Job name/, () => ({ frontend: { name: 'f'.repeat(30) }, backend: { name: 'b'.repeat(20) } })),
   v('maxSurge neither a count from 1 nor a percentage', 'maxSurge', /an integer from 1 to 10000 or a percentage from '1%' to '100%'/, () => any(0, '0%', -1, 1.5, '25', '101%', null, 10001).map((maxSurge) => ({ maxSurge }))),
