@@ -30,6 +30,7 @@ export async function walkRelease(cluster: ControlPlane, release: string, mode: 
   const walks = walksOf(release).slice(0, extent === 'every transition' ? undefined : 1);
   const records: TransitionRecord[] = [];
   const problems: string[] = [];
+  await run.createPrerequisites();
   for (const walk of walks) {
     await run.reset();
     try {

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { DeclaredRelease } from '../../lib/model/release';
 import { K8sObject, objectRef } from '../../lib/verify/loading/manifest';
 import { loadRelease } from '../../lib/verify/loading/loader';
+import { planRelease } from '../../lib/plan/plan';
 import { ControlPlane, waitFor } from './control-plane';
 import { EndpointWatch, WatchedAddress } from './endpoint-watch';
 import { PhaseIndex } from '../../lib/verify/loading/phase-index';
@@ -40,6 +41,8 @@ export class ReleaseRun {
   readonly namespace: string;
   private readonly pruneFlags: string[];
   private readonly phases: Map<string, K8sObject[]>;
+  /** What the release references but does not render (`plan`'s prerequisites), as `Kind/name`. */
+  readonly prerequisites: readonly string[];
 
   constructor(
     private readonly cluster: ControlPlane,
@@ -52,10 +55,31 @@ export class ReleaseRun {
     this.name = loaded.name;
     this.namespace = this.declaration.namespace ?? namespace;
     this.phases = new Map(loaded.phases.map((p) => [p.name, [...p.objects]]));
+    this.prerequisites = planRelease(loaded).prerequisites;
     // The README's way: the prune flags as the command prints them.
     this.pruneFlags = execFileSync(process.execPath, [path.join(ROOT, 'tools', 'run.js'), path.join(ROOT, 'lib', 'cli', 'main.ts'), 'prune-flags', dir], { encoding: 'utf8' })
       .trim()
       .split(/\s+/);
+  }
+
+  /**
+   * Creates what `plan` lists as prerequisites, as the platform team would before the first phase: pods naming a
+   * missing service account or priority class are refused by the API server. Idempotent, for every walk.
+   */
+  async createPrerequisites(): Promise<void> {
+    const k = this.cluster.kubectl;
+    for (const ref of this.prerequisites) {
+      const [kind, name] = ref.split('/');
+      const create: { [kind: string]: string[] } = {
+        Secret: ['secret', 'generic', name, '--from-literal=placeholder=x', '-n', this.namespace],
+        ConfigMap: ['configmap', name, '--from-literal=placeholder=x', '-n', this.namespace],
+        ServiceAccount: ['serviceaccount', name, '-n', this.namespace],
+        PriorityClass: ['priorityclass', name, '--value=1000'],
+      };
+      if (!create[kind]) throw new Error(`${this.name}: no way to create the prerequisite ${ref} here`);
+      const r = await k.run(['create', ...create[kind]]);
+      if (r.code !== 0 && !/already ?exists/i.test(r.stderr)) throw new Error(`${this.name}: creating the prerequisite ${ref} failed: ${r.stderr.trim()}`);
+    }
   }
 
   /** `-n` for the commands when the manifests name no namespace. */

@@ -97,17 +97,18 @@ describe('plan of released configuration', () => {
       canaryImage: 'acme/shop:1.1.0',
       env: { DB_URL: EnvValue.fromSecret('shop-db', 'url') },
       imagePullSecrets: ['registry'],
+      priorityClassName: 'business-critical',
       config: { files: { 'app.yaml': 'workers: 4', 'old.txt': 'x' } },
       canaryConfig: { files: { 'app.yaml': 'workers: 8', 'new.txt': 'y' } },
     });
     const [release] = loadOutput(renderApp(app));
     const plan = planRelease(release);
-    expect(plan.prerequisites).toEqual(['Secret/registry', 'Secret/shop-db']);
+    expect(plan.prerequisites).toEqual(['PriorityClass/business-critical', 'Secret/registry', 'Secret/shop-db']);
     const promote = plan.phases.find((p) => p.name === 'promote')!.applies.find((a) => a.from === 'canary-33')!;
     expect(promote.configChanges.map((c) => [c.object, c.keys])).toEqual([
       ['Deployment/shop-stable', [{ path: 'app.yaml', from: 'workers: 4', to: 'workers: 8' }, { path: 'new.txt', to: 'y' }, { path: 'old.txt', from: 'x' }]],
     ]);
-    expect(renderPlanTable(plan)).toContain('Prerequisites (not rendered, must exist): Secret/registry, Secret/shop-db');
+    expect(renderPlanTable(plan)).toContain('Prerequisites (not rendered, must exist): PriorityClass/business-critical, Secret/registry, Secret/shop-db');
     expect(renderPlanTable(plan)).toMatch(/~ config of Deployment\/shop-stable: shop-config-[0-9a-f]{10} → shop-config-[0-9a-f]{10}: ~app\.yaml, \+new\.txt, −old\.txt/);
   });
 });
@@ -119,4 +120,12 @@ test('plan shows the config keys a new version changes against the one it joins'
   expect(dark.configChanges.map((c) => [c.object, c.keys])).toEqual([
     ['Deployment/checkout/checkout-2-4-0', [{ path: 'checkout.yaml', from: 'workers: 4\npaymentTimeout: 5s\n', to: 'workers: 8\npaymentTimeout: 3s\nretryBudget: 0.1\n' }]],
   ]);
+});
+
+test('a system priority class is no prerequisite: every cluster has it', () => {
+  const { App } = require('cdk8s') as typeof import('cdk8s');
+  const { CanaryApp, renderApp, loadOutput, planRelease } = require('../../lib') as typeof import('../../lib');
+  const app = new App({ outdir: 'never-written' });
+  new CanaryApp(app, 'shop', { stableImage: 'acme/shop:1.0.0', canaryImage: 'acme/shop:1.1.0', priorityClassName: 'system-cluster-critical' });
+  expect(planRelease(loadOutput(renderApp(app))[0]).prerequisites).toEqual([]);
 });

@@ -1,14 +1,17 @@
 import { asArray, asString, get } from './manifest';
 
-/** An object a pod needs in its namespace to start: a ConfigMap, Secret, claim or service account. */
+/** An object a pod needs to start: a ConfigMap, Secret, claim or service account of its namespace, or a PriorityClass. */
 export interface PodReference {
-  readonly kind: 'ConfigMap' | 'Secret' | 'PersistentVolumeClaim' | 'ServiceAccount';
+  readonly kind: 'ConfigMap' | 'Secret' | 'PersistentVolumeClaim' | 'ServiceAccount' | 'PriorityClass';
   readonly name: string;
   /** Where the pod spec names it, relative to the pod spec. */
   readonly field: string;
   /** Whether the pod starts without it (`optional: true`). */
   readonly optional: boolean;
 }
+
+/** Priority classes every cluster has. */
+const SYSTEM_PRIORITY_CLASSES = ['system-cluster-critical', 'system-node-critical'];
 
 /** Everything a pod spec references by name: volumes, projected sources, envFrom, env, pull secrets, its account. */
 export function podReferences(podSpec: unknown): PodReference[] {
@@ -41,5 +44,8 @@ export function podReferences(podSpec: unknown): PodReference[] {
   }
   asArray(get(podSpec, 'imagePullSecrets')).forEach((s, i) => add('Secret', get(s, 'name'), `imagePullSecrets[${i}].name`));
   add('ServiceAccount', asString(get(podSpec, 'serviceAccountName')), 'serviceAccountName');
+  // The API server refuses a pod whose priority class does not exist; the two system classes always do.
+  const priorityClass = asString(get(podSpec, 'priorityClassName'));
+  if (priorityClass !== undefined && !SYSTEM_PRIORITY_CLASSES.includes(priorityClass)) add('PriorityClass', priorityClass, 'priorityClassName');
   return out;
 }
