@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
-import { Drain, EnvValue, Gateway, Probe, Release, TopologySpread, Traffic, Volume } from '../lib';
+import { Gateway, Release, Traffic } from '../lib';
 import { Written } from './output';
-import { synthesizeApps } from './variants/library';
+import { podOptions, synthesizeApps } from './variants/library';
 import { AppSpec } from './workload';
 
 // The gateway workload: one Istio gateway release per application, every phase, each
@@ -17,15 +17,7 @@ export function defineGatewayRelease(app: App, spec: AppSpec): void {
   new Gateway(app, spec.name, {
     provider: Traffic.istio(),
     ports: spec.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, servicePort: p.servicePort })),
-    readinessProbe: Probe.httpGet(spec.readinessPath),
-    env: Object.fromEntries(spec.env.map((e) => [e.name, e.secret ? EnvValue.fromSecret(e.secret.name, e.secret.key) : EnvValue.fromValue(e.value!)])),
-    serviceAccountName: spec.serviceAccount,
-    imagePullSecrets: [spec.pullSecret],
-    podAnnotations: spec.podAnnotations,
-    drain: Drain.sleep(spec.drainSeconds),
-    topologySpread: TopologySpread.acrossNodesAndZones(),
-    volumes: { cache: Volume.emptyDir({ sizeLimit: spec.cacheSize }) },
-    mounts: [{ volume: 'cache', path: `/var/cache/${spec.name}` }],
+    ...podOptions(spec),
     autoscaling: { maxReplicas: spec.replicas * 4 },
     versions: {
       [stable]: { image: spec.stableImage, replicas: spec.replicas, config: { files: { 'app.yaml': `version: ${stable}\nworkers: ${spec.replicas}\n` } } },

@@ -1,7 +1,22 @@
 import { App } from 'cdk8s';
-import { CanaryApp, CanaryStep, CapacityMode, Drain, EnvValue, Probe, renderApp, ServiceType, TopologySpread, Volume, writeAtomically } from '../../lib';
+import { CanaryApp, CanaryStep, CapacityMode, ContainerOptions, Drain, EnvValue, Probe, renderApp, ServiceType, TopologySpread, Volume, writeAtomically } from '../../lib';
 import { Written } from '../output';
 import { AppSpec } from '../workload';
+
+/** The pod of every application, the same for the canary and the gateway workload. */
+export function podOptions(spec: AppSpec): ContainerOptions {
+  return {
+    readinessProbe: Probe.httpGet(spec.readinessPath),
+    env: Object.fromEntries(spec.env.map((e) => [e.name, e.secret ? EnvValue.fromSecret(e.secret.name, e.secret.key) : EnvValue.fromValue(e.value!)])),
+    serviceAccountName: spec.serviceAccount,
+    imagePullSecrets: [spec.pullSecret],
+    podAnnotations: spec.podAnnotations,
+    drain: Drain.sleep(spec.drainSeconds),
+    topologySpread: TopologySpread.acrossNodesAndZones(),
+    volumes: { cache: Volume.emptyDir({ sizeLimit: spec.cacheSize }) },
+    mounts: [{ volume: 'cache', path: `/var/cache/${spec.name}` }],
+  };
+}
 
 /** (a) this library: one CanaryApp per application, written by `synthesize`. */
 export function defineCanaryApp(app: App, spec: AppSpec): CanaryApp {
@@ -13,15 +28,7 @@ export function defineCanaryApp(app: App, spec: AppSpec): CanaryApp {
     steps: spec.steps.map((c) => CanaryStep.replicas(c)),
     ports: spec.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, servicePort: p.servicePort })),
     service: { type: spec.serviceType === 'NodePort' ? ServiceType.NODE_PORT : ServiceType.CLUSTER_IP },
-    readinessProbe: Probe.httpGet(spec.readinessPath),
-    env: Object.fromEntries(spec.env.map((e) => [e.name, e.secret ? EnvValue.fromSecret(e.secret.name, e.secret.key) : EnvValue.fromValue(e.value!)])),
-    serviceAccountName: spec.serviceAccount,
-    imagePullSecrets: [spec.pullSecret],
-    podAnnotations: spec.podAnnotations,
-    drain: Drain.sleep(spec.drainSeconds),
-    topologySpread: TopologySpread.acrossNodesAndZones(),
-    volumes: { cache: Volume.emptyDir({ sizeLimit: spec.cacheSize }) },
-    mounts: [{ volume: 'cache', path: `/var/cache/${spec.name}` }],
+    ...podOptions(spec),
   });
 }
 
