@@ -194,10 +194,11 @@ export class CanaryApp extends PhasedRelease {
       stable: { image: stableImage, version: stableVersion },
       canary: { image: canaryImage, version: canaryVersion },
     });
-    this.minAvailable = resolveMinAvailable(check, minAvailable, replicas, this.plan, rollingUpdate.maxUnavailable);
+    this.engine = resolveEngine(check, 'engine', props.engine);
+    this.minAvailable =
+      this.engine.kind === 'argo-rollouts' ? argoMinAvailable(check, minAvailable, replicas, rollingUpdate.maxUnavailable) : resolveMinAvailable(check, minAvailable, replicas, this.plan, rollingUpdate.maxUnavailable);
     const budget = resolveBudget(check, props.disruptionBudget, this.plan.phases.map((p) => p.stable.replicas));
     this.gates = new PhaseGateSet(check, 'gates', props.gates, this.plan.phases.map((p) => p.name));
-    this.engine = resolveEngine(check, 'engine', props.engine);
 
     const objectLabels = { [Labels.NAME]: name, ...releaseLabels(name) };
     const trackSelector = (track: string) => ({ [Labels.NAME]: name, [trackLabel]: track });
@@ -346,6 +347,20 @@ function resolveMinAvailable(check: Checks, given: number | undefined, replicas:
       `at most ${lowest.least}, the fewest ready pods the production Service keeps: during ${lowest.from} → ${lowest.to} ${lowest.why}; ` +
         'or use smaller steps, CapacityMode.SURGE or a lower rollingUpdate.maxUnavailable',
     );
+  }
+  return given;
+}
+
+/**
+ * The declared minimum on Argo Rollouts: its controller keeps `replicas − maxUnavailable`
+ * pods available through a whole rollout (a percentage rounds down), steps and abort alike.
+ */
+function argoMinAvailable(check: Checks, given: number | undefined, replicas: number, maxUnavailable: number | string): number {
+  const unavailable = typeof maxUnavailable === 'number' ? maxUnavailable : Math.floor((Number(maxUnavailable.slice(0, -1)) * replicas) / 100);
+  const floor = Math.max(0, replicas - unavailable);
+  if (given === undefined) return Math.min(Math.max(1, replicas - 1), floor);
+  if (given > floor) {
+    check.fail('minAvailable', given, `at most ${floor}, the pods Argo Rollouts keeps available during a rollout (replicas − rollingUpdate.maxUnavailable); or lower rollingUpdate.maxUnavailable`);
   }
   return given;
 }

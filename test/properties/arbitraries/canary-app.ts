@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
-import { CanaryApp, CanaryAppProps, CanaryStep, CapacityMode, DisruptionBudget, Labels, planCanary, RollingUpdateOptions, ServiceType, transitionFloors } from '../../../lib';
+import { CanaryApp, CanaryAppProps, CanaryStep, CapacityMode, DisruptionBudget, Engine, Gate, Labels, planCanary, RollingUpdateOptions, ServiceType, transitionFloors } from '../../../lib';
 import { Checks } from '../../../lib/model/checks';
+import { weightsFor } from '../../../lib/engine/argo-rollouts/basic-canary';
 import { Case, ConstructSpec, InvalidClass, invalid } from '../support/spec';
 import { containerOptionClasses, containerOptions } from './container-options';
 import { gateInvalids, withValidGates } from './gates';
@@ -139,14 +140,45 @@ function keepable(p: { replicas: number; capacity?: CapacityMode; steps?: Canary
 }
 
 const buildCanaryApp = (scope: Construct, c: Case<CanaryAppProps>) => new CanaryApp(scope, c.id, c.props);
-/** Valid CanaryApp inputs, gates on some phases of some of them. */
-export const validCanaryApp: fc.Arbitrary<Case<CanaryAppProps>> = withValidGates(ungatedCanaryApp, buildCanaryApp);
+/** Valid CanaryApp inputs on phases, gates on some phases of some of them. */
+const onPhases: fc.Arbitrary<Case<CanaryAppProps>> = withValidGates(ungatedCanaryApp, buildCanaryApp);
+
+/**
+ * The same inputs on Argo Rollouts where they map: constant capacity, every step's pod
+ * counts given by some weight under the controller's rounding (Argo Rollouts' own rule,
+ * basicCanaryCounts), and gates on canary steps only (the others are refused, each an
+ * invalid class below).
+ */
+const onArgo: fc.Arbitrary<Case<CanaryAppProps>> = onPhases
+  .filter((c) => (c.props.capacity ?? CapacityMode.CONSTANT) === CapacityMode.CONSTANT && c.props.replicas !== undefined && c.props.replicas <= 20)
+  .filter((c) => {
+    const replicas = c.props.replicas ?? 3;
+    const surge = surgeOf(c.props.rollingUpdate?.maxSurge ?? 1, replicas);
+    return canaryCounts(replicas, CapacityMode.CONSTANT, c.props.steps ?? [CanaryStep.replicas(1)]).every((n) => weightsFor(replicas, surge, n, replicas - n).length > 0);
+  })
+  .map((c) => {
+    const gates = c.props.gates && Object.fromEntries(Object.entries(c.props.gates).filter(([phase]) => phase.startsWith('canary-')));
+    // Argo Rollouts keeps replicas − maxUnavailable available (a higher minimum is its own invalid class).
+    const replicas = c.props.replicas ?? 3;
+    const unavailable = c.props.rollingUpdate?.maxUnavailable ?? 0;
+    const floor = Math.max(0, replicas - (typeof unavailable === 'number' ? unavailable : Math.floor((Number(unavailable.slice(0, -1)) * replicas) / 100)));
+    const minAvailable = c.props.minAvailable === undefined ? undefined : Math.min(c.props.minAvailable, floor);
+    return { id: c.id, props: dropUndefined({ ...c.props, gates: gates && Object.keys(gates).length ? gates : undefined, minAvailable: minAvailable === 0 ? undefined : minAvailable, engine: Engine.argoRollouts() }) };
+  });
+
+function surgeOf(maxSurge: number | string, replicas: number): number {
+  return typeof maxSurge === 'number' ? maxSurge : Math.ceil((Number(maxSurge.slice(0, -1)) * replicas) / 100);
+}
+
+/** Valid CanaryApp inputs: on phases, and a quarter on Argo Rollouts. */
+export const validCanaryApp: fc.Arbitrary<Case<CanaryAppProps>> = fc.oneof({ arbitrary: onPhases, weight: 3 }, { arbitrary: onArgo, weight: 1 });
 
 type Patch = Parameters<typeof invalid<CanaryAppProps>>[4];
 const i = (title: string, field: string, expected: RegExp, patch: Patch): InvalidClass<CanaryAppProps> => invalid<CanaryAppProps>(validCanaryApp, title, field, expected, patch);
 
-/** A plan from scratch: replicas, capacity and steps, and nothing that depended on the old ones. */
+/** A plan from scratch on phases: replicas, capacity and steps, and nothing that depended on the old ones. */
 const withPlan = (replicas: number, capacity: CapacityMode, stepList: unknown): Partial<CanaryAppProps> => ({
+  engine: undefined,
   replicas,
   capacity,
   steps: stepList as CanaryStep[],
@@ -165,6 +197,12 @@ export const canaryAppInvalids: InvalidClass<CanaryAppProps>[] = [
   },
   i('misspelt prop', 'replica', /a property of CanaryAppProps: did you mean "replicas"\?/, () => ({ replica: 5 }) as Partial<CanaryAppProps>),
   i('unknown prop', 'hpa', /a property of CanaryAppProps: one of ports, /, () => ({ hpa: { max: 10 } }) as Partial<CanaryAppProps>),
+  i('Argo Rollouts: a gate of the dark phase, which a basic canary does not have', 'gates.dark', /gates of canary steps only with Engine\.argoRollouts\(\): .*no dark step/, () => ({ engine: Engine.argoRollouts(), minAvailable: undefined, gates: { dark: [Gate.http()] } })),
+  i('Argo Rollouts: a gate of promote, which the controller does by itself', 'gates.promote', /promotes by itself/, () => ({ engine: Engine.argoRollouts(), minAvailable: undefined, gates: { promote: [Gate.http()] } })),
+  i('Argo Rollouts: canary pods on top that no weight gives', 'steps', /steps Argo Rollouts can run without a router/, () => ({ ...withPlan(3, CapacityMode.SURGE, [CanaryStep.replicas(2)]), gates: undefined, engine: Engine.argoRollouts() })),
+  i('Argo Rollouts: a minimum above what the controller keeps', 'minAvailable', /at most 2, the pods Argo Rollouts keeps available/, () => ({ ...withPlan(4, CapacityMode.CONSTANT, undefined), gates: undefined, rollingUpdate: { maxSurge: 1, maxUnavailable: 2 }, minAvailable: 3, engine: Engine.argoRollouts() })),
+  i('Argo Rollouts: an unknown option', 'engine.revisionHistory', /a property of ArgoRolloutsOptions/, () => ({ engine: Engine.argoRollouts({ revisionHistory: 2 } as never), minAvailable: undefined })),
+  i('engine not an Engine', 'engine', /Engine\.phases\(\) or Engine\.argoRollouts\(\)/, () => any('argo', 'phases', 1, {}).map((engine) => ({ engine: engine as never }))),
   i('canaryConfig invalid', 'canaryConfig.files', /a file name/, () => ({ canaryConfig: { files: { 'a/b': 'x' } } })),
   i('an autoscaler, which pod-count shares cannot keep', 'autoscaling', /ratio of pod counts.*Traffic\.istio\(\)/, () => ({ autoscaling: { maxReplicas: 10 } }) as Partial<CanaryAppProps>),
   i('name not a DNS-1035 label short enough for its suffixes', 'name', /DNS-1035 label of at most 56 characters/, () => any('Shop', 'shop_app', '-shop', '6shop', 'shop.v2', '', 42, 'x'.repeat(57)).map((name) => ({ name }))),
