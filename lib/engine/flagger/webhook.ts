@@ -1,6 +1,7 @@
 import { Checks } from '../../model/checks';
 import { DeclaredGate } from '../../model/release';
-import { HTTP_GATE_SCRIPT } from '../../render/gate-scripts';
+import { HTTP_GATE_SCRIPT, PROMETHEUS_GATE_SCRIPT } from '../../render/gate-scripts';
+import { parseCondition } from '../../model/promql';
 
 /** One entry of a Canary's `analysis.webhooks`. */
 export interface FlaggerWebhook {
@@ -29,13 +30,43 @@ export function httpWebhook(gate: DeclaredGate, type: 'pre-rollout' | 'rollout',
     ['URL', gate.target ?? ''],
     ['EXPECT_STATUS', gate.expectStatus === undefined ? '' : String(gate.expectStatus)],
     ['EXPECT_BODY', gate.expectBody ?? ''],
+    ...timingEnv(gate),
+  ];
+  return scriptWebhook(gate, type, loadtester, env, HTTP_GATE_SCRIPT);
+}
+
+/**
+ * A Prometheus gate of the dark phase, where no request reaches the new version and
+ * Flagger checks no metric: the gate Job's own script as a pre-rollout webhook, one
+ * measurement per call, its condition (every series) evaluated by awk as in the Job.
+ */
+export function prometheusWebhook(check: Checks, field: string, gate: DeclaredGate, type: 'pre-rollout', loadtester: string, release: string): FlaggerWebhook {
+  const condition = parseCondition(check, `${field}.successCondition`, gate.successCondition);
+  const env: Array<[string, string]> = [
+    ['GATE_RELEASE', release],
+    ['GATE_PHASE', type],
+    ['GATE_VERSIONS', gate.versions],
+    ['ADDRESS', gate.target ?? ''],
+    ['QUERY', gate.query ?? ''],
+    ['CONDITION', condition.text],
+    ['AWK_CONDITION', condition.awk],
+    ...timingEnv(gate),
+  ];
+  return scriptWebhook(gate, type, loadtester, env, PROMETHEUS_GATE_SCRIPT);
+}
+
+function timingEnv(gate: DeclaredGate): Array<[string, string]> {
+  return [
     ['COUNT', '1'],
     ['INTERVAL', String(gate.intervalSeconds ?? 1)],
     ['INITIAL_DELAY', '0'],
     ['FAILURE_LIMIT', '0'],
     ['TIMEOUT', String(gate.timeoutSeconds ?? 5)],
   ];
-  const cmd = [...env.map(([k, v]) => `${k}=${shellQuote(v)}`), HTTP_GATE_SCRIPT].join('\n');
+}
+
+function scriptWebhook(gate: DeclaredGate, type: FlaggerWebhook['type'], loadtester: string, env: ReadonlyArray<[string, string]>, script: string): FlaggerWebhook {
+  const cmd = [...env.map(([k, v]) => `${k}=${shellQuote(v)}`), script].join('\n');
   return { name: gate.name, type, url: loadtester, timeout: `${(gate.timeoutSeconds ?? 5) + WEBHOOK_MARGIN}s`, metadata: { type: 'bash', cmd } };
 }
 
