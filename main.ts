@@ -5,6 +5,7 @@ import {
   CapacityMode,
   CleanupMode,
   Drain,
+  Engine,
   EnvValue,
   ExternalTrafficPolicy,
   Gate,
@@ -60,6 +61,34 @@ export function defineReleases(app: App, inputs: ReleaseInputs = ReleaseInputs.l
         }),
       ],
     },
+  });
+
+  // The same addressbook on Argo Rollouts, without a router: one Rollout whose canary step
+  // sets the weight that gives 2 stable + 1 canary pods, and whose gates are AnalysisTemplates
+  // the controller runs (a basic canary has no dark step: the smoke test runs in the step).
+  new CanaryApp(app, 'addressbook-argo', {
+    stableImage: inputs.get('addressbook', 'stableImage'),
+    canaryImage: inputs.get('addressbook', 'canaryImage'),
+    replicas: 3,
+    steps: [CanaryStep.replicas(1)],
+    ports: [{ name: 'http', containerPort: 3000, servicePort: 80 }],
+    readinessProbe: Probe.httpGet('/ready'),
+    rollingUpdate: { maxSurge: 1, maxUnavailable: 1 },
+    env: Object.fromEntries(['DB_HOST', 'DB_PORT', 'DB_SCHEMA', 'DB_USER', 'DB_PASSWORD', 'DB_SSL'].map((key) => [key, EnvValue.fromSecret('db-params', key)])),
+    gates: {
+      'canary-33': [
+        Gate.http({ path: '/ready', expectStatus: 200, count: 24, failureLimit: 23 }),
+        Gate.prometheus({
+          address: PROMETHEUS,
+          query: errorRatio('http_requests_total', 'app_kubernetes_io_name="addressbook-argo",app_kubernetes_io_version="{{canaryVersion}}"', 'code=~"5.."'),
+          successCondition: 'result < 0.01',
+          count: 5,
+          intervalSeconds: 60,
+          failureLimit: 1,
+        }),
+      ],
+    },
+    engine: Engine.argoRollouts(),
   });
 
   // appinfo: 3 stable pods keep serving and one canary comes on top (1/(n+1) = 25%).

@@ -29,6 +29,7 @@ export * from './render/service-exposure';
 export * from './render/disruption-budget';
 export * from './render/phase-chart';
 export * from './render/phased-release';
+export * from './engine/engine';
 export * from './render/canary-app';
 export * from './render/tier';
 export * from './render/backend';

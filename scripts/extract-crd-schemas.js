@@ -28,7 +28,7 @@ const path = require('path');
 const YAML = require('yaml');
 
 /** The CRD files read, in this order. */
-const CRD_FILES = ['istio-networking.yaml', 'gateway-api-standard.yaml'];
+const CRD_FILES = ['istio-networking.yaml', 'gateway-api-standard.yaml', 'argo-rollouts.yaml'];
 
 const OUTPUT = path.join(__dirname, '..', 'schemas', 'crd-schemas.json');
 

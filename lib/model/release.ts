@@ -12,6 +12,17 @@ export interface DeclaredRelease {
   readonly strategy: 'canary' | 'gateway' | 'smoke-active';
   /** How traffic is split: replica ratio behind one Service, or a router's weights. */
   readonly provider: TrafficProvider;
+  /**
+   * The controller that walks the steps once the `release` phase is applied.
+   * @default - none: a pipeline applies the phases (Engine.phases())
+   */
+  readonly engine?: 'argo-rollouts';
+  /**
+   * With an engine: what its controller does once `release` is applied, in order. The
+   * phases then say where each folder leaves the release once the controller is done.
+   * @default - none: no engine
+   */
+  readonly steps?: readonly DeclaredStep[];
   /** @default - none: kubectl's current namespace */
   readonly namespace?: string;
   /** `-l` selector for `kubectl apply --prune` and `kubectl rollout status`. */
@@ -57,6 +68,20 @@ export interface DeclaredPhase {
   readonly addresses: readonly DeclaredAddress[];
   /** What a pipeline waits for once the phase is applied, in order. @default - none: the phase has no gate */
   readonly gates?: readonly DeclaredGate[];
+}
+
+/** A step an engine's controller walks: the share it sets, then what decides to go on. */
+export interface DeclaredStep {
+  /** The phase of the phases engine it stands for, e.g. `canary-33`. */
+  readonly name: string;
+  /** One line for people: pod counts, versions and traffic share. */
+  readonly description: string;
+  /** How the addresses split requests during the step. */
+  readonly addresses: readonly DeclaredAddress[];
+  /** The analyses that decide, in order. @default - none: a pause decides */
+  readonly gates?: readonly DeclaredGate[];
+  /** Waits for a person (`kubectl argo rollouts promote`) when it has no gate. @default - none: the gates decide */
+  readonly pause?: { readonly seconds?: number };
 }
 
 /** A stable address (a Service, or a router in front of Services) and how it splits requests. */

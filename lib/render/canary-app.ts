@@ -7,6 +7,8 @@ import { parseImage, versionLabel } from '../model/image';
 import { Labels, pruneSelector, releaseLabels } from '../model/labels';
 import { Limits } from '../model/limits';
 import { DeclaredRelease } from '../model/release';
+import { Engine, resolveEngine } from '../engine/engine';
+import { EngineDeclaration, renderCanaryOnArgo } from '../engine/argo-rollouts/canary-rollout';
 import { ContainerOptions } from './container-options';
 import { DisruptionBudget, renderDisruptionBudget } from './disruption-budget';
 import { PhaseGates } from './gate';
@@ -86,6 +88,13 @@ export interface CanaryAppProps extends ContainerOptions {
    * @default - no gates
    */
   readonly gates?: PhaseGates;
+  /**
+   * Who walks the steps: a pipeline applying one folder per phase, or the Argo Rollouts
+   * controller (a `Rollout` whose canary steps give the same pod counts, gates as
+   * `AnalysisTemplate`s; written as the folders `stable`, `release` and `rollback`).
+   * @default Engine.phases()
+   */
+  readonly engine?: Engine;
 }
 
 const CANARY_APP_KEYS = [
@@ -107,6 +116,7 @@ const CANARY_APP_KEYS = [
     trackLabel: true,
     disruptionBudget: true,
     gates: true,
+    engine: true,
   }),
 ];
 const SERVICE_KEYS = [...EXPOSURE_KEYS, ...keysOf<Omit<CanaryServiceOptions, keyof ServiceExposureOptions>>({ name: true, type: true })];
@@ -125,6 +135,8 @@ export class CanaryApp extends PhasedRelease {
   private readonly minAvailable: number;
   private readonly namespace?: string;
   private readonly gates: PhaseGateSet;
+  private readonly engine: Engine;
+  private readonly onEngine?: EngineDeclaration;
 
   constructor(scope: Construct, id: string, props: CanaryAppProps) {
     super(scope, id);
@@ -185,6 +197,7 @@ export class CanaryApp extends PhasedRelease {
     this.minAvailable = resolveMinAvailable(check, minAvailable, replicas, this.plan, rollingUpdate.maxUnavailable);
     const budget = resolveBudget(check, props.disruptionBudget, this.plan.phases.map((p) => p.stable.replicas));
     this.gates = new PhaseGateSet(check, 'gates', props.gates, this.plan.phases.map((p) => p.name));
+    this.engine = resolveEngine(check, 'engine', props.engine);
 
     const objectLabels = { [Labels.NAME]: name, ...releaseLabels(name) };
     const trackSelector = (track: string) => ({ [Labels.NAME]: name, [trackLabel]: track });
@@ -206,6 +219,32 @@ export class CanaryApp extends PhasedRelease {
       });
     };
 
+    if (this.engine.kind === 'argo-rollouts') {
+      this.onEngine = renderCanaryOnArgo(
+        {
+          check,
+          options: this.engine._argoRollouts(check, 'engine'),
+          name,
+          namespace: this.namespace,
+          objectLabels,
+          service: { name: this.serviceName, type: serviceType, exposure },
+          previewService: `${name}${PREVIEW_SUFFIX}`,
+          ports: blueprint.ports,
+          replicas,
+          rollingUpdate,
+          blueprint,
+          stable: { image: stableImage.reference, version: stableVersion, config: configs.stable },
+          canary: { image: canaryImage.reference, version: canaryVersion, config: configs.canary },
+          plan: this.plan,
+          gates: this.gates,
+          minAvailable: this.minAvailable,
+          budget,
+          placeholders: { app: name, service: this.serviceName, previewService: `${name}${PREVIEW_SUFFIX}`, stableVersion, canaryVersion },
+        },
+        (phase) => this.addPhase(name, phase, this.namespace),
+      );
+      return;
+    }
     for (const phase of this.plan.phases) {
       const chart = this.addPhase(name, phase.name, this.namespace);
       if (budget) {
@@ -259,13 +298,17 @@ export class CanaryApp extends PhasedRelease {
   }
 
   protected declare(): Omit<DeclaredRelease, 'pruneAllowlist'> {
-    return {
-      apiVersion: 'cdk8s-canary/v1',
+    const head = {
+      apiVersion: 'cdk8s-canary/v1' as const,
       release: this.appName,
-      strategy: 'canary',
-      provider: 'service',
+      strategy: 'canary' as const,
+      provider: 'service' as const,
       namespace: this.namespace,
       pruneSelector: pruneSelector(this.appName),
+    };
+    if (this.onEngine) return { ...head, engine: 'argo-rollouts', ...this.onEngine };
+    return {
+      ...head,
       phases: this.plan.phases.map((p) => ({
         name: p.name,
         description: p.description,

@@ -236,8 +236,7 @@ function fill(check: Checks, field: string, text: string, values: { readonly [na
 
 /** Renders a gate's Job: restricted pod, no service-account token, never retried, gone a day after it finishes. */
 export function renderGateJob(scope: Construct, id: string, gate: ResolvedGate, ctx: Pick<GateContext, 'release' | 'namespace'>): ApiObject {
-  // Not the application's name label: no Service of the release may select the gate's pod.
-  const labels = { [Labels.NAME]: gate.declared.job, ...releaseLabels(ctx.release), 'app.kubernetes.io/component': GATE_COMPONENT };
+  const { labels, spec } = gateJob(gate, ctx);
   return new k8s.KubeJob(scope, id, {
     metadata: {
       name: gate.declared.job,
@@ -245,6 +244,16 @@ export function renderGateJob(scope: Construct, id: string, gate: ResolvedGate, 
       labels,
       annotations: { [GateAnnotations.KIND]: gate.declared.kind, [GateAnnotations.VERSIONS]: gate.declared.versions },
     },
+    spec,
+  });
+}
+
+/** The labels and spec of a gate's Job: what a pipeline's Job and an engine's job-provider analysis both run. */
+export function gateJob(gate: ResolvedGate, ctx: Pick<GateContext, 'release'>): { labels: { [key: string]: string }; spec: k8s.JobSpec } {
+  // Not the application's name label: no Service of the release may select the gate's pod.
+  const labels = { [Labels.NAME]: gate.declared.job, ...releaseLabels(ctx.release), 'app.kubernetes.io/component': GATE_COMPONENT };
+  return {
+    labels,
     spec: {
       backoffLimit: gate.backoffLimit,
       activeDeadlineSeconds: gate.declared.activeDeadlineSeconds,
@@ -269,5 +278,5 @@ export function renderGateJob(scope: Construct, id: string, gate: ResolvedGate, 
         },
       },
     },
-  });
+  };
 }

@@ -15,6 +15,7 @@ import { Construct } from 'constructs';
 export type Container = L1.Container;
 export type Affinity = L1.Affinity;
 export type DeploymentSpec = L1.DeploymentSpec;
+export type JobSpec = L1.JobSpec;
 export type Toleration = L1.Toleration;
 export type TopologySpreadConstraint = L1.TopologySpreadConstraint;
 /** A lifecycle handler, with the `sleep` action (Kubernetes 1.29) that the 1.27 declarations lack. */

@@ -51,20 +51,32 @@ export class PhaseGateSet {
    * gate, e.g. the smoke test) — each checked against the Services the chart holds.
    */
   public render(chart: Chart, ctx: PhaseGateContext, first: readonly OwnGate[] = []): readonly DeclaredGate[] {
+    const resolved = this.resolve({ ...ctx, services: servicesOf(chart) }, first);
+    for (const gate of resolved) renderGateJob(chart, `gate-${gate.declared.job}`, gate, ctx);
+    return resolved.map((g) => g.declared);
+  }
+
+  /**
+   * The gates of `ctx.phase`, after `first`, checked against the Services of `ctx`,
+   * without rendering them: an engine runs them its own way.
+   */
+  public resolve(ctx: GateContext, first: readonly OwnGate[] = []): readonly ResolvedGate[] {
     const gates: OwnGate[] = [...first, ...(this.byPhase.get(ctx.phase) ?? []).map((gate, i) => ({ field: `${this.field}.${ctx.phase}[${i}]`, gate }))];
-    if (!gates.length) return [];
-    const full: GateContext = { ...ctx, services: servicesOf(chart) };
-    const declared: DeclaredGate[] = [];
+    const resolved: ResolvedGate[] = [];
     for (const { field, gate, override } of gates) {
-      const given = resolveGate(this.check, field, gate, full);
-      const resolved = override ? override(given) : given;
-      const clash = declared.find((d) => d.job === resolved.declared.job);
-      if (clash) this.check.fail(`${field}.name`, resolved.declared.name, `a name other than that of another gate of phase "${ctx.phase}" (both Jobs would be ${clash.job})`);
-      renderGateJob(chart, `gate-${resolved.declared.job}`, resolved, ctx);
-      declared.push(resolved.declared);
+      const given = resolveGate(this.check, field, gate, ctx);
+      const r = override ? override(given) : given;
+      const clash = resolved.find((d) => d.declared.job === r.declared.job);
+      if (clash) this.check.fail(`${field}.name`, r.declared.name, `a name other than that of another gate of phase "${ctx.phase}" (both Jobs would be ${clash.declared.job})`);
+      resolved.push(r);
     }
-    this.declared.set(ctx.phase, declared);
-    return declared;
+    this.declared.set(ctx.phase, resolved.map((r) => r.declared));
+    return resolved;
+  }
+
+  /** The phases that have gates of the author's. */
+  public get phases(): string[] {
+    return [...this.byPhase.entries()].filter(([, g]) => g.length > 0).map(([p]) => p);
   }
 
   /** The gates rendered into a phase, for release.json; undefined when it has none. */
@@ -75,7 +87,7 @@ export class PhaseGateSet {
 }
 
 /** The Services of a phase and their ports, as rendered. */
-function servicesOf(chart: Chart): GateService[] {
+export function servicesOf(chart: Chart): GateService[] {
   return chart.node
     .findAll()
     .filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Service' && c.apiVersion === 'v1')

@@ -5,6 +5,7 @@ import { Checks, keysOf, orDefault } from '../model/checks';
 import { Labels, releaseLabels } from '../model/labels';
 import { Limits } from '../model/limits';
 import { StageLabels } from '../model/stage-strategy';
+import { AutoscalingOptions, renderAutoscaler, resolveAutoscaling, ResolvedAutoscaling } from './autoscaling';
 import { ContainerOptions } from './container-options';
 import { renderConfigMaps, ResolvedConfig } from './released-config';
 import { exposureProp, ResolvedExposure, ServiceExposureOptions } from './service-exposure';
@@ -24,6 +25,18 @@ export interface TierProps extends ContainerOptions {
   readonly replicas?: number;
   /** Pods of the tier's temporary smoke copy. @default 1 */
   readonly smokeReplicas?: number;
+  /**
+   * A HorizontalPodAutoscaler (autoscaling/v2) for every Deployment of the tier that has
+   * pods in a phase, named like it. Its minimum is what the phase gives that Deployment:
+   * `minReplicas` (default `replicas`) in production, `smokeReplicas` for the smoke copy,
+   * so a version's backend that starts as a smoke copy keeps one autoscaler when it goes
+   * to production. The Deployments then set no `spec.replicas` (each apply would reset the
+   * count); a Deployment the cleanup scales to zero sets `replicas: 0` and loses its
+   * autoscaler, which cannot hold zero pods. Both stages call Services, whose requests
+   * do not depend on pod counts, so each Deployment scales alone.
+   * @default - no autoscaler: each Deployment runs the pods of its phase
+   */
+  readonly autoscaling?: AutoscalingOptions;
   /** Type of the tier's production Service. @default ServiceType.CLUSTER_IP */
   readonly serviceType?: ServiceType;
   /**
@@ -67,14 +80,17 @@ export interface TierWorkload {
 /** @internal Every prop of TierProps. */
 export const TIER_KEYS = [
   ...CONTAINER_OPTION_KEYS,
-  ...keysOf<Omit<TierProps, keyof ContainerOptions>>({ name: true, replicas: true, smokeReplicas: true, serviceType: true, smokeServiceType: true, service: true }),
+  ...keysOf<Omit<TierProps, keyof ContainerOptions>>({ name: true, replicas: true, smokeReplicas: true, autoscaling: true, serviceType: true, smokeServiceType: true, service: true }),
 ];
 
 /** A validated tier: every stage and version of it renders the same pod with its own image. */
 export class Tier {
   public readonly name: string;
+  /** Pods of the tier in production: the autoscaler's minimum when it has one. */
   public readonly replicas: number;
   public readonly smokeReplicas: number;
+  /** @default - none */
+  public readonly autoscaling?: ResolvedAutoscaling;
   public readonly serviceType: ServiceType;
   public readonly smokeServiceType: ServiceType;
   /** The ports of the tier's Services; the first one is what callers use. */
@@ -94,8 +110,14 @@ export class Tier {
     const props: TierProps = check.object(field, given, "the tier's options: an object ({} for the defaults)");
     check.knownKeys(field, props, keys, typeName);
     this.name = check.dns1035Label(`${field}.name`, orDefault(props.name, defaultName), 63 - '-active'.length, ' (it begins the names of its Services)');
-    this.replicas = check.integer(`${field}.replicas`, orDefault(props.replicas, 3), 1, Limits.MAX_REPLICAS);
+    const replicas = check.integer(`${field}.replicas`, orDefault(props.replicas, 3), 1, Limits.MAX_REPLICAS);
     this.smokeReplicas = check.integer(`${field}.smokeReplicas`, orDefault(props.smokeReplicas, 1), 1, Limits.MAX_REPLICAS);
+    const autoscaling = props.autoscaling === undefined ? undefined : resolveAutoscaling(check, `${field}.autoscaling`, props.autoscaling, replicas);
+    if (autoscaling && this.smokeReplicas > autoscaling.maxReplicas) {
+      check.fail(`${field}.smokeReplicas`, this.smokeReplicas, `at most ${autoscaling.maxReplicas}, the maxReplicas of the tier's autoscaler (the smoke copy is autoscaled from smokeReplicas)`);
+    }
+    this.autoscaling = autoscaling;
+    this.replicas = autoscaling?.minReplicas ?? replicas;
     const types = Object.values(ServiceType);
     this.serviceType = check.oneOf(`${field}.serviceType`, orDefault(props.serviceType, ServiceType.CLUSTER_IP), types);
     this.smokeServiceType = check.oneOf(`${field}.smokeServiceType`, orDefault(props.smokeServiceType, ServiceType.CLUSTER_IP), types);
@@ -139,10 +161,14 @@ export class Tier {
       podLabels: { ...this.blueprint.podLabels, ...labels },
       podAnnotations: this.blueprint.podAnnotations,
       specOverrides: this.blueprint.overrides.deployment,
-      replicas: w.replicas,
+      // An autoscaler sets the count: a replicas field would reset it on every apply.
+      replicas: this.autoscaling && w.replicas > 0 ? undefined : w.replicas,
       rollingUpdate: w.rollingUpdate,
       podSpec: this.blueprint.podSpec(w.image, selector, w.env, config),
     });
+    if (this.autoscaling && w.replicas > 0) {
+      renderAutoscaler(scope, 'autoscaler', { name: w.name, namespace: w.namespace, labels, deployment: w.name, minReplicas: w.replicas, autoscaling: this.autoscaling });
+    }
     if (w.replicas === 0) return { deployment };
     const service = renderService(scope, 'service', {
       name: w.name,

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { CanaryApp, Gateway, GatewayProps, Release, Traffic } from '../../lib';
+import { CanaryApp, CleanupMode, Gateway, GatewayProps, Release, StagedRelease, StagedReleaseProps, StageStrategy, Traffic } from '../../lib';
 import { configError } from '../support/errors';
 import { Doc, find, maybeFind, phasesOf } from '../support/manifests';
 import { verifyApp } from '../properties/support/verify';
@@ -75,5 +75,65 @@ describe('autoscaling', () => {
   test('a CanaryApp refuses an autoscaler, naming the alternative', () => {
     const e = configError(() => new CanaryApp(Testing.app(), 'shop', { stableImage: 'acme/shop:1.0.0', canaryImage: 'acme/shop:1.1.0', autoscaling: { maxReplicas: 5 } } as never));
     expect([e.field, e.expected]).toEqual(['autoscaling', expect.stringMatching(/ratio of pod counts.*Gateway behind Traffic\.istio\(\)/)]);
+  });
+});
+
+describe('autoscaling of StagedRelease tiers', () => {
+  const staged = (props: Partial<StagedReleaseProps> = {}) => {
+    const app = Testing.app();
+    const release = new StagedRelease(app, 'shop', {
+      frontend: { replicas: 4, autoscaling: { maxReplicas: 8 } },
+      backend: { replicas: 3, smokeReplicas: 2, autoscaling: { minReplicas: 2, maxReplicas: 6, memoryUtilization: 80 } },
+      active: { version: 'v1', frontendImage: 'acme/front:1', backendImage: 'acme/back:1' },
+      smoke: { version: 'v2', frontendImage: 'acme/front:2', backendImage: 'acme/back:2' },
+      ...props,
+    });
+    return { app, release, phases: phasesOf(release) };
+  };
+  const counts = (docs: Doc[]) =>
+    Object.fromEntries(
+      docs
+        .filter((d) => d.kind === 'Deployment')
+        .map((d) => [d.metadata.name, d.spec.replicas ?? `hpa ${maybeFind(docs, 'HorizontalPodAutoscaler', d.metadata.name)?.spec.minReplicas}..${maybeFind(docs, 'HorizontalPodAutoscaler', d.metadata.name)?.spec.maxReplicas}`]),
+    );
+
+  test.each([
+    [StageStrategy.ISOLATED, CleanupMode.SCALE_TO_ZERO],
+    [StageStrategy.ISOLATED, CleanupMode.REMOVE],
+    [StageStrategy.COMPATIBLE, CleanupMode.SCALE_TO_ZERO],
+    [StageStrategy.COMPATIBLE, CleanupMode.REMOVE],
+  ])('%s, %s: every Deployment with pods is autoscaled from the pods of its phase, and every phase verifies', (strategy, cleanup) => {
+    const { app, phases: rendered } = staged({ strategy, cleanup });
+    for (const [, docs] of rendered) {
+      for (const d of docs.filter((x) => x.kind === 'Deployment')) {
+        const hpa = maybeFind(docs, 'HorizontalPodAutoscaler', d.metadata.name);
+        if (d.spec.replicas === 0) expect(hpa).toBeUndefined();
+        else expect([d.metadata.name, d.spec.replicas, hpa?.spec.scaleTargetRef]).toEqual([d.metadata.name, undefined, { apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name }]);
+      }
+    }
+    expect(verifyApp(app)).toEqual([]);
+  });
+
+  test('isolated: the new backend keeps one autoscaler from smoke copy to production; the cleanup scales the old one to zero', () => {
+    const { phases: rendered } = staged();
+    expect(counts(rendered.get('initial-active')!)).toEqual({ 'frontend-active': 'hpa 4..8', 'backend-v1': 'hpa 2..6' });
+    expect(counts(rendered.get('smoke')!)).toEqual({ 'frontend-active': 'hpa 4..8', 'frontend-smoke': 'hpa 1..8', 'backend-v1': 'hpa 2..6', 'backend-v2': 'hpa 2..6' });
+    expect(counts(rendered.get('cleanup')!)).toEqual({ 'frontend-active': 'hpa 4..8', 'frontend-smoke': 0, 'backend-v1': 0, 'backend-v2': 'hpa 2..6' });
+    expect(find(rendered.get('smoke')!, 'HorizontalPodAutoscaler', 'backend-v2').spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } }]);
+  });
+
+  test("the production minimum is the autoscaler's: the declared capacity of the address follows it", () => {
+    const { release } = staged();
+    expect(release.declaration.phases.map((p) => p.addresses[0].minAvailable)).toEqual([4, 4, 4, 4]);
+    expect(staged({ frontend: { replicas: 4, autoscaling: { minReplicas: 2, maxReplicas: 8 } } }).release.declaration.phases[0].addresses[0].minAvailable).toBe(2);
+  });
+
+  test.each([
+    ['a smoke copy larger than the maximum', { backend: { smokeReplicas: 7, autoscaling: { maxReplicas: 6, minReplicas: 1 } } }, 'backend.smokeReplicas', /at most 6, the maxReplicas/],
+    ['a minimum above the maximum', { frontend: { autoscaling: { minReplicas: 9, maxReplicas: 8 } } }, 'frontend.autoscaling.minReplicas', /at most maxReplicas \(8\)/],
+    ['a misspelt option', { frontend: { autoscaling: { max: 8 } as never } }, 'frontend.autoscaling.max', /AutoscalingOptions/],
+  ] as Array<[string, Partial<StagedReleaseProps>, string, RegExp]>)('refuses %s', (_t, props, field, expected) => {
+    const e = configError(() => staged(props));
+    expect([e.field, e.expected]).toEqual([field, expect.stringMatching(expected)]);
   });
 });

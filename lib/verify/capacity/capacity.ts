@@ -47,6 +47,13 @@ export function rolloutLimits(w: PodWorkload, desired: number): { readonly maxSu
     const ru = get(o, 'spec', 'strategy', 'rollingUpdate');
     return { maxSurge: resolveAmount(get(ru, 'maxSurge'), '25%', desired, true), maxUnavailable: resolveAmount(get(ru, 'maxUnavailable'), '25%', desired, false), recreate: false, rolls: true };
   }
+  if (o.kind === 'Rollout') {
+    // Argo Rollouts: a canary keeps spec.replicas − maxUnavailable available (defaults 25%); a blue-green
+    // strategy brings the new pods up before it switches.
+    const canary = get(o, 'spec', 'strategy', 'canary');
+    if (canary === undefined) return { maxSurge: desired, maxUnavailable: 0, recreate: false, rolls: true };
+    return { maxSurge: resolveAmount(get(canary, 'maxSurge'), '25%', desired, true), maxUnavailable: resolveAmount(get(canary, 'maxUnavailable'), '25%', desired, false), recreate: false, rolls: true };
+  }
   if (o.kind === 'StatefulSet' || o.kind === 'DaemonSet') {
     const type = asString(get(o, 'spec', 'updateStrategy', 'type')) ?? 'RollingUpdate';
     if (type === 'OnDelete') return { maxSurge: 0, maxUnavailable: 0, recreate: false, rolls: false };

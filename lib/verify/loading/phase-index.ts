@@ -6,6 +6,8 @@ import { LabelSelector, mapMatches, readLabelSelector, selectorMatches } from '.
 /** Kinds whose objects run pods, and where their pod template sits. */
 const POD_TEMPLATES: { readonly [kind: string]: readonly string[] } = {
   Deployment: ['spec', 'template'],
+  // Argo Rollouts: the controller runs the template's pods through ReplicaSets of its own.
+  Rollout: ['spec', 'template'],
   StatefulSet: ['spec', 'template'],
   DaemonSet: ['spec', 'template'],
   ReplicaSet: ['spec', 'template'],
@@ -15,7 +17,7 @@ const POD_TEMPLATES: { readonly [kind: string]: readonly string[] } = {
 };
 
 /** Kinds whose pods run until replaced and so can serve a Service. */
-const SERVING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Pod']);
+const SERVING_KINDS = new Set(['Deployment', 'Rollout', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Pod']);
 
 /** An object that runs pods, reduced to what the checks need. */
 export interface PodWorkload {

@@ -48,7 +48,7 @@ export function validateSchema(doc: unknown): SchemaIssue[] {
   if (isCoreKind(apiVersionKind)) {
     raw = validateCoreKind(apiVersionKind, obj);
   } else if (isCrdKind(apiVersionKind)) {
-    raw = [...validateCrdKind(apiVersionKind, obj), ...validateCustomResourceMeta(obj)];
+    raw = [...validateCrdKind(apiVersionKind, obj), ...validateCustomResourceMeta(obj), ...validateOpenTemplate(apiVersionKind, obj)];
   } else {
     return [
       issue({
@@ -59,4 +59,17 @@ export function validateSchema(doc: unknown): SchemaIssue[] {
   }
   raw.push(...validateObjectMeta(apiVersionKind, obj));
   return raw.map(issue);
+}
+
+/**
+ * The Rollout CRD leaves `spec.template` open (any fields pass): its pod template is
+ * checked as that of the Deployment it replaces, with the Deployment's own schema.
+ */
+function validateOpenTemplate(apiVersionKind: string, obj: Record<string, unknown>): RawIssue[] {
+  if (apiVersionKind !== 'argoproj.io/v1alpha1 Rollout') return [];
+  const spec = obj.spec;
+  if (spec === null || typeof spec !== 'object' || !('template' in spec)) return [];
+  const { selector, template } = spec as { selector?: unknown; template?: unknown };
+  const asDeployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'rollout' }, spec: { selector: selector ?? {}, template } };
+  return validateCoreKind('apps/v1 Deployment', asDeployment).filter((i) => i.path[0] === 'spec' && i.path[1] === 'template');
 }

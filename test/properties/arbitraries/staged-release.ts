@@ -25,6 +25,14 @@ function tier(name: fc.Arbitrary<string | undefined>): fc.Arbitrary<TierProps> {
       name,
       replicas: fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }),
       smokeReplicas: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
+      // The maximum is at least any replicas or smokeReplicas drawn; the minimum defaults to the replicas.
+      autoscaling: fc.option(
+        fc.record(
+          { minReplicas: fc.integer({ min: 1, max: 6 }), maxReplicas: fc.integer({ min: 6, max: 10000 }), cpuUtilization: fc.integer({ min: 1, max: 1000 }), memoryUtilization: fc.integer({ min: 1, max: 1000 }) },
+          { requiredKeys: ['maxReplicas'] },
+        ),
+        { nil: undefined },
+      ),
       serviceType,
       smokeServiceType: serviceType,
     })
@@ -167,6 +175,8 @@ export const stagedReleaseInvalids: InvalidClass<StagedReleaseProps>[] = [
   b('tier name not a DNS-1035 label of at most 56 characters', 'frontend.name', /DNS-1035 label of at most 56 characters \(it begins the names of its Services\)/, () => any('Web', '9web', 'web_ui', '', 'x'.repeat(57), 5, null).map((name) => ({ frontend: { name } }))),
   b('one name for both tiers', 'backend.name', /a tier name other than the frontend's/, () => fc.option(dns1035Label(10).filter((n) => n !== 'smoke-test'), { nil: undefined }).map((name) => ({ frontend: { name }, backend: { name: name ?? 'frontend' } }))),
   b('tier replicas not an integer from 1 to 10000', 'frontend.replicas', /integer from 1 to 10000/, () => any(0, -1, 2.5, '3', null, 10001).map((replicas) => ({ frontend: { replicas } }))),
+  b('tier autoscaler minReplicas above maxReplicas', 'frontend.autoscaling.minReplicas', /at most maxReplicas/, () => fc.integer({ min: 2, max: 100 }).map((max) => ({ frontend: { autoscaling: { minReplicas: max + 1, maxReplicas: max } } }))),
+  b('smoke copy above the tier autoscaler maxReplicas', 'backend.smokeReplicas', /the maxReplicas of the tier's autoscaler/, () => fc.integer({ min: 1, max: 50 }).map((max) => ({ backend: { smokeReplicas: max + 1, autoscaling: { minReplicas: 1, maxReplicas: max } } }))),
   b('smoke replicas not an integer from 1 to 10000', 'backend.smokeReplicas', /integer from 1 to 10000/, () => any(0, 1.5, '1', null, 10001).map((smokeReplicas) => ({ backend: { smokeReplicas } }))),
   b('unknown tier Service type', 'frontend.smokeServiceType', /one of "ClusterIP", "NodePort", "LoadBalancer"/, () => any('nodeport', 'ExternalName', 1, null).map((smokeServiceType) => ({ frontend: { smokeServiceType } }))),
   b('a fixed nodePort', 'backend.ports[0].nodePort', /no fixed nodePort: the tier has two Services at once/, () => ({ backend: { serviceType: ServiceType.NODE_PORT, ports: [{ containerPort: 8080, nodePort: 30080 }] } })),

@@ -1,0 +1,80 @@
+import { Checks, keysOf, orDefault } from '../model/checks';
+import { Limits } from '../model/limits';
+
+/** Which engine walks a release's steps. */
+export type EngineKind = 'phases' | 'argo-rollouts';
+
+/** Options of the Argo Rollouts engine. */
+export interface ArgoRolloutsOptions {
+  /**
+   * ReplicaSets of earlier revisions the Rollout keeps, for `kubectl argo rollouts undo`.
+   * @default 10 (Argo Rollouts' default)
+   */
+  readonly revisionHistoryLimit?: number;
+  /**
+   * Seconds the canary ReplicaSet stays up after an abort, so that its pods can be looked
+   * at; Argo Rollouts scales it down after that.
+   * @default 30 (Argo Rollouts' default)
+   */
+  readonly abortScaleDownDelaySeconds?: number;
+}
+
+/** Options after their checks. */
+export interface ResolvedArgoRollouts {
+  readonly revisionHistoryLimit?: number;
+  readonly abortScaleDownDelaySeconds?: number;
+}
+
+const ARGO_KEYS = keysOf<ArgoRolloutsOptions>({ revisionHistoryLimit: true, abortScaleDownDelaySeconds: true });
+
+/**
+ * Who walks a release from one step to the next.
+ *
+ * - `Engine.phases()`: the release is written as one folder per phase, and a pipeline
+ *   applies them one after the other (no controller in the cluster).
+ * - `Engine.argoRollouts()`: the same definition as the objects of Argo Rollouts (a
+ *   `Rollout` whose canary steps are the declared steps, `AnalysisTemplate`s from the
+ *   gates): applying the new version starts the controller, which walks the steps,
+ *   runs the analyses and promotes or aborts by itself.
+ */
+export class Engine {
+  /** One folder per phase, applied by a pipeline. */
+  public static phases(): Engine {
+    return new Engine('phases', {});
+  }
+
+  /** Argo Rollouts (v1.9): requires its controller and CRDs in the cluster. */
+  public static argoRollouts(options: ArgoRolloutsOptions = {}): Engine {
+    return new Engine('argo-rollouts', options);
+  }
+
+  public static isEngine(x: unknown): x is Engine {
+    return x instanceof Engine;
+  }
+
+  private constructor(
+    public readonly kind: EngineKind,
+    private readonly options: ArgoRolloutsOptions,
+  ) {}
+
+  /** @internal The Argo Rollouts options, checked; errors name `field`. */
+  public _argoRollouts(check: Checks, field: string): ResolvedArgoRollouts {
+    const o = check.object(`${field}.options`, this.options, 'an object of ArgoRolloutsOptions') as ArgoRolloutsOptions;
+    check.knownKeys(field, o, ARGO_KEYS, 'ArgoRolloutsOptions');
+    return {
+      revisionHistoryLimit: o.revisionHistoryLimit === undefined ? undefined : check.integer(`${field}.revisionHistoryLimit`, o.revisionHistoryLimit, 0, 1000),
+      abortScaleDownDelaySeconds: o.abortScaleDownDelaySeconds === undefined ? undefined : check.integer(`${field}.abortScaleDownDelaySeconds`, o.abortScaleDownDelaySeconds, 0, Limits.MAX_SECONDS),
+    };
+  }
+
+  public toString(): string {
+    return this.kind === 'phases' ? 'Engine.phases()' : 'Engine.argoRollouts()';
+  }
+}
+
+/** The engine prop after its check: an Engine, or the default. */
+export function resolveEngine(check: Checks, field: string, given: unknown): Engine {
+  const engine = orDefault(given as Engine | undefined, Engine.phases());
+  if (!Engine.isEngine(engine)) check.fail(field, given, 'Engine.phases() or Engine.argoRollouts()');
+  return engine;
+}
