@@ -91,6 +91,42 @@ export function defineReleases(app: App, inputs: ReleaseInputs = ReleaseInputs.l
     engine: Engine.argoRollouts(),
   });
 
+  // The addressbook on Flagger behind ingress-nginx: a Canary over the Deployment
+  // addressbook-flagger, whose weights 25% and 50% are the shares of 4 pods' steps; the smoke
+  // test runs before any request reaches the new version (a pre-rollout webhook of the
+  // loadtester), the 5xx share is a MetricTemplate checked every minute at each weight.
+  new CanaryApp(app, 'addressbook-flagger', {
+    namespace: 'addressbook-flagger',
+    stableImage: inputs.get('addressbook', 'stableImage'),
+    canaryImage: inputs.get('addressbook', 'canaryImage'),
+    replicas: 4,
+    steps: [CanaryStep.weight(25), CanaryStep.weight(50)],
+    ports: [{ name: 'http', containerPort: 3000, servicePort: 80 }],
+    readinessProbe: Probe.httpGet('/ready'),
+    env: Object.fromEntries(['DB_HOST', 'DB_PORT', 'DB_SCHEMA', 'DB_USER', 'DB_PASSWORD', 'DB_SSL'].map((key) => [key, EnvValue.fromSecret('db-params', key)])),
+    gates: {
+      // Flagger retries a failing check each interval: 3 tries, as failureLimit 2 says.
+      dark: [Gate.http({ path: '/ready', expectStatus: 200, count: 3, failureLimit: 2, intervalSeconds: 60 })],
+      ...Object.fromEntries(
+        ['canary-25', 'canary-50'].map((step) => [
+          step,
+          [
+            Gate.prometheus({
+              address: PROMETHEUS,
+              query: errorRatio('http_requests_total', 'namespace="addressbook-flagger",app_kubernetes_io_name="addressbook-flagger"', 'code=~"5.."'),
+              // Flagger's thresholdRange is inclusive: at most 1%.
+              successCondition: 'result <= 0.01',
+              count: 3,
+              intervalSeconds: 60,
+              failureLimit: 2,
+            }),
+          ],
+        ]),
+      ),
+    },
+    engine: Engine.flagger({ provider: Traffic.nginx({ host: 'addressbook.example.com' }) }),
+  });
+
   // appinfo: 3 stable pods keep serving and one canary comes on top (1/(n+1) = 25%).
   // The app reports its pod name and namespace (downward API env) and its labels
   // (/etc/labels), and reads the track from the `release` label.

@@ -44,6 +44,15 @@ export class Traffic {
   }
 
   /**
+   * The options the provider was made with, unchecked: an engine that routes with its
+   * own controller (Flagger) reads them after `_bind` has checked them.
+   * @internal
+   */
+  public get _options(): unknown {
+    return (this.spec as { options?: unknown }).options ?? {};
+  }
+
+  /**
    * The provider bound to a Gateway; every phase is checked against what the provider
    * can express (conditions, versions, percentages) before the provider's own checks.
    * @internal
