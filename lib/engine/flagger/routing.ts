@@ -4,7 +4,7 @@ import * as istio from '../../../imports/networking.istio.io';
 import { Checks } from '../../model/checks';
 import { k8s } from '../../render/k8s';
 import { GatewayApiOptions } from '../../traffic/gateway-api';
-import { IstioOptions } from '../../traffic/istio';
+import { IstioApiVersion, IstioOptions } from '../../traffic/istio';
 import { NginxOptions } from '../../traffic/nginx';
 import { TrafficTarget } from '../../traffic/provider';
 import { Traffic } from '../../traffic/traffic';
@@ -73,7 +73,8 @@ export function flaggerRouting(check: Checks, traffic: Traffic, target: TrafficT
         ns.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
       }
       if (ingress) {
-        new istio.Gateway(scope, 'gateway', {
+        const Gateway = o.apiVersion === IstioApiVersion.V1BETA1 ? istio.GatewayV1Beta1 : istio.Gateway;
+        new Gateway(scope, 'gateway', {
           metadata: meta(ingress.name),
           spec: { selector: ingress.selector, servers: [{ port: { number: ingress.port, name: 'http', protocol: 'HTTP' }, hosts: ingress.hosts }] },
         });
