@@ -27,8 +27,10 @@ export interface FlaggerOptions {
 /** Options after their checks. */
 export interface ResolvedFlagger {
   readonly provider: Traffic;
+  /** @default - the loadtester in the release's namespace */
   readonly loadtesterUrl?: string;
   readonly intervalSeconds: number;
+  /** @default - Flagger's default */
   readonly progressDeadlineSeconds?: number;
 }
 
