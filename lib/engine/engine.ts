@@ -22,7 +22,9 @@ export interface ArgoRolloutsOptions {
 
 /** Options after their checks. */
 export interface ResolvedArgoRollouts {
+  /** @default - Argo Rollouts' default */
   readonly revisionHistoryLimit?: number;
+  /** @default - Argo Rollouts' default */
   readonly abortScaleDownDelaySeconds?: number;
 }
 

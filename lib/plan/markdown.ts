@@ -1,6 +1,6 @@
 import { renderPlanMermaid } from './mermaid';
 import { ReleasePlan } from './plan';
-import { NO_PRUNE, PLAN_COLUMNS, PLAN_LEGEND, planCells, pruneCommand } from './table';
+import { NO_PRUNE, PLAN_COLUMNS, PLAN_LEGEND, planCells, pruneCommand, STEP_COLUMNS, stepCells } from './table';
 
 /**
  * The plan as Markdown for a pull request, a wiki or a job summary: a heading, the
@@ -13,7 +13,15 @@ export function renderPlanMarkdown(plan: ReleasePlan): string {
   const prune = plan.pruneSelector
     ? ['After the rollouts of each phase:', '', '```sh', pruneCommand(plan.pruneSelector, plan.pruneAllowlist ?? [], 'kubectl apply -f <phase folder> --prune', '  '), '```']
     : [NO_PRUNE.replace(/^Prune: n/, 'N') + '.'];
-  return [`## ${plan.release}`, '', `${kind}.`, '', '```mermaid', renderPlanMermaid(plan).trimEnd(), '```', '', ...table, '', `kubectl apply: ${cellText(PLAN_LEGEND)}`, '', ...prune, ''].join('\n');
+  const steps = plan.engine
+    ? [
+        `Once \`release\` is applied, ${plan.engine} walks these steps, then promotes:`,
+        '',
+        ...[STEP_COLUMNS.map((c) => c.toLowerCase()), STEP_COLUMNS.map(() => '---'), ...(plan.steps ?? []).map((s) => stepCells(s).map((lines) => lines.map((l) => cellText(l.trim())).join('<br>')))].map((r) => `| ${r.join(' | ')} |`),
+        '',
+      ]
+    : [];
+  return [`## ${plan.release}`, '', `${kind}.`, '', '```mermaid', renderPlanMermaid(plan).trimEnd(), '```', '', ...table, '', `kubectl apply: ${cellText(PLAN_LEGEND)}`, '', ...steps, ...prune, ''].join('\n');
 }
 
 /** Text in a table cell: pipes and Markdown markup taken literally. */

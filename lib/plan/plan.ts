@@ -1,4 +1,5 @@
-import { RouteCondition } from '../model/release';
+import { gcd } from '../model/gcd';
+import { DeclaredStep, RouteCondition } from '../model/release';
 import { LoadedRelease, loadPhases, loadRelease } from '../verify/loading/loader';
 import { isRecord, K8sObject, objectRef } from '../verify/loading/manifest';
 import { PhaseIndex, PodWorkload } from '../verify/loading/phase-index';
@@ -49,6 +50,28 @@ export interface ReleasePlan {
   readonly prerequisites: readonly string[];
   /** Every phase, in the order a pipeline applies them. */
   readonly phases: readonly PhasePlan[];
+  /**
+   * The controller that walks the steps once `release` is applied (`argo-rollouts`).
+   * @default - none: a pipeline applies the phases
+   */
+  readonly engine?: string;
+  /**
+   * With an engine, what its controller does, in order.
+   * @default - none: no engine
+   */
+  readonly steps?: readonly StepPlan[];
+}
+
+/** A step an engine's controller walks, as declared: the shares it gives, then what decides. */
+export interface StepPlan {
+  /** The phase of the phases engine the step stands for, e.g. `canary-33`. */
+  readonly name: string;
+  /** The declared one-line summary, beginning with what the step sets (`setWeight 33: ...`). */
+  readonly description: string;
+  /** Per address, the share of each version during the step. */
+  readonly traffic: ReadonlyArray<{ readonly address: string; readonly minAvailable: number; readonly routes: readonly RoutePlan[] }>;
+  /** What ends the step: the analyses (`analysis: <name>, ...`) or `pause` (a person promotes). */
+  readonly then: string;
 }
 
 /** One phase of a plan: what runs, who gets the requests, and what applying it does. */
@@ -178,6 +201,31 @@ export function planRelease(release: LoadedRelease): ReleasePlan {
     pruneAllowlist: decl?.pruneAllowlist,
     prerequisites: prerequisites(indexes),
     phases,
+    ...(decl?.engine ? { engine: decl.engine, steps: (decl.steps ?? []).map(stepPlan) } : {}),
+  };
+}
+
+function stepPlan(step: DeclaredStep): StepPlan {
+  return {
+    name: step.name,
+    description: step.description,
+    traffic: step.addresses.map((a) => ({
+      address: a.name,
+      minAvailable: a.minAvailable,
+      routes: a.routes.map((r) => {
+        const total = r.backends.reduce((n, b) => n + b.weight, 0);
+        return {
+          conditions: r.conditions,
+          versions: r.backends
+            .filter((b) => b.weight > 0)
+            .map((b) => {
+              const d = gcd(b.weight, total);
+              return { version: b.version, share: `${b.weight / d}/${total / d}`, percent: Math.round((b.weight / total) * 10000) / 100 };
+            }),
+        };
+      }),
+    })),
+    then: step.gates?.length ? `analysis: ${step.gates.map((g) => g.job).join(', ')}` : 'pause',
   };
 }
 

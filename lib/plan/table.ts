@@ -18,7 +18,21 @@ export function renderPlanTable(plan: ReleasePlan): string {
   ];
   const rows = plan.phases.map(planCells);
   const table = renderGrid(PLAN_COLUMNS, rows);
-  return [...head, table, '', PLAN_LEGEND, ''].join('\n');
+  return [...head, table, '', PLAN_LEGEND, '', ...stepsSection(plan)].join('\n');
+}
+
+export const STEP_COLUMNS = ['STEP', 'TRAFFIC', 'THEN'];
+
+/** With an engine: what its controller walks once `release` is applied, a row per step. */
+function stepsSection(plan: ReleasePlan): string[] {
+  if (!plan.engine) return [];
+  return [`Once release is applied, ${plan.engine} walks these steps, then promotes:`, '', renderGrid(STEP_COLUMNS, (plan.steps ?? []).map(stepCells)), ''];
+}
+
+/** The cells of a step's row: name, traffic, what ends it. */
+export function stepCells(s: NonNullable<ReleasePlan['steps']>[number]): string[][] {
+  const traffic = s.traffic.flatMap((a) => [`${a.address} (≥ ${a.minAvailable} ready)`, ...a.routes.map((r) => `  ${describeRoute(r)}`)]);
+  return [[s.name], traffic, [s.then === 'pause' ? 'pause: kubectl argo rollouts promote' : s.then]];
 }
 
 /** The plan as JSON for pipelines. */

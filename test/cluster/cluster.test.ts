@@ -4,7 +4,7 @@ import { clusterBinary } from './binary';
 import { ControlPlane, startControlPlane } from './control-plane';
 import { findKubectl } from './kubectl';
 import { brokenManifestVerdicts, CASE_NAMESPACES, disagreements, KNOWN_DISAGREEMENTS, serverVerdict, Verdict, verifyVerdict } from './differential';
-import { DIST, limited, OUTPUT, MODES, PlannedRun, plannedRuns, ReleaseResult, releasesInDist, renderClusterReport, sharedNamespace, waitsForMinReady, walkRelease, walksOf } from './pipeline-order';
+import { DIST, engineNote, limited, OUTPUT, MODES, PlannedRun, plannedRuns, ReleaseResult, releasesInDist, renderClusterReport, sharedNamespace, waitsForMinReady, walkRelease, walksOf } from './pipeline-order';
 import { applySeed, SeedResult } from './seeds';
 import { loadRelease } from '../../lib/verify/loading/loader';
 import { verifyPath } from '../../lib/verify/verify';
@@ -159,7 +159,7 @@ if (skipReason) {
       void limited(4, tasks);
     });
 
-    test.each(planned.map((r) => [r.release, r.mode, r.extent]))('%s, %s apply, %s', async (release, mode, extent) => {
+    test.each(planned.map((r) => [r.release, r.mode, r.extent, engineNote(r.release)]))('%s, %s apply, %s%s', async (release, mode, extent) => {
       const key = `${release} ${mode}`;
       const result = await waitForKey(() => results, key);
       expect(result.problems).toEqual([]);

@@ -15,7 +15,8 @@ export async function liveTrafficFindings(cluster: ControlPlane, run: ReleaseRun
   const ready = pods.filter(
     (p: any) => !p.metadata.deletionTimestamp && (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True'),
   );
-  const routing = live.filter((o) => o.kind !== 'Deployment' && o.kind !== 'Job' && o.kind !== 'PodDisruptionBudget');
+  // Workloads are replaced by the pods they run: only ready pods count, never a template.
+  const routing = live.filter((o) => !['Deployment', 'Rollout', 'Job', 'PodDisruptionBudget'].includes(o.kind));
   const observed: LoadedPhase = { name: phase, documents: [], objects: [...routing, ...ready] };
   const declared = run.declaration.phases.find((p) => p.name === phase);
   return checkTraffic(run.name, new PhaseIndex(observed, run.namespace), declared, run.declaration.provider).map(

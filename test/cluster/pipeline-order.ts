@@ -72,6 +72,17 @@ export function walksOf(release: string): string[][] {
   );
 }
 
+/**
+ * What a walk of an engine's release cannot observe here: no Argo Rollouts or Flagger controller runs on this
+ * control plane, so its Rollouts run no pods. The walk still applies and prunes every phase in every order and
+ * compares the live objects with the manifests; pods, endpoints and observed shares are left out, and the title
+ * of its test says so.
+ */
+export function engineNote(release: string): string {
+  const engine = (declarationOf(release) as { engine?: string }).engine;
+  return engine ? ` (no ${engine} controller here: objects applied, compared and pruned; pods, endpoints and shares not observed)` : '';
+}
+
 /** Whether a release's rollouts wait (minReadySeconds of 10 s or more): each of its rolling updates takes minutes. */
 export function waitsForMinReady(release: string): boolean {
   return fs

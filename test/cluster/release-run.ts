@@ -236,7 +236,8 @@ export class ReleaseRun {
     }
     for (const d of live.filter((o) => o.kind === 'Deployment')) problems.push(...rolloutProblems(d));
     problems.push(...(await this.jobProblems(expected)));
-    problems.push(...(await liveTrafficFindings(this.cluster, this, phase, live)));
+    // An engine's pods come from its controller, which this cluster does not run (see engineNote).
+    if (!this.declaration.engine) problems.push(...(await liveTrafficFindings(this.cluster, this, phase, live)));
     return problems;
   }
 

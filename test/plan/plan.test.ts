@@ -129,3 +129,32 @@ test('a system priority class is no prerequisite: every cluster has it', () => {
   new CanaryApp(app, 'shop', { stableImage: 'acme/shop:1.0.0', canaryImage: 'acme/shop:1.1.0', priorityClassName: 'system-cluster-critical' });
   expect(planRelease(loadOutput(renderApp(app))[0]).prerequisites).toEqual([]);
 });
+
+describe('plan of a release on Argo Rollouts', () => {
+  const plan = planPath(path.join(dist, 'addressbook-argo'));
+
+  test('names the engine and the steps its controller walks, with the share each gives and what ends it', () => {
+    expect(plan.engine).toBe('argo-rollouts');
+    expect(plan.phases.map((p) => p.name)).toEqual(['stable', 'release', 'rollback']);
+    expect(plan.steps).toEqual([
+      {
+        name: 'canary-33',
+        description: expect.stringMatching(/^setWeight 33: 2 stable \+ 1 canary pods/),
+        traffic: [{ address: 'addressbook-argo', minAvailable: 2, routes: [{ conditions: [], versions: [{ version: '1.0.0', share: '2/3', percent: 66.67 }, { version: '1.1.0', share: '1/3', percent: 33.33 }] }] }],
+        then: 'analysis: addressbook-argo-smoke-canary-33-1-1-0, addressbook-argo-analysis-canary-33-1-1-0',
+      },
+    ]);
+  });
+
+  test('the table ends with the steps', () => {
+    const table = renderPlanTable(plan);
+    expect(table).toContain('Once release is applied, argo-rollouts walks these steps, then promotes:');
+    expect(table).toMatch(/canary-33 +addressbook-argo \(≥ 2 ready\) +analysis: addressbook-argo-smoke-canary-33-1-1-0/);
+    expect(table).toContain('1.0.0 66.7%, 1.1.0 33.3%');
+  });
+
+  test('a release without an engine has no steps', () => {
+    expect(planPath(path.join(dist, 'addressbook')).steps).toBeUndefined();
+    expect(renderPlanTable(planPath(path.join(dist, 'addressbook')))).not.toContain('walks these steps');
+  });
+});

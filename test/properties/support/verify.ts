@@ -38,7 +38,7 @@ export function verifyFiles(files: readonly OutputFile[]): Issue[] {
  * in pods, and a memory limit on every container.
  */
 function projectDefaults(o: { kind: string; [key: string]: any }): string[] {
-  const pod = o.kind === 'Deployment' || o.kind === 'Job' ? o.spec?.template?.spec : undefined;
+  const pod = o.kind === 'Deployment' || o.kind === 'Job' || o.kind === 'Rollout' ? o.spec?.template?.spec : undefined;
   if (!pod) return [];
   const out: string[] = [];
   if (pod.automountServiceAccountToken !== false) out.push('automountServiceAccountToken is not false');
