@@ -92,12 +92,8 @@ export function renderCanaryOnArgo(r: CanaryRolloutInput, addPhase: (name: strin
   const rendered = (name: string, version: 'stable' | 'canary', configs: Array<ResolvedConfig | undefined>) => {
     const chart = addPhase(name);
     const run = r[version];
-    const seen = new Set<string>();
-    for (const c of configs) {
-      if (!c || seen.has(JSON.stringify(c))) continue;
-      seen.add(JSON.stringify(c));
-      renderConfigMaps(chart, c, { namespace: r.namespace, labels: r.objectLabels });
-    }
+    // renderConfigMaps writes each ConfigMap once per folder, however many versions run it.
+    for (const c of configs) renderConfigMaps(chart, c, { namespace: r.namespace, labels: r.objectLabels });
     renderService(chart, 'service', { name: r.service.name, namespace: r.namespace, labels: r.objectLabels, selector: appSelector, type: r.service.type, ports: r.ports, exposure: r.service.exposure });
     // Argo Rollouts adds the canary ReplicaSet's pod-template-hash to this selector during a rollout.
     renderService(chart, 'preview-service', { name: r.previewService, namespace: r.namespace, labels: r.objectLabels, selector: appSelector, type: ServiceType.CLUSTER_IP, ports: r.ports.map((p) => ({ ...p, nodePort: undefined })) });

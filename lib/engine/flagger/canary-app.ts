@@ -100,12 +100,8 @@ export function renderCanaryOnFlagger(r: FlaggerCanaryInput, addPhase: (name: st
   const rendered = (name: string, version: 'stable' | 'canary', configs: Array<ResolvedConfig | undefined>) => {
     const chart = addPhase(name);
     const run = r[version];
-    const seen = new Set<string>();
-    for (const c of configs) {
-      if (!c || seen.has(JSON.stringify(c))) continue;
-      seen.add(JSON.stringify(c));
-      renderConfigMaps(chart, c, { namespace: r.namespace, labels: r.objectLabels });
-    }
+    // renderConfigMaps writes each ConfigMap once per folder, however many versions run it.
+    for (const c of configs) renderConfigMaps(chart, c, { namespace: r.namespace, labels: r.objectLabels });
     routing.render(chart);
     // Flagger's primary pods carry the name label `<name>-primary`: they are the ones serving.
     if (r.budget) renderDisruptionBudget(chart, 'disruption-budget', { name: r.name, namespace: r.namespace, labels: r.objectLabels, selector: { [Labels.NAME]: `${r.name}-primary` }, budget: r.budget });
