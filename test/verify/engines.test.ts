@@ -126,12 +126,22 @@ describe('verify on an Argo Rollouts release', () => {
     // 3 replicas at setWeight 50 without a router: 2 canary and 2 stable pods, 1/2, where 1/3 is declared.
     const found = findingsAfter('argo', (docs) => (rollout(docs).spec.strategy.canary.steps.find((s: Doc) => s.setWeight !== undefined).setWeight = 50));
     expect(found).toContain(
-      'engine release: shop/release: Rollout/web/shop: spec.strategy.canary.steps[0].setWeight: setWeight 50 (2 stable + 2 canary pods of 3 replicas, no router) gives 1.1.0 50% of the requests to shop; release.json\'s step "canary-33" declares 33.3% [engine]',
+      'engine release: shop/release: Rollout/web/shop: spec.strategy.canary.steps[1]: weight 50 (2 stable + 2 canary pods of 3 replicas, no router) gives 1.1.0 50% of the requests to shop; release.json\'s step "canary-33" declares 33.3% [engine]',
     );
     const extra = findingsAfter('argo', (docs) => rollout(docs).spec.strategy.canary.steps.push({ setWeight: 66 }));
-    expect(extra).toEqual(expect.arrayContaining([expect.stringMatching(/^engine release: .*steps\[\d\].setWeight: setWeight 66 .* has no step in release.json/)]));
+    expect(extra).toEqual(expect.arrayContaining([expect.stringMatching(/^engine release: .*steps\[2\]: weight 66 .* has no step in release.json/)]));
+    // A header route the declaration does not have.
+    const headers = findingsAfter(
+      'argo',
+      (docs) => {
+        withIstio(docs);
+        rollout(docs).spec.strategy.canary.steps.splice(1, 0, { setHeaderRoute: { name: 'beta', match: [{ headerName: 'Cookie', headerValue: { regex: '.*beta.*' } }] } });
+      },
+      (steps) => steps.forEach((s) => (s.addresses[0].routes[0].backends = [{ version: '1.0.0', weight: 67 }, { version: '1.1.0', weight: 33 }])),
+    );
+    expect(headers).toEqual(expect.arrayContaining([expect.stringMatching(/steps\[2\]: sends the requests with cookie regex ".\*beta.\*" to 1.1.0 at shop; release.json's step "canary-33" declares no header route/)]));
     const fewer = findingsAfter('argo', () => undefined, (steps) => steps.push({ ...steps[0], name: 'canary-66' }));
-    expect(fewer).toEqual(expect.arrayContaining([expect.stringMatching(/sets 1 weights, so release.json's step "canary-66" .* never happens/)]));
+    expect(fewer).toEqual(expect.arrayContaining([expect.stringMatching(/walks 1 steps, so release.json's step "canary-66" .* never happens/)]));
   });
 });
 

@@ -1,5 +1,5 @@
 import { basicCanaryCounts } from '../../engine/argo-rollouts/basic-canary';
-import { DeclaredAddress, DeclaredStep } from '../../model/release';
+import { DeclaredAddress, DeclaredStep, RouteCondition } from '../../model/release';
 import { asArray, asNumber, asString, get, K8sObject } from '../loading/manifest';
 import { PhaseIndex } from '../loading/phase-index';
 import { mapMatches } from '../loading/selectors';
@@ -11,6 +11,8 @@ interface WeightStep {
   readonly field: string;
   readonly share: Rational;
   readonly how: string;
+  /** Header routes that send every request they match to the new version (Argo Rollouts' managed routes). */
+  readonly conditions?: ReadonlyArray<readonly RouteCondition[]>;
 }
 
 /** Flagger's `maxWeight` when a Canary sets `stepWeight` alone. */
@@ -41,12 +43,26 @@ export function checkEngineSteps(index: PhaseIndex, steps: readonly DeclaredStep
         if (!declared) return;
         const want = declaredShare(declared, version);
         const got = weights[i];
-        if (!got) add(o, o.kind === 'Rollout' ? 'spec.strategy.canary.steps' : 'spec.analysis', `sets ${weights.length} weights, so release.json's step "${step.name}" (${version} takes ${want.toPercent()} of ${address}) never happens`);
+        if (!got) add(o, o.kind === 'Rollout' ? 'spec.strategy.canary.steps' : 'spec.analysis', `walks ${weights.length} steps, so release.json's step "${step.name}" (${version} takes ${want.toPercent()} of ${address}) never happens`);
         else if (!got.share.equals(want)) add(o, got.field, `${got.how} gives ${version} ${got.share.toPercent()} of the requests to ${address}; release.json's step "${step.name}" declares ${want.toPercent()}`);
+        else if (got.conditions && describeRoutes(got.conditions) !== describeRoutes(declaredConditions(declared, version))) {
+          add(o, got.field, `sends ${describeRoutes(got.conditions)} to ${version} at ${address}; release.json's step "${step.name}" declares ${describeRoutes(declaredConditions(declared, version))}`);
+        }
       });
       weights.slice(steps.length).forEach((w) => add(o, w.field, `${w.how} (${version} takes ${w.share.toPercent()}) has no step in release.json: the plan does not show it`));
     }
   }
+}
+
+/** The declared routes with conditions that send every request they match to `version`. */
+function declaredConditions(address: DeclaredAddress, version: string): RouteCondition[][] {
+  return address.routes.filter((r) => r.conditions.length > 0 && r.backends.length > 0 && r.backends.every((b) => b.version === version || b.weight === 0)).map((r) => [...r.conditions]);
+}
+
+/** Header routes in a stable order, for comparison and messages. */
+function describeRoutes(routes: ReadonlyArray<readonly RouteCondition[]>): string {
+  const each = routes.map((r) => r.map((c) => `${c.header} ${c.match} "${c.value}"`).sort().join(' and ')).sort();
+  return each.length ? `the requests with ${each.join(', or with ')}` : 'no header route';
 }
 
 /** The new version's share of the route without conditions, as declared. */
@@ -86,26 +102,58 @@ function servesAddress(index: PhaseIndex, o: K8sObject, address: string): boolea
   return !!selector && Object.keys(selector).length > 0 && mapMatches(selector as { [key: string]: string }, pods);
 }
 
-/** The `setWeight` steps of a Rollout's canary, each with the share it gives the new version. */
+/**
+ * The steps a Rollout's canary walks, as a person sees them: each analysis or pause ends
+ * one (consecutive ones with nothing set between them end the same), with the weight in
+ * force then (0 before the first `setWeight`) and the header routes `setHeaderRoute` has
+ * added and not yet removed; changes after the last analysis or pause make a last step.
+ */
 function rolloutWeights(index: PhaseIndex, rollout: K8sObject): WeightStep[] {
   const canary = get(rollout, 'spec', 'strategy', 'canary');
   const routed = get(canary, 'trafficRouting') !== undefined;
   const replicas = index.workloadOf(rollout)?.replicas ?? 1;
   const maxSurge = resolveSurge(get(canary, 'maxSurge'), replicas);
   const out: WeightStep[] = [];
-  asArray(get(canary, 'steps')).forEach((step, i) => {
-    const weight = get(step, 'setWeight');
-    if (weight === undefined || !isPercent(weight)) return;
-    const w = weight as number;
-    const field = `spec.strategy.canary.steps[${i}].setWeight`;
+  let weight = 0;
+  let changed = true;
+  const headerRoutes = new Map<string, RouteCondition[]>();
+  const close = (i: number) => {
+    const field = `spec.strategy.canary.steps[${i}]`;
+    const conditions = [...headerRoutes.values()];
     if (routed) {
-      out.push({ field, share: Rational.of(w, 100), how: `setWeight ${w} (through its router)` });
+      out.push({ field, share: Rational.of(weight, 100), how: `weight ${weight} (through its router)`, conditions });
     } else {
-      const c = basicCanaryCounts(replicas, w, maxSurge);
-      out.push({ field, share: c.canary + c.stable > 0 ? Rational.of(c.canary, c.canary + c.stable) : Rational.ZERO, how: `setWeight ${w} (${c.stable} stable + ${c.canary} canary pods of ${replicas} replicas, no router)` });
+      const c = basicCanaryCounts(replicas, weight, maxSurge);
+      out.push({ field, share: c.canary + c.stable > 0 ? Rational.of(c.canary, c.canary + c.stable) : Rational.ZERO, how: `weight ${weight} (${c.stable} stable + ${c.canary} canary pods of ${replicas} replicas, no router)`, conditions });
+    }
+    changed = false;
+  };
+  const steps = asArray(get(canary, 'steps'));
+  steps.forEach((step, i) => {
+    if (get(step, 'analysis') !== undefined || get(step, 'pause') !== undefined) {
+      if (changed) close(i);
+      return;
+    }
+    changed = true;
+    const w = get(step, 'setWeight');
+    if (w !== undefined && isPercent(w)) weight = w as number;
+    const header = get(step, 'setHeaderRoute');
+    const name = asString(get(header, 'name'));
+    if (header !== undefined && name) {
+      const match = asArray(get(header, 'match'));
+      if (match.length) headerRoutes.set(name, match.map(headerCondition));
+      else headerRoutes.delete(name);
     }
   });
+  if (changed && steps.length) close(steps.length - 1);
   return out;
+}
+
+/** A `setHeaderRoute` match entry as a declared route condition. */
+function headerCondition(m: unknown): RouteCondition {
+  const value = get(m, 'headerValue');
+  const match = (['exact', 'prefix', 'regex'] as const).find((k) => get(value, k) !== undefined) ?? 'exact';
+  return { header: (asString(get(m, 'headerName')) ?? '').toLowerCase(), match, value: asString(get(value, match)) ?? '' };
 }
 
 /** Argo Rollouts' `maxSurge` as a pod count: a number, or a percent of the replicas rounded up (default 25%). */
