@@ -72,6 +72,16 @@ describe('a CanaryApp on Flagger', () => {
     expect(docs.find((d) => d.kind === 'Canary')!.spec.service).toMatchObject({ gateways: ['shop-gateway', 'mesh'], hosts: ['shop.example.com'] });
   });
 
+  test('the Gateway API: the parentRefs and hostnames as the HTTPRoute Flagger writes takes them; nothing of ours to route', () => {
+    const provider = Traffic.gatewayApi({ parentRefs: [{ name: 'edge', namespace: 'gateways', sectionName: 'http' }], hostnames: ['shop.example.com'] });
+    const docs = phasesOf(shop({ engine: Engine.flagger({ provider }) })).get('stable')!;
+    expect(kinds(docs)).toEqual(['PodDisruptionBudget/shop', 'Deployment/shop', 'Canary/shop']);
+    expect(docs.find((d) => d.kind === 'Canary')!.spec).toMatchObject({
+      provider: 'gatewayapi:v1',
+      service: { gatewayRefs: [{ name: 'edge', namespace: 'gateways', sectionName: 'http' }], hosts: ['shop.example.com'] },
+    });
+  });
+
   test.each<[string, Partial<CanaryAppProps>, string, RegExp]>([
     ['no router (blue/green only)', { engine: Engine.flagger({ provider: Traffic.service() }) }, 'engine.provider', /feature provider.*blue\/green/],
     ['a share that is not a whole percent', { replicas: 3, steps: [CanaryStep.replicas(1)] }, 'steps[0]', /feature stepWeights.*33.333% is not one/],
