@@ -3,7 +3,6 @@ import { flaggerObjects } from './controller-objects';
 import { LoadedPhase } from './loader';
 import { apiGroup, asArray, asLabels, asNumber, asString, get, isRecord, K8sObject, Labels, namespaceOf, objectKey, objectRef } from './manifest';
 import { LabelSelector, mapMatches, readLabelSelector, selectorMatches } from './selectors';
-import { withFlaggerObjects } from './flagger-objects';
 
 /** Kinds whose objects run pods, and where their pod template sits. */
 const POD_TEMPLATES: { readonly [kind: string]: readonly string[] } = {
@@ -79,7 +78,7 @@ export class PhaseIndex {
     public readonly defaultNamespace = '',
   ) {
     // Later documents win, as with kubectl apply; duplicates are reported by the wiring check.
-    for (const o of withFlaggerObjects(phase.objects)) this.byKey.set(this.key(o), o);
+    for (const o of phase.objects) this.byKey.set(this.key(o), o);
     this.objects = [...this.byKey.values()];
     for (const hpa of this.ofKind('HorizontalPodAutoscaler', 'autoscaling')) {
       const target = scaleTargetOf(hpa);
