@@ -2,9 +2,8 @@ import { basicCanaryCounts } from '../../engine/argo-rollouts/basic-canary';
 import { DeclaredAddress, DeclaredStep, RouteCondition } from '../../model/release';
 import { asArray, asNumber, asString, get, K8sObject } from '../loading/manifest';
 import { PhaseIndex } from '../loading/phase-index';
-import { mapMatches } from '../loading/selectors';
 import { Rational } from '../traffic/rational';
-import { Add, isPercent } from './rollout-references';
+import { Add, isPercent, selectsPods } from './rollout-references';
 
 /** One weight the controller sets: the new version's share of the requests it gives. */
 interface WeightStep {
@@ -97,9 +96,7 @@ function servesAddress(index: PhaseIndex, o: K8sObject, address: string): boolea
   ];
   if (named.includes(address)) return true;
   const service = index.find('Service', address, ns, '');
-  const selector = service && get(service, 'spec', 'selector');
-  const pods = index.workloadOf(o)?.podLabels ?? {};
-  return !!selector && Object.keys(selector).length > 0 && mapMatches(selector as { [key: string]: string }, pods);
+  return !!service && selectsPods(service, index.workloadOf(o)?.podLabels ?? {});
 }
 
 /**

@@ -72,7 +72,7 @@ export function checkRollout(index: PhaseIndex, rollout: K8sObject, add: Add): v
 }
 
 /** Whether a Service's selector (a missing or empty one selects nothing) matches the pod labels. */
-function selectsPods(service: K8sObject, podLabels: { readonly [key: string]: string }): boolean {
+export function selectsPods(service: K8sObject, podLabels: { readonly [key: string]: string }): boolean {
   const selector = serviceSelector(service);
   return !!selector && Object.keys(selector).length > 0 && mapMatches(selector, podLabels);
 }
