@@ -188,3 +188,24 @@ describe('verify on a Flagger release', () => {
     expect(stepped).toEqual(expect.arrayContaining([expect.stringMatching(/spec.analysis.stepWeight: stepWeight 25, step 3 \(weight 75\) \(1.1.0 takes 75%\) has no step in release.json/)]));
   });
 });
+
+test('a Flagger A/B test on Istio: the requests its match sends to the new version against the declared condition routes', () => {
+  const declare = (steps: Doc[]) => {
+    steps.splice(1);
+    steps[0].name = 'insiders';
+    steps[0].addresses[0].routes = [
+      { conditions: [{ header: 'x-canary', match: 'exact', value: 'insider' }], backends: [{ version: '1.1.0', weight: 100 }] },
+      { conditions: [], backends: [{ version: '1.0.0', weight: 100 }] },
+    ];
+  };
+  const ab = (value: string) => (docs: Doc[]) => {
+    const analysis = canaryOf(docs).spec.analysis;
+    delete analysis.stepWeights;
+    Object.assign(analysis, { iterations: 10, match: [{ headers: { 'x-canary': { exact: value } } }] });
+    canaryOf(docs).spec.provider = 'istio';
+  };
+  expect(findingsAfter('flagger', ab('insider'), declare).filter((f) => f.startsWith('engine'))).toEqual([]);
+  expect(findingsAfter('flagger', ab('outsider'), declare)).toEqual(
+    expect.arrayContaining([expect.stringMatching(/spec.analysis.iterations: sends the requests with x-canary exact "outsider" to 1.1.0 at shop; release.json's step "insiders" declares the requests with x-canary exact "insider"/)]),
+  );
+});

@@ -148,9 +148,13 @@ function rolloutWeights(index: PhaseIndex, rollout: K8sObject): WeightStep[] {
 
 /** A `setHeaderRoute` match entry as a declared route condition. */
 function headerCondition(m: unknown): RouteCondition {
-  const value = get(m, 'headerValue');
+  return stringMatch(asString(get(m, 'headerName')) ?? '', get(m, 'headerValue'));
+}
+
+/** A header and its `{exact | prefix | regex: value}` (Argo Rollouts' and Flagger's form) as a route condition. */
+function stringMatch(header: string, value: unknown): RouteCondition {
   const match = (['exact', 'prefix', 'regex'] as const).find((k) => get(value, k) !== undefined) ?? 'exact';
-  return { header: (asString(get(m, 'headerName')) ?? '').toLowerCase(), match, value: asString(get(value, match)) ?? '' };
+  return { header: header.toLowerCase(), match, value: asString(get(value, match)) ?? '' };
 }
 
 /** Argo Rollouts' `maxSurge` as a pod count: a number, or a percent of the replicas rounded up (default 25%). */
@@ -167,6 +171,13 @@ function canaryWeights(canary: K8sObject): WeightStep[] {
   const listed = asArray(get(analysis, 'stepWeights'));
   if (listed.length) {
     return listed.flatMap((w, i) => (isPercent(w) ? [{ field: `spec.analysis.stepWeights[${i}]`, share: Rational.of(w as number, 100), how: `stepWeights[${i}] ${w}` }] : []));
+  }
+  if (get(analysis, 'iterations') !== undefined) {
+    // A/B testing (with match) or blue/green: the requests matched go to the new version, no others.
+    const conditions = asArray(get(analysis, 'match')).map((m) => Object.entries(get(m, 'headers') ?? {}).map(([header, value]) => stringMatch(header, value)));
+    const how = conditions.length ? `the A/B test (iterations ${get(analysis, 'iterations')}, match)` : `the blue/green analysis (iterations ${get(analysis, 'iterations')})`;
+    // Only Istio takes the match as written; the Gateway API and ingress-nginx forms are rewritten (anchored regex, cookie name).
+    return [{ field: 'spec.analysis.iterations', share: Rational.ZERO, how, conditions: get(canary, 'spec', 'provider') === 'istio' ? conditions : undefined }];
   }
   const step = asNumber(get(analysis, 'stepWeight'));
   if (step === undefined || !isPercent(step) || step === 0) return [];
