@@ -108,6 +108,22 @@ describe('verify on an Argo Rollouts release', () => {
     expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/spec.strategy.canary.analysis.templates\[0\].templateName: names ClusterAnalysisTemplate "error-rate"/)]));
   });
 
+  test('a ClusterAnalysisTemplate it names: found, and checked against the AnalysisTemplate schema', () => {
+    // The rendered AnalysisTemplate turned into a ClusterAnalysisTemplate in place (the documents schema reads are these objects).
+    const withCluster = (typo: boolean) => (docs: Doc[]) => {
+      const template = docs.find((d) => d.kind === 'AnalysisTemplate' || d.kind === 'ClusterAnalysisTemplate')!;
+      const name = template.metadata.name;
+      template.kind = 'ClusterAnalysisTemplate';
+      delete template.metadata.namespace;
+      if (typo) template.spec.metrics[0].successConditon = 'result == 1';
+      for (const step of rollout(docs).spec.strategy.canary.steps) {
+        for (const t of step.analysis?.templates ?? []) if (t.templateName === name) t.clusterScope = true;
+      }
+    };
+    expect(findingsAfter('argo', withCluster(false))).toEqual([]);
+    expect(findingsAfter('argo', withCluster(true))).toEqual(expect.arrayContaining([expect.stringMatching(/^schema stable: .*ClusterAnalysisTemplate\/.*successConditon/)]));
+  });
+
   test('an autoscaler and a budget aimed at the Rollout find it', () => {
     const found = findingsAfter('argo', (docs) => {
       docs.push({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'shop', namespace: 'web' }, spec: { scaleTargetRef: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'shopp' }, minReplicas: 3, maxReplicas: 6 } });
