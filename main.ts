@@ -91,6 +91,42 @@ export function defineReleases(app: App, inputs: ReleaseInputs = ReleaseInputs.l
     engine: Engine.argoRollouts(),
   });
 
+  // The addressbook on Flagger behind ingress-nginx: a Canary over the Deployment
+  // addressbook-flagger, whose weights 25% and 50% are the shares of 4 pods' steps; the smoke
+  // test runs before any request reaches the new version (a pre-rollout webhook of the
+  // loadtester), the 5xx share is a MetricTemplate checked every minute at each weight.
+  new CanaryApp(app, 'addressbook-flagger', {
+    namespace: 'addressbook-flagger',
+    stableImage: inputs.get('addressbook', 'stableImage'),
+    canaryImage: inputs.get('addressbook', 'canaryImage'),
+    replicas: 4,
+    steps: [CanaryStep.weight(25), CanaryStep.weight(50)],
+    ports: [{ name: 'http', containerPort: 3000, servicePort: 80 }],
+    readinessProbe: Probe.httpGet('/ready'),
+    env: Object.fromEntries(['DB_HOST', 'DB_PORT', 'DB_SCHEMA', 'DB_USER', 'DB_PASSWORD', 'DB_SSL'].map((key) => [key, EnvValue.fromSecret('db-params', key)])),
+    gates: {
+      // Flagger retries a failing check each interval: 3 tries, as failureLimit 2 says.
+      dark: [Gate.http({ path: '/ready', expectStatus: 200, count: 3, failureLimit: 2, intervalSeconds: 60 })],
+      ...Object.fromEntries(
+        ['canary-25', 'canary-50'].map((step) => [
+          step,
+          [
+            Gate.prometheus({
+              address: PROMETHEUS,
+              query: errorRatio('http_requests_total', 'namespace="addressbook-flagger",app_kubernetes_io_name="addressbook-flagger"', 'code=~"5.."'),
+              // Flagger's thresholdRange is inclusive: at most 1%.
+              successCondition: 'result <= 0.01',
+              count: 3,
+              intervalSeconds: 60,
+              failureLimit: 2,
+            }),
+          ],
+        ]),
+      ),
+    },
+    engine: Engine.flagger({ provider: Traffic.nginx({ host: 'addressbook.example.com' }) }),
+  });
+
   // appinfo: 3 stable pods keep serving and one canary comes on top (1/(n+1) = 25%).
   // The app reports its pod name and namespace (downward API env) and its labels
   // (/etc/labels), and reads the track from the `release` label.
@@ -216,6 +252,19 @@ export function defineReleases(app: App, inputs: ReleaseInputs = ReleaseInputs.l
     gates: { 'v2-dark': [Gate.http({ path: '/', count: 24, failureLimit: 23 })], ...analysed },
   });
 
+  // The same front-end on Argo Rollouts with Istio (namespace production-argo): one Rollout
+  // whose steps are the phases between v1 and v2: v2's pod dark behind the canaryService
+  // (smoke-tested there), 10% of requests, then the signed-in users and Chrome by header
+  // routes, each analysed; after the last step the controller promotes v2 by itself.
+  new Gateway(app, 'sockshop-argo', {
+    ...sockshop('sockshop-istio'),
+    namespace: 'production-argo',
+    phases: sockshopArgoPhases,
+    provider: Traffic.istio({ apiVersion: IstioApiVersion.V1, routeName: 'sockshop', ingress: { gatewayName: 'sockshop-gateway', hosts: ['*'] } }),
+    gates: { 'v2-dark': [Gate.http({ path: '/', count: 24, failureLimit: 23 })], ...analysed },
+    engine: Engine.argoRollouts(),
+  });
+
   // A production service rather than a tutorial's demo app: checkout, behind an AWS
   // Network Load Balancer (Service annotations, client addresses kept, office and VPC
   // ranges only) and Istio, pulled from a private registry, with a service account for
@@ -291,5 +340,8 @@ const sockshopPhases: GatewayPhase[] = [
   Release.to('v1').when(Match.userAgentRegex('.*Chrome.*'), 'v2').named('v2-chrome'),
   Release.to('v1').withDark('v2').named('cleanup'),
 ];
+
+// On Argo Rollouts a release ends on the new version alone: the controller promotes it after the last step.
+const sockshopArgoPhases: GatewayPhase[] = [...sockshopPhases.slice(0, -1), Release.to('v2').withDark('v1').named('v2')];
 
 if (require.main === module) runApp((app) => defineReleases(app));

@@ -30,6 +30,7 @@ export * from './render/disruption-budget';
 export * from './render/phase-chart';
 export * from './render/phased-release';
 export * from './engine/engine';
+export type { FlaggerOptions } from './engine/flagger/options';
 export * from './render/canary-app';
 export * from './render/tier';
 export * from './render/backend';

@@ -28,7 +28,7 @@ const path = require('path');
 const YAML = require('yaml');
 
 /** The CRD files read, in this order. */
-const CRD_FILES = ['istio-networking.yaml', 'gateway-api-standard.yaml', 'argo-rollouts.yaml'];
+const CRD_FILES = ['istio-networking.yaml', 'gateway-api-standard.yaml', 'argo-rollouts.yaml', 'flagger.yaml'];
 
 const OUTPUT = path.join(__dirname, '..', 'schemas', 'crd-schemas.json');
 
@@ -73,13 +73,38 @@ function sortKeys(value) {
  * Reads the CRD files in `crdDir` and returns the content of crd-schemas.json
  * as a string (minified JSON followed by a newline).
  */
+/**
+ * Flagger's CRD file continues some single-quoted descriptions on lines indented no
+ * deeper than their key: go-yaml (kubectl's parser) reads them, YAML 1.2 does not. Such a
+ * scalar is joined onto its first line, as go-yaml reads it; every other line is kept.
+ */
+function joinOpenQuotes(text) {
+  const out = [];
+  let open = null;
+  for (const line of text.split('\n')) {
+    if (open !== null) {
+      open += ` ${line.trim()}`;
+      if (((line.match(/'/g) || []).length) % 2 === 1) {
+        out.push(open);
+        open = null;
+      }
+      continue;
+    }
+    const m = /^\s*[\w.-]+:\s'(.*)$/.exec(line);
+    if (m && (m[1].match(/'/g) || []).length % 2 === 0) open = line;
+    else out.push(line);
+  }
+  if (open !== null) out.push(open);
+  return out.join('\n');
+}
+
 function extractCrdSchemas(crdDir) {
   const sources = {};
   const schemas = {};
   for (const file of CRD_FILES) {
     const text = fs.readFileSync(path.join(crdDir, file), 'utf8');
     sources[file] = crypto.createHash('sha256').update(text).digest('hex');
-    for (const doc of YAML.parseAllDocuments(text)) {
+    for (const doc of YAML.parseAllDocuments(joinOpenQuotes(text))) {
       if (doc.errors.length > 0) {
         throw new Error(`${file}: ${doc.errors[0].message}`);
       }

@@ -24,7 +24,7 @@ describe('schemas/crd-schemas.json', () => {
     test.skip(`freshness check skipped: the CRD files (${CRD_FILES.join(', ')}) were not found in ${crdDir}`, () => {});
   }
 
-  test('maps every served Istio, Gateway API and Argo Rollouts kind and version to a schema', () => {
+  test('maps every served Istio, Gateway API, Argo Rollouts and Flagger version to a schema', () => {
     const { kinds, schemas } = JSON.parse(fs.readFileSync(OUTPUT, 'utf8')) as {
       kinds: Record<string, string>;
       schemas: Record<string, unknown>;
@@ -32,6 +32,9 @@ describe('schemas/crd-schemas.json', () => {
     expect(Object.keys(kinds)).toEqual([
       'argoproj.io/v1alpha1 AnalysisTemplate',
       'argoproj.io/v1alpha1 Rollout',
+      'flagger.app/v1beta1 AlertProvider',
+      'flagger.app/v1beta1 Canary',
+      'flagger.app/v1beta1 MetricTemplate',
       'gateway.networking.k8s.io/v1 GRPCRoute',
       'gateway.networking.k8s.io/v1 Gateway',
       'gateway.networking.k8s.io/v1 GatewayClass',

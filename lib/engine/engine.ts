@@ -1,8 +1,9 @@
 import { Checks, keysOf, orDefault } from '../model/checks';
 import { Limits } from '../model/limits';
+import { FlaggerOptions, ResolvedFlagger, resolveFlaggerOptions } from './flagger/options';
 
 /** Which engine walks a release's steps. */
-export type EngineKind = 'phases' | 'argo-rollouts';
+export type EngineKind = 'phases' | 'argo-rollouts' | 'flagger';
 
 /** Options of the Argo Rollouts engine. */
 export interface ArgoRolloutsOptions {
@@ -50,13 +51,22 @@ export class Engine {
     return new Engine('argo-rollouts', options);
   }
 
+  /**
+   * Flagger (v1.44): a `Canary` over the app's Deployment, with a router Flagger drives
+   * (`provider`), MetricTemplates and webhooks from the gates; requires Flagger, its CRDs
+   * and, for HTTP gates, its loadtester in the cluster (see docs/flagger.md).
+   */
+  public static flagger(options: FlaggerOptions): Engine {
+    return new Engine('flagger', options);
+  }
+
   public static isEngine(x: unknown): x is Engine {
     return x instanceof Engine;
   }
 
   private constructor(
     public readonly kind: EngineKind,
-    private readonly options: ArgoRolloutsOptions,
+    private readonly options: ArgoRolloutsOptions | FlaggerOptions,
   ) {}
 
   /** @internal The Argo Rollouts options, checked; errors name `field`. */
@@ -69,14 +79,19 @@ export class Engine {
     };
   }
 
+  /** @internal The Flagger options, checked; errors name `field`. */
+  public _flagger(check: Checks, field: string): ResolvedFlagger {
+    return resolveFlaggerOptions(check, field, this.options);
+  }
+
   public toString(): string {
-    return this.kind === 'phases' ? 'Engine.phases()' : 'Engine.argoRollouts()';
+    return this.kind === 'phases' ? 'Engine.phases()' : this.kind === 'flagger' ? 'Engine.flagger()' : 'Engine.argoRollouts()';
   }
 }
 
 /** The engine prop after its check: an Engine, or the default. */
 export function resolveEngine(check: Checks, field: string, given: unknown): Engine {
   const engine = orDefault(given as Engine | undefined, Engine.phases());
-  if (!Engine.isEngine(engine)) check.fail(field, given, 'Engine.phases() or Engine.argoRollouts()');
+  if (!Engine.isEngine(engine)) check.fail(field, given, 'Engine.phases(), Engine.argoRollouts() or Engine.flagger()');
   return engine;
 }

@@ -16,7 +16,7 @@ export interface DeclaredRelease {
    * The controller that walks the steps once the `release` phase is applied.
    * @default - none: a pipeline applies the phases (Engine.phases())
    */
-  readonly engine?: 'argo-rollouts';
+  readonly engine?: 'argo-rollouts' | 'flagger';
   /**
    * With an engine: what its controller does once `release` is applied, in order. The
    * phases then say where each folder leaves the release once the controller is done.

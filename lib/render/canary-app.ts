@@ -8,7 +8,8 @@ import { Labels, pruneSelector, releaseLabels } from '../model/labels';
 import { Limits } from '../model/limits';
 import { DeclaredRelease } from '../model/release';
 import { Engine, resolveEngine } from '../engine/engine';
-import { EngineDeclaration, renderCanaryOnArgo } from '../engine/argo-rollouts/canary-rollout';
+import { CanaryRolloutInput, EngineDeclaration, renderCanaryOnArgo } from '../engine/argo-rollouts/canary-rollout';
+import { renderCanaryOnFlagger } from '../engine/flagger/canary-app';
 import { ContainerOptions } from './container-options';
 import { DisruptionBudget, renderDisruptionBudget } from './disruption-budget';
 import { PhaseGates } from './gate';
@@ -220,30 +221,31 @@ export class CanaryApp extends PhasedRelease {
       });
     };
 
-    if (this.engine.kind === 'argo-rollouts') {
-      this.onEngine = renderCanaryOnArgo(
-        {
-          check,
-          options: this.engine._argoRollouts(check, 'engine'),
-          name,
-          namespace: this.namespace,
-          objectLabels,
-          service: { name: this.serviceName, type: serviceType, exposure },
-          previewService: `${name}${PREVIEW_SUFFIX}`,
-          ports: blueprint.ports,
-          replicas,
-          rollingUpdate,
-          blueprint,
-          stable: { image: stableImage.reference, version: stableVersion, config: configs.stable },
-          canary: { image: canaryImage.reference, version: canaryVersion, config: configs.canary },
-          plan: this.plan,
-          gates: this.gates,
-          minAvailable: this.minAvailable,
-          budget,
-          placeholders: { app: name, service: this.serviceName, previewService: `${name}${PREVIEW_SUFFIX}`, stableVersion, canaryVersion },
-        },
-        (phase) => this.addPhase(name, phase, this.namespace),
-      );
+    if (this.engine.kind !== 'phases') {
+      const input: Omit<CanaryRolloutInput, 'options'> = {
+        check,
+        name,
+        namespace: this.namespace,
+        objectLabels,
+        service: { name: this.serviceName, type: serviceType, exposure },
+        previewService: `${name}${PREVIEW_SUFFIX}`,
+        ports: blueprint.ports,
+        replicas,
+        rollingUpdate,
+        blueprint,
+        stable: { image: stableImage.reference, version: stableVersion, config: configs.stable },
+        canary: { image: canaryImage.reference, version: canaryVersion, config: configs.canary },
+        plan: this.plan,
+        gates: this.gates,
+        minAvailable: this.minAvailable,
+        budget,
+        placeholders: { app: name, service: this.serviceName, previewService: `${name}${PREVIEW_SUFFIX}`, stableVersion, canaryVersion },
+      };
+      const addPhase = (phase: string) => this.addPhase(name, phase, this.namespace);
+      this.onEngine =
+        this.engine.kind === 'flagger'
+          ? renderCanaryOnFlagger({ ...input, options: this.engine._flagger(check, 'engine') }, addPhase)
+          : renderCanaryOnArgo({ ...input, options: this.engine._argoRollouts(check, 'engine') }, addPhase);
       return;
     }
     for (const phase of this.plan.phases) {
@@ -307,7 +309,7 @@ export class CanaryApp extends PhasedRelease {
       namespace: this.namespace,
       pruneSelector: pruneSelector(this.appName),
     };
-    if (this.onEngine) return { ...head, engine: 'argo-rollouts', ...this.onEngine };
+    if (this.onEngine) return { ...head, engine: this.engine.kind === 'flagger' ? 'flagger' : 'argo-rollouts', ...this.onEngine };
     return {
       ...head,
       phases: this.plan.phases.map((p) => ({

@@ -76,7 +76,7 @@ const OPTION_KEYS = keysOf<IstioOptions>({ apiVersion: true, ingress: true, inje
 const INGRESS_KEYS = keysOf<IstioIngressOptions>({ gatewayName: true, hosts: true, port: true, selector: true });
 
 type IstioKind = new (scope: Construct, id: string, props: { metadata?: ApiObjectMetadata; spec?: any }) => ApiObject;
-const KINDS: { [v in IstioApiVersion]: { destinationRule: IstioKind; virtualService: IstioKind; gateway: IstioKind } } = {
+export const KINDS: { [v in IstioApiVersion]: { destinationRule: IstioKind; virtualService: IstioKind; gateway: IstioKind } } = {
   [IstioApiVersion.V1]: { destinationRule: istio.DestinationRule, virtualService: istio.VirtualService, gateway: istio.Gateway },
   [IstioApiVersion.V1BETA1]: { destinationRule: istio.DestinationRuleV1Beta1, virtualService: istio.VirtualServiceV1Beta1, gateway: istio.GatewayV1Beta1 },
 };
@@ -111,7 +111,7 @@ export class IstioTraffic implements TrafficProviderSpec {
   public readonly kind = 'istio' as const;
   public readonly capabilities: TrafficCapabilities = { conditions: true, weightsArePercentages: true };
 
-  constructor(private readonly options: IstioOptions = {}) {}
+  constructor(public readonly options: IstioOptions = {}) {}
 
   public bind(target: TrafficTarget): TrafficRouter {
     const { check } = target;
@@ -204,7 +204,7 @@ export class IstioTraffic implements TrafficProviderSpec {
   }
 }
 
-function resolveIngress(target: TrafficTarget, given: IstioIngressOptions) {
+export function resolveIngress(target: TrafficTarget, given: IstioIngressOptions) {
   const { check } = target;
   const o: IstioIngressOptions = check.object('provider.ingress', given, 'IstioIngressOptions, an object such as { hosts: ["shop.example.com"] } ({} for the defaults)');
   check.knownKeys('provider.ingress', o, INGRESS_KEYS, 'IstioIngressOptions');

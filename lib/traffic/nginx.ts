@@ -62,7 +62,7 @@ export class NginxTraffic implements TrafficProviderSpec {
     weightsArePercentages: true,
   };
 
-  constructor(private readonly options: NginxOptions = {}) {}
+  constructor(public readonly options: NginxOptions = {}) {}
 
   public bind(target: TrafficTarget): TrafficRouter {
     const { check } = target;

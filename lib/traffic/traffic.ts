@@ -38,9 +38,23 @@ export class Traffic {
     return this.spec.kind;
   }
 
+  /** The provider's own description, options as given (checked when bound). @internal */
+  public get _spec(): TrafficProviderSpec {
+    return this.spec;
+  }
+
   /** What the provider can express. */
   public get capabilities(): TrafficCapabilities {
     return this.spec.capabilities;
+  }
+
+  /**
+   * The options the provider was made with, unchecked: an engine that routes with its
+   * own controller (Flagger) reads them after `_bind` has checked them.
+   * @internal
+   */
+  public get _options(): unknown {
+    return (this.spec as { options?: unknown }).options ?? {};
   }
 
   /**

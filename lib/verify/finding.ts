@@ -1,5 +1,5 @@
 /** The families of checks; each finding names the one that raised it. */
-export type CheckName = 'schema' | 'wiring' | 'transition' | 'capacity' | 'traffic' | 'policy' | 'gate';
+export type CheckName = 'schema' | 'wiring' | 'transition' | 'capacity' | 'traffic' | 'policy' | 'gate' | 'engine';
 
 /**
  * One violation found in a release, with enough to act on it: the phase (or

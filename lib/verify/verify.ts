@@ -7,6 +7,7 @@ import { checkPolicy } from './policy/policy';
 import { checkSchema } from './schema/schema-findings';
 import { checkTraffic } from './traffic/traffic';
 import { checkTransition, declaredPrune } from './transitions/transitions';
+import { checkEngines } from './engines/engines';
 import { checkGates } from './gates/gates';
 import { checkRenderedReferences } from './wiring/rendered-references';
 import { checkWiring } from './wiring/wiring';
@@ -47,6 +48,7 @@ export function verifyRelease(release: LoadedRelease): VerifyResult {
   for (const index of indexes) {
     const declared = decl?.phases.find((p) => p.name === index.name);
     perPhase.push(...checkSchema(release.name, index.phase), ...checkWiring(release.name, index, prune?.labels), ...checkPolicy(release.name, index), ...checkGates(release.name, index));
+    findings.push(...checkEngines(release.name, index, decl));
     findings.push(...checkTraffic(release.name, index, declared, decl?.provider), ...checkCapacity(release.name, undefined, index, declared, decl?.provider));
   }
   perPhase.push(...checkRenderedReferences(release.name, indexes));

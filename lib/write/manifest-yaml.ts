@@ -102,11 +102,15 @@ function scalar(value: unknown, blockIndent: string): string {
       return value ? 'true' : 'false';
     case 'number':
       if (Number.isSafeInteger(value) && !Object.is(value, -0)) return String(value);
+      // A plain decimal (a Flagger thresholdRange): `yaml` writes JSON's digits, as here; exponents are left to it.
+      if (PLAIN_DECIMAL.test(JSON.stringify(value))) return JSON.stringify(value);
       throw UNSUPPORTED;
     default:
       throw UNSUPPORTED;
   }
 }
+
+const PLAIN_DECIMAL = /^-?\d+\.\d+$/;
 
 // The rules of `yaml`'s plainString for a one-line string in block context.
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;

@@ -136,7 +136,7 @@ describe('a CanaryApp on Argo Rollouts', () => {
     ['two canary pods on top of three', { capacity: CapacityMode.SURGE, steps: [CanaryStep.replicas(2)] }, 'steps', /at most 4 pods in all.*no weight gives 2 canary and 3 stable pods/],
     ['a minimum above replicas − maxUnavailable', { replicas: 4, rollingUpdate: { maxUnavailable: 2 }, minAvailable: 3 }, 'minAvailable', /at most 2, the pods Argo Rollouts keeps available during a rollout/],
     ['an unknown engine option', { engine: Engine.argoRollouts({ revisionHistory: 3 } as never) }, 'engine.revisionHistory', /a property of ArgoRolloutsOptions: one of revisionHistoryLimit/],
-    ['an engine that is not one', { engine: 'argo' as never }, 'engine', /Engine\.phases\(\) or Engine\.argoRollouts\(\)/],
+    ['an engine that is not one', { engine: 'argo' as never }, 'engine', /Engine\.phases\(\), Engine\.argoRollouts\(\) or Engine\.flagger\(\)/],
   ] as Array<[string, Partial<CanaryAppProps>, string, RegExp]>)('refuses %s', (_t, props, field, expected) => {
     const e = configError(() => onArgo(props));
     expect([e.field, e.expected]).toEqual([field, expect.stringMatching(expected)]);

@@ -68,6 +68,12 @@ test('documents of the shapes of manifests: byte for byte what yaml.stringify wr
   );
 });
 
+test('decimals as yaml writes them: plain digits directly, exponents and -0 through yaml', () => {
+  for (const d of [{ max: 0.01 }, { min: -2.5, max: 99.999 }, { a: [0.1, 1.5e-7, 1e21, -0] }]) expect(manifestYaml(d)).toBe(reference(d));
+  expect(fastManifestYaml({ max: 0.01 })).toBe('max: 0.01\n');
+  expect(fastManifestYaml({ a: 1.5e-7 })).toBeUndefined();
+});
+
 test('empty maps and lists, lists of maps and of lists', () => {
   const d = { a: {}, b: [], c: [{}, [], [1, [2]], { x: [] }], d: [{ e: { f: 1 }, g: [{ h: true }] }] };
   expect(manifestYaml(d)).toBe(reference(d));

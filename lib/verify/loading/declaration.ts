@@ -5,7 +5,7 @@ import { ManifestReadError } from './read-error';
 
 const STRATEGIES = ['canary', 'gateway', 'smoke-active'];
 const PROVIDERS = ['service', 'istio', 'gateway-api', 'nginx'];
-const ENGINES = ['argo-rollouts'];
+const ENGINES = ['argo-rollouts', 'flagger'];
 const MATCHES = ['exact', 'prefix', 'regex'];
 const FOLDER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 

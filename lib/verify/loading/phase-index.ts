@@ -1,4 +1,5 @@
 import { Labels as LabelKeys } from '../../model/labels';
+import { flaggerObjects } from './controller-objects';
 import { LoadedPhase } from './loader';
 import { apiGroup, asArray, asLabels, asNumber, asString, get, isRecord, K8sObject, Labels, namespaceOf, objectKey, objectRef } from './manifest';
 import { LabelSelector, mapMatches, readLabelSelector, selectorMatches } from './selectors';
@@ -66,6 +67,7 @@ export interface ContainerInfo {
  */
 export class PhaseIndex {
   public readonly objects: readonly K8sObject[];
+  private readonly controllerWritten = new Set<K8sObject>();
   public readonly workloads: readonly PodWorkload[];
   private readonly byKey = new Map<string, K8sObject>();
   /** The autoscaler of each workload one scales, by the workload's key. */
@@ -82,7 +84,18 @@ export class PhaseIndex {
       const target = scaleTargetOf(hpa);
       if (target) this.autoscaled.set(objectKey({ ...hpa, kind: target.kind, apiVersion: target.apiVersion, metadata: { ...hpa.metadata, name: target.name } }, this.defaultNamespace), hpa);
     }
+    for (const o of flaggerObjects(this.objects, (target) => this.workload(target)?.replicas ?? 1)) {
+      if (this.byKey.has(this.key(o))) continue; // Flagger adopts an object of that name
+      this.byKey.set(this.key(o), o);
+      this.controllerWritten.add(o);
+    }
+    this.objects = [...this.byKey.values()];
     this.workloads = this.objects.map((o) => this.workload(o)).filter((w): w is PodWorkload => w !== undefined);
+  }
+
+  /** Whether an engine's controller writes the object (it is in no file of the phase). */
+  public isControllerWritten(o: K8sObject): boolean {
+    return this.controllerWritten.has(o);
   }
 
   public get name(): string {

@@ -21,21 +21,36 @@ function crdFile(): CrdSchemaFile {
   return readSchemaFile('crd-schemas.json') as CrdSchemaFile;
 }
 
+/**
+ * Kinds whose CRD is not among the shipped files but whose schema is one of theirs: Argo
+ * Rollouts' ClusterAnalysisTemplate is an AnalysisTemplate of cluster scope (the same Go
+ * type, AnalysisTemplateSpec, generates both CRDs).
+ */
+const SAME_SCHEMA_AS: Readonly<Record<string, string>> = {
+  'argoproj.io/v1alpha1 ClusterAnalysisTemplate': 'argoproj.io/v1alpha1 AnalysisTemplate',
+};
+
+function schemaKeyOf(apiVersionKind: string): string | undefined {
+  const kinds = crdFile().kinds;
+  const own = Object.prototype.hasOwnProperty.call(kinds, apiVersionKind) ? apiVersionKind : SAME_SCHEMA_AS[apiVersionKind];
+  return own !== undefined && Object.prototype.hasOwnProperty.call(kinds, own) ? kinds[own] : undefined;
+}
+
 let ajv: Ajv | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
 /** "<apiVersion> <Kind>" of every custom resource kind checked. */
 export function crdKinds(): string[] {
-  return Object.keys(crdFile().kinds);
+  return [...Object.keys(crdFile().kinds), ...Object.keys(SAME_SCHEMA_AS)].sort();
 }
 
 export function isCrdKind(apiVersionKind: string): boolean {
-  return Object.prototype.hasOwnProperty.call(crdFile().kinds, apiVersionKind);
+  return schemaKeyOf(apiVersionKind) !== undefined;
 }
 
 /** Validates a custom resource (see {@link isCrdKind}) against its CRD schema. */
 export function validateCrdKind(apiVersionKind: string, doc: Record<string, unknown>): RawIssue[] {
-  const validate = validatorFor(crdFile().kinds[apiVersionKind]);
+  const validate = validatorFor(schemaKeyOf(apiVersionKind)!);
   if (validate(doc)) return [];
   return ajvErrorsToIssues(doc, validate.errors ?? []);
 }

@@ -5,6 +5,7 @@ import { Checks } from '../../../lib/model/checks';
 import { weightsFor } from '../../../lib/engine/argo-rollouts/basic-canary';
 import { Case, ConstructSpec, InvalidClass, invalid } from '../support/spec';
 import { containerOptionClasses, containerOptions } from './container-options';
+import { flaggerInvalids } from './flagger';
 import { gateInvalids, withValidGates } from './gates';
 import { any, dns1035Label, dnsLabel, dropUndefined, labelKey, labelValue, pinnedImage, repository, without } from './primitives';
 
@@ -270,6 +271,6 @@ export const canaryAppInvalids: InvalidClass<CanaryAppProps>[] = [
 export const canaryAppSpec: ConstructSpec<CanaryAppProps> = {
   name: 'CanaryApp',
   valid: validCanaryApp,
-  invalid: [...canaryAppInvalids, ...gateInvalids(ungatedCanaryApp, buildCanaryApp, 'dark')],
+  invalid: [...canaryAppInvalids, ...gateInvalids(ungatedCanaryApp, buildCanaryApp, 'dark'), ...flaggerInvalids(validCanaryApp)],
   build: buildCanaryApp,
 };
