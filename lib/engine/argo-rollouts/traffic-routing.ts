@@ -48,6 +48,11 @@ export function argoRouting(check: Checks, target: TrafficTarget, traffic: Traff
   if (spec instanceof IstioTraffic) return istioRouting(target, spec.options, canaryService);
   if (spec instanceof GatewayApiTraffic) return gatewayApiRouting(target, spec.options, stableService, canaryService);
   if (spec instanceof NginxTraffic) return nginxRouting(target, spec.options, stableService, canaryService);
+  return refuseWithoutRouter(check, traffic);
+}
+
+/** A Gateway on Argo Rollouts needs a router; checked before the phases, whose pod-count rules would speak first. */
+export function refuseWithoutRouter(check: Checks, traffic: Traffic): never {
   return check.fail(
     'provider',
     traffic.kind,
