@@ -252,6 +252,19 @@ export function defineReleases(app: App, inputs: ReleaseInputs = ReleaseInputs.l
     gates: { 'v2-dark': [Gate.http({ path: '/', count: 24, failureLimit: 23 })], ...analysed },
   });
 
+  // The same front-end on Argo Rollouts with Istio (namespace production-argo): one Rollout
+  // whose steps are the phases between v1 and v2: v2's pod dark behind the canaryService
+  // (smoke-tested there), 10% of requests, then the signed-in users and Chrome by header
+  // routes, each analysed; after the last step the controller promotes v2 by itself.
+  new Gateway(app, 'sockshop-argo', {
+    ...sockshop('sockshop-istio'),
+    namespace: 'production-argo',
+    phases: sockshopArgoPhases,
+    provider: Traffic.istio({ apiVersion: IstioApiVersion.V1, routeName: 'sockshop', ingress: { gatewayName: 'sockshop-gateway', hosts: ['*'] } }),
+    gates: { 'v2-dark': [Gate.http({ path: '/', count: 24, failureLimit: 23 })], ...analysed },
+    engine: Engine.argoRollouts(),
+  });
+
   // A production service rather than a tutorial's demo app: checkout, behind an AWS
   // Network Load Balancer (Service annotations, client addresses kept, office and VPC
   // ranges only) and Istio, pulled from a private registry, with a service account for
@@ -327,5 +340,8 @@ const sockshopPhases: GatewayPhase[] = [
   Release.to('v1').when(Match.userAgentRegex('.*Chrome.*'), 'v2').named('v2-chrome'),
   Release.to('v1').withDark('v2').named('cleanup'),
 ];
+
+// On Argo Rollouts a release ends on the new version alone: the controller promotes it after the last step.
+const sockshopArgoPhases: GatewayPhase[] = [...sockshopPhases.slice(0, -1), Release.to('v2').withDark('v1').named('v2')];
 
 if (require.main === module) runApp((app) => defineReleases(app));

@@ -66,13 +66,14 @@ export function resolveAutoscaling(check: Checks, field: string, given: unknown,
 }
 
 /** Renders the autoscaler of one Deployment, with the minimum of the phase. */
-export function renderAutoscaler(scope: Construct, id: string, a: { name: string; namespace?: string; labels: { [key: string]: string }; deployment: string; minReplicas: number; autoscaling: ResolvedAutoscaling }): ApiObject {
+export function renderAutoscaler(scope: Construct, id: string, a: { name: string; namespace?: string; labels: { [key: string]: string }; deployment?: string; target?: { apiVersion: string; kind: string; name: string }; minReplicas: number; autoscaling: ResolvedAutoscaling }): ApiObject {
   const metric = (name: string, averageUtilization: number | undefined) =>
     averageUtilization === undefined ? [] : [{ type: 'Resource', resource: { name, target: { type: 'Utilization', averageUtilization } } }];
   return new k8s.KubeHorizontalPodAutoscaler(scope, id, {
     metadata: { name: a.name, namespace: a.namespace, labels: a.labels },
     spec: {
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: a.deployment },
+      // A Rollout scales like a Deployment: the autoscaler names it instead.
+      scaleTargetRef: a.target ?? { apiVersion: 'apps/v1', kind: 'Deployment', name: a.deployment! },
       minReplicas: a.minReplicas,
       maxReplicas: a.autoscaling.maxReplicas,
       metrics: [...metric('cpu', a.autoscaling.cpuUtilization), ...metric('memory', a.autoscaling.memoryUtilization)],

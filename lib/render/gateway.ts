@@ -9,6 +9,10 @@ import { versionNameSuffix } from '../model/image';
 import { DeclaredRelease, DeclaredRoute } from '../model/release';
 import { TrafficRouter, TrafficTarget } from '../traffic/provider';
 import { Traffic } from '../traffic/traffic';
+import { Engine, resolveEngine } from '../engine/engine';
+import { EngineDeclaration } from '../engine/argo-rollouts/canary-rollout';
+import { renderGatewayOnArgo } from '../engine/argo-rollouts/gateway-rollout';
+import { refuseWithoutRouter } from '../engine/argo-rollouts/traffic-routing';
 import { ContainerOptions } from './container-options';
 import { PhaseGates } from './gate';
 import { PhaseGateSet, withGates } from './phase-gates';
@@ -92,6 +96,16 @@ export interface GatewayProps extends ContainerOptions {
    * @default - no gates
    */
   readonly gates?: PhaseGates;
+  /**
+   * Who walks the phases: a pipeline applying one folder per phase, or the Argo Rollouts
+   * controller (one `Rollout` whose canary steps are the phases between the first and the
+   * last, routed by the provider's router, gates as `AnalysisTemplate`s; written as the
+   * folders `stable`, `release` and `rollback`). On Argo Rollouts a Gateway releases one
+   * version after another: two versions, the first phase runs the stable one alone and the
+   * last sends every request to the new one.
+   * @default Engine.phases()
+   */
+  readonly engine?: Engine;
 }
 
 const DEFAULT_VERSION_LABEL = 'version';
@@ -113,6 +127,7 @@ const GATEWAY_KEYS = [
     autoscaling: true,
     minAvailable: true,
     gates: true,
+    engine: true,
   }),
 ];
 const VERSION_KEYS = [...CONTAINER_OPTION_KEYS, ...keysOf<Omit<GatewayVersionOptions, keyof ContainerOptions>>({ image: true, replicas: true, autoscaling: true })];
@@ -135,6 +150,8 @@ export class Gateway extends PhasedRelease {
   private readonly minAvailable: number;
   private readonly routes = new Map<string, DeclaredRoute[]>();
   private readonly gates: PhaseGateSet;
+  private readonly engine: Engine;
+  private readonly onEngine?: EngineDeclaration;
 
   constructor(scope: Construct, id: string, props: GatewayProps) {
     super(scope, id);
@@ -172,6 +189,9 @@ export class Gateway extends PhasedRelease {
       check.fail('ports[0].protocol', port.protocol, `"TCP": the ${provider.kind} provider routes HTTP requests, which the address's port must carry`);
     }
 
+    this.engine = resolveEngine(check, 'engine', props.engine);
+    if (this.engine.kind === 'argo-rollouts' && provider.kind === 'service') refuseWithoutRouter(check, provider);
+
     const objectLabels = { [Labels.NAME]: name, ...releaseLabels(this.releaseName) };
     const target: TrafficTarget = {
       check,
@@ -206,6 +226,24 @@ export class Gateway extends PhasedRelease {
     }
 
     this.gates = new PhaseGateSet(check, 'gates', props.gates, this.plan.phases.map((p) => p.name));
+    if (this.engine.kind === 'argo-rollouts') {
+      this.onEngine = renderGatewayOnArgo(
+        {
+          check,
+          options: this.engine._argoRollouts(check, 'engine'),
+          release: this.releaseName,
+          target,
+          provider,
+          plan: this.plan,
+          versions,
+          rollingUpdate,
+          gates: this.gates,
+          minAvailable: this.minAvailable,
+        },
+        (phase) => this.addPhase(this.releaseName, phase, this.namespace),
+      );
+      return;
+    }
     const released = routedVersions(this.plan.phases[0]);
     const byVersion = new Map(versions.map((v) => [v.version, v]));
     for (const phase of this.plan.phases) {
@@ -256,13 +294,17 @@ export class Gateway extends PhasedRelease {
   }
 
   protected declare(): Omit<DeclaredRelease, 'pruneAllowlist'> {
-    return {
-      apiVersion: 'cdk8s-canary/v1',
+    const head = {
+      apiVersion: 'cdk8s-canary/v1' as const,
       release: this.releaseName,
-      strategy: 'gateway',
+      strategy: 'gateway' as const,
       provider: this.provider.kind,
       namespace: this.namespace,
       pruneSelector: pruneSelector(this.releaseName),
+    };
+    if (this.onEngine) return { ...head, engine: 'argo-rollouts', ...this.onEngine };
+    return {
+      ...head,
       phases: this.plan.phases.map((p) => ({
         name: p.name,
         description: p.description,

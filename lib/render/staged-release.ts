@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { Engine } from '../engine/engine';
 import { Checks, keysOf, orDefault } from '../model/checks';
 import { parseImage, versionLabel, versionNameSuffix } from '../model/image';
 import { Limits } from '../model/limits';
@@ -141,6 +142,15 @@ export class StagedRelease extends PhasedRelease {
     super(scope, id);
     const check = this.check;
     check.object('props', props, 'an object of StagedReleaseProps');
+    const engine = (props as { engine?: unknown }).engine;
+    if (engine !== undefined) {
+      check.fail(
+        'engine',
+        Engine.isEngine(engine) ? engine.toString() : engine,
+        'no engine on a StagedRelease, which is always written as phases: its two-tier smoke upgrade (an isolated frontend and backend tested before the switch) is no canary of one workload, ' +
+          'which is all Argo Rollouts and Flagger walk; release each tier with a CanaryApp or Gateway to use an engine',
+      );
+    }
     check.knownKeys('', props, STAGED_RELEASE_KEYS, 'StagedReleaseProps');
     const release = (this.releaseName = check.dnsLabel('name', orDefault(props.name, id), 63, ' (it defaults to the construct id)'));
     const namespace = (this.namespace = props.namespace === undefined ? undefined : check.dnsLabel('namespace', props.namespace));

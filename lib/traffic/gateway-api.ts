@@ -69,6 +69,11 @@ export class GatewayApiTraffic implements TrafficProviderSpec {
 
   constructor(private readonly options: GatewayApiOptions) {}
 
+  /** The options as given (`bind` checks them), for the engines that route through the same router. @internal */
+  public get _options(): GatewayApiOptions {
+    return this.options;
+  }
+
   public bind(target: TrafficTarget): TrafficRouter {
     const { check } = target;
     const o = check.object('provider', this.options, 'GatewayApiOptions, an object such as { parentRefs: [{ name: "sockshop-gateway" }] }');
@@ -161,7 +166,8 @@ export class GatewayApiTraffic implements TrafficProviderSpec {
 }
 
 /** A header condition as the HTTPRoute writes it: Exact, or an anchored RegularExpression (no prefix type exists). */
-function resolveParents(check: Checks, refs: ParentReference[] | undefined): gw.HttpRouteSpecParentRefs[] {
+/** @internal The parent references, checked. */
+export function resolveParents(check: Checks, refs: ParentReference[] | undefined): gw.HttpRouteSpecParentRefs[] {
   if (!Array.isArray(refs) || refs.length === 0 || refs.length > 32) {
     check.fail('provider.parentRefs', refs, 'from 1 to 32 parents the route attaches to, e.g. [{ name: "sockshop-gateway" }]');
   }

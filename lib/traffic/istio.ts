@@ -76,7 +76,8 @@ const OPTION_KEYS = keysOf<IstioOptions>({ apiVersion: true, ingress: true, inje
 const INGRESS_KEYS = keysOf<IstioIngressOptions>({ gatewayName: true, hosts: true, port: true, selector: true });
 
 type IstioKind = new (scope: Construct, id: string, props: { metadata?: ApiObjectMetadata; spec?: any }) => ApiObject;
-const KINDS: { [v in IstioApiVersion]: { destinationRule: IstioKind; virtualService: IstioKind; gateway: IstioKind } } = {
+/** The Istio kinds of each API version. @internal */
+export const KINDS: { [v in IstioApiVersion]: { destinationRule: IstioKind; virtualService: IstioKind; gateway: IstioKind } } = {
   [IstioApiVersion.V1]: { destinationRule: istio.DestinationRule, virtualService: istio.VirtualService, gateway: istio.Gateway },
   [IstioApiVersion.V1BETA1]: { destinationRule: istio.DestinationRuleV1Beta1, virtualService: istio.VirtualServiceV1Beta1, gateway: istio.GatewayV1Beta1 },
 };
@@ -112,6 +113,11 @@ export class IstioTraffic implements TrafficProviderSpec {
   public readonly capabilities: TrafficCapabilities = { conditions: true, weightsArePercentages: true };
 
   constructor(private readonly options: IstioOptions = {}) {}
+
+  /** The options as given (`bind` checks them), for the engines that route through the same router. @internal */
+  public get _options(): IstioOptions {
+    return this.options;
+  }
 
   public bind(target: TrafficTarget): TrafficRouter {
     const { check } = target;
@@ -204,7 +210,8 @@ export class IstioTraffic implements TrafficProviderSpec {
   }
 }
 
-function resolveIngress(target: TrafficTarget, given: IstioIngressOptions) {
+/** @internal The ingress options, checked. */
+export function resolveIngress(target: TrafficTarget, given: IstioIngressOptions) {
   const { check } = target;
   const o: IstioIngressOptions = check.object('provider.ingress', given, 'IstioIngressOptions, an object such as { hosts: ["shop.example.com"] } ({} for the defaults)');
   check.knownKeys('provider.ingress', o, INGRESS_KEYS, 'IstioIngressOptions');

@@ -64,6 +64,11 @@ export class NginxTraffic implements TrafficProviderSpec {
 
   constructor(private readonly options: NginxOptions = {}) {}
 
+  /** The options as given (`bind` checks them), for the engines that route through the same router. @internal */
+  public get _options(): NginxOptions {
+    return this.options;
+  }
+
   public bind(target: TrafficTarget): TrafficRouter {
     const { check } = target;
     const o: NginxOptions = check.object('provider', this.options, 'NginxOptions, an object such as { host: "shop.example.com" } ({} for the defaults)');

@@ -38,6 +38,11 @@ export class Traffic {
     return this.spec.kind;
   }
 
+  /** The provider's own description, options as given (checked when bound). @internal */
+  public get _spec(): TrafficProviderSpec {
+    return this.spec;
+  }
+
   /** What the provider can express. */
   public get capabilities(): TrafficCapabilities {
     return this.spec.capabilities;

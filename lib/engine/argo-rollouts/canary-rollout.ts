@@ -1,4 +1,4 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { CanaryPlan } from '../../model/canary-plan';
 import { Checks } from '../../model/checks';
 import { Labels } from '../../model/labels';
@@ -10,7 +10,8 @@ import { renderConfigMaps, ResolvedConfig } from '../../render/released-config';
 import { ResolvedExposure } from '../../render/service-exposure';
 import { renderService, ResolvedRollingUpdate, ServiceType } from '../../render/workload';
 import { ResolvedArgoRollouts } from '../engine';
-import { ARGO_API_VERSION, renderAnalysisTemplate } from './analysis-template';
+import { renderAnalysisTemplate } from './analysis-template';
+import { renderRollout } from './rollout';
 import { weightsFor } from './basic-canary';
 
 /** A CanaryApp, resolved, as the Argo Rollouts engine needs it. */
@@ -121,7 +122,7 @@ export function renderCanaryOnArgo(r: CanaryRolloutInput, addPhase: (name: strin
         ...(gates.length ? { gates: gates.map((g) => g.declared) } : { pause: {} }),
       });
     });
-    renderRollout(chart, r, run.image, run.version, run.config, steps);
+    renderCanaryRollout(chart, r, run.image, run.version, run.config, steps);
     return declared;
   };
 
@@ -149,35 +150,29 @@ function address(r: CanaryRolloutInput, backends: DeclaredAddress['routes'][numb
   return { name: r.service.name, minAvailable: r.minAvailable, routes: [{ conditions: [], backends }] };
 }
 
-function renderRollout(chart: Chart, r: CanaryRolloutInput, image: string, version: string, config: ResolvedConfig | undefined, steps: unknown[]): ApiObject {
+function renderCanaryRollout(chart: Chart, r: CanaryRolloutInput, image: string, version: string, config: ResolvedConfig | undefined, steps: unknown[]): void {
   const selector = { [Labels.NAME]: r.name };
-  return new ApiObject(chart, 'rollout', {
-    apiVersion: ARGO_API_VERSION,
-    kind: 'Rollout',
-    metadata: { name: r.name, namespace: r.namespace, labels: r.objectLabels },
-    spec: {
-      replicas: r.replicas,
-      revisionHistoryLimit: r.options.revisionHistoryLimit,
-      minReadySeconds: r.rollingUpdate.minReadySeconds,
-      selector: { matchLabels: selector },
-      template: {
-        metadata: {
-          labels: { ...r.blueprint.podLabels, ...r.objectLabels, [Labels.VERSION]: version },
-          annotations: Object.keys(r.blueprint.podAnnotations).length ? { ...r.blueprint.podAnnotations } : undefined,
-        },
-        spec: r.blueprint.podSpec(image, selector, [], config),
+  renderRollout(chart, {
+    name: r.name,
+    namespace: r.namespace,
+    labels: r.objectLabels,
+    options: r.options,
+    replicas: r.replicas,
+    minReadySeconds: r.rollingUpdate.minReadySeconds,
+    selector,
+    podLabels: { ...r.blueprint.podLabels, ...r.objectLabels, [Labels.VERSION]: version },
+    podAnnotations: r.blueprint.podAnnotations,
+    podSpec: r.blueprint.podSpec(image, selector, [], config),
+    strategy: {
+      canary: {
+        canaryService: r.previewService,
+        maxSurge: r.rollingUpdate.maxSurge,
+        maxUnavailable: r.rollingUpdate.maxUnavailable,
+        abortScaleDownDelaySeconds: r.options.abortScaleDownDelaySeconds,
+        steps,
       },
-      strategy: {
-        canary: {
-          canaryService: r.previewService,
-          maxSurge: r.rollingUpdate.maxSurge,
-          maxUnavailable: r.rollingUpdate.maxUnavailable,
-          abortScaleDownDelaySeconds: r.options.abortScaleDownDelaySeconds,
-          steps,
-        },
-      },
-      ...r.blueprint.overrides.deployment,
     },
+    overrides: r.blueprint.overrides.deployment,
   });
 }
 
