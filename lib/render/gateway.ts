@@ -12,6 +12,7 @@ import { Traffic } from '../traffic/traffic';
 import { Engine, resolveEngine } from '../engine/engine';
 import { EngineDeclaration } from '../engine/argo-rollouts/canary-rollout';
 import { renderGatewayOnArgo } from '../engine/argo-rollouts/gateway-rollout';
+import { refuseWithoutRouter } from '../engine/argo-rollouts/traffic-routing';
 import { ContainerOptions } from './container-options';
 import { PhaseGates } from './gate';
 import { PhaseGateSet, withGates } from './phase-gates';
@@ -188,6 +189,9 @@ export class Gateway extends PhasedRelease {
       check.fail('ports[0].protocol', port.protocol, `"TCP": the ${provider.kind} provider routes HTTP requests, which the address's port must carry`);
     }
 
+    this.engine = resolveEngine(check, 'engine', props.engine);
+    if (this.engine.kind === 'argo-rollouts' && provider.kind === 'service') refuseWithoutRouter(check, provider);
+
     const objectLabels = { [Labels.NAME]: name, ...releaseLabels(this.releaseName) };
     const target: TrafficTarget = {
       check,
@@ -222,7 +226,6 @@ export class Gateway extends PhasedRelease {
     }
 
     this.gates = new PhaseGateSet(check, 'gates', props.gates, this.plan.phases.map((p) => p.name));
-    this.engine = resolveEngine(check, 'engine', props.engine);
     if (this.engine.kind === 'argo-rollouts') {
       this.onEngine = renderGatewayOnArgo(
         {

@@ -67,7 +67,12 @@ export class GatewayApiTraffic implements TrafficProviderSpec {
   public readonly kind = 'gateway-api' as const;
   public readonly capabilities: TrafficCapabilities = { conditions: true, weightsArePercentages: false };
 
-  constructor(public readonly options: GatewayApiOptions) {}
+  constructor(private readonly options: GatewayApiOptions) {}
+
+  /** The options as given (`bind` checks them), for the engines that route through the same router. @internal */
+  public get _options(): GatewayApiOptions {
+    return this.options;
+  }
 
   public bind(target: TrafficTarget): TrafficRouter {
     const { check } = target;
@@ -161,6 +166,7 @@ export class GatewayApiTraffic implements TrafficProviderSpec {
 }
 
 /** A header condition as the HTTPRoute writes it: Exact, or an anchored RegularExpression (no prefix type exists). */
+/** @internal The parent references, checked. */
 export function resolveParents(check: Checks, refs: ParentReference[] | undefined): gw.HttpRouteSpecParentRefs[] {
   if (!Array.isArray(refs) || refs.length === 0 || refs.length > 32) {
     check.fail('provider.parentRefs', refs, 'from 1 to 32 parents the route attaches to, e.g. [{ name: "sockshop-gateway" }]');

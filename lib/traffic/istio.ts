@@ -76,6 +76,7 @@ const OPTION_KEYS = keysOf<IstioOptions>({ apiVersion: true, ingress: true, inje
 const INGRESS_KEYS = keysOf<IstioIngressOptions>({ gatewayName: true, hosts: true, port: true, selector: true });
 
 type IstioKind = new (scope: Construct, id: string, props: { metadata?: ApiObjectMetadata; spec?: any }) => ApiObject;
+/** The Istio kinds of each API version. @internal */
 export const KINDS: { [v in IstioApiVersion]: { destinationRule: IstioKind; virtualService: IstioKind; gateway: IstioKind } } = {
   [IstioApiVersion.V1]: { destinationRule: istio.DestinationRule, virtualService: istio.VirtualService, gateway: istio.Gateway },
   [IstioApiVersion.V1BETA1]: { destinationRule: istio.DestinationRuleV1Beta1, virtualService: istio.VirtualServiceV1Beta1, gateway: istio.GatewayV1Beta1 },
@@ -111,7 +112,12 @@ export class IstioTraffic implements TrafficProviderSpec {
   public readonly kind = 'istio' as const;
   public readonly capabilities: TrafficCapabilities = { conditions: true, weightsArePercentages: true };
 
-  constructor(public readonly options: IstioOptions = {}) {}
+  constructor(private readonly options: IstioOptions = {}) {}
+
+  /** The options as given (`bind` checks them), for the engines that route through the same router. @internal */
+  public get _options(): IstioOptions {
+    return this.options;
+  }
 
   public bind(target: TrafficTarget): TrafficRouter {
     const { check } = target;
@@ -204,6 +210,7 @@ export class IstioTraffic implements TrafficProviderSpec {
   }
 }
 
+/** @internal The ingress options, checked. */
 export function resolveIngress(target: TrafficTarget, given: IstioIngressOptions) {
   const { check } = target;
   const o: IstioIngressOptions = check.object('provider.ingress', given, 'IstioIngressOptions, an object such as { hosts: ["shop.example.com"] } ({} for the defaults)');

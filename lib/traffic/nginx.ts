@@ -62,7 +62,12 @@ export class NginxTraffic implements TrafficProviderSpec {
     weightsArePercentages: true,
   };
 
-  constructor(public readonly options: NginxOptions = {}) {}
+  constructor(private readonly options: NginxOptions = {}) {}
+
+  /** The options as given (`bind` checks them), for the engines that route through the same router. @internal */
+  public get _options(): NginxOptions {
+    return this.options;
+  }
 
   public bind(target: TrafficTarget): TrafficRouter {
     const { check } = target;

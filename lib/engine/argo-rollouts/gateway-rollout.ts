@@ -139,7 +139,7 @@ export function renderGatewayOnArgo(g: GatewayRolloutInput, addPhase: (name: str
       steps.push(...actions, gates.length ? { analysis: { templates: gates.map((x) => ({ templateName: x.declared.job })) } } : { pause: {} });
       declared.push({
         name: p.name,
-        description: `${actions.map(describeAction).join(', ') || 'no change'} (${stableV.replicas} pods of ${stable}, ${s.canaryPods} of ${canary}): ${p.description}; ${gates.length ? `then the analyses ${gates.map((x) => x.declared.job).join(', ')}` : 'then a pause until `kubectl argo rollouts promote`'}`,
+        description: `${actions.map(describeAction).join(', ') || 'no change'} (pods: ${stable} ${stableV.replicas}, ${canary} ${s.canaryPods}): ${p.description}; ${gates.length ? `then the analyses ${gates.map((x) => x.declared.job).join(', ')}` : 'then a pause until `kubectl argo rollouts promote`'}`,
         addresses: [address(g, routing, stable, canary!, s)],
         ...(gates.length ? { gates: gates.map((x) => x.declared) } : { pause: {} }),
       });

@@ -45,9 +45,14 @@ export function argoRouting(check: Checks, target: TrafficTarget, traffic: Traff
   const spec = traffic._spec;
   const canaryService = `${target.name}-canary`;
   const stableService = `${target.name}-stable`;
-  if (spec instanceof IstioTraffic) return istioRouting(target, spec.options, canaryService);
-  if (spec instanceof GatewayApiTraffic) return gatewayApiRouting(target, spec.options, stableService, canaryService);
-  if (spec instanceof NginxTraffic) return nginxRouting(target, spec.options, stableService, canaryService);
+  if (spec instanceof IstioTraffic) return istioRouting(target, spec._options, canaryService);
+  if (spec instanceof GatewayApiTraffic) return gatewayApiRouting(target, spec._options, stableService, canaryService);
+  if (spec instanceof NginxTraffic) return nginxRouting(target, spec._options, stableService, canaryService);
+  return refuseWithoutRouter(check, traffic);
+}
+
+/** A Gateway on Argo Rollouts needs a router; checked before the phases, whose pod-count rules would speak first. */
+export function refuseWithoutRouter(check: Checks, traffic: Traffic): never {
   return check.fail(
     'provider',
     traffic.kind,

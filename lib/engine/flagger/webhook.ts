@@ -95,7 +95,7 @@ export function loadtesterUrl(check: Checks, field: string, given: string | unde
     return given;
   }
   if (namespace === undefined) {
-    check.fail(field, given, "the address of Flagger's loadtester (engine flagger, feature http gates): Flagger calls it from its own namespace, and the release has none to find it in");
+    check.fail(field, given, "the address of Flagger's loadtester (engine flagger, feature loadtester webhooks: HTTP gates, dark-phase gates, or the promotion a person approves): Flagger calls it from its own namespace, and the release has none to find it in");
   }
   return `http://flagger-loadtester.${namespace}/`;
 }

@@ -90,7 +90,8 @@ describe('a CanaryApp on Flagger', () => {
     ['a job gate', { gates: { dark: [Gate.job({ image: 'acme/e2e:1', command: ['run'] })] } }, 'gates.dark[0]', /feature job gates/],
     ['a route name of its own', { engine: Engine.flagger({ provider: Traffic.istio({ routeName: 'front' }) }) }, 'engine.provider.routeName', /feature provider/],
     ['different gates at two weights', { gates: { 'canary-25': [Gate.prometheus(PROM)] } }, 'steps[1]', /feature per-step analysis/],
-    ['an HTTP gate without a namespace to find the loadtester in', { namespace: undefined, gates: { dark: [Gate.http()] } }, 'engine.loadtesterUrl', /feature http gates/],
+    ['an HTTP gate without a namespace to find the loadtester in', { namespace: undefined, gates: { dark: [Gate.http()] } }, 'engine.loadtesterUrl', /feature loadtester webhooks/],
+    ['no gate (a person approves the promotion) without a namespace to find the loadtester in', { namespace: undefined }, 'engine.loadtesterUrl', /feature loadtester webhooks/],
   ])('%s is refused, naming the engine and the feature', (_, props, field, expected) => {
     const e = configError(() => shop(props));
     expect([e.path, e.field]).toEqual(['shop', field]);

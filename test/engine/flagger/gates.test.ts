@@ -98,7 +98,7 @@ describe('gates as webhooks', () => {
   test('the loadtester in the release namespace, or given; none found without a namespace', () => {
     expect(loadtesterUrl(check, 'engine.loadtester', undefined, 'web')).toBe('http://flagger-loadtester.web/');
     expect(loadtesterUrl(check, 'engine.loadtester', 'http://lt.test:8080/', undefined)).toBe('http://lt.test:8080/');
-    expect(configError(() => loadtesterUrl(check, 'engine.loadtester', undefined, undefined)).expected).toMatch(/engine flagger, feature http gates/);
+    expect(configError(() => loadtesterUrl(check, 'engine.loadtester', undefined, undefined)).expected).toMatch(/engine flagger, feature loadtester webhooks/);
     expect(configError(() => loadtesterUrl(check, 'engine.loadtester', 'ftp://x/', 'web')).field).toBe('engine.loadtester');
   });
 

@@ -50,7 +50,7 @@ export function flaggerInvalids(valid: fc.Arbitrary<Case<CanaryAppProps>>): Inva
     i('a gate needing several passing measurements at one weight on Flagger', 'gates.canary-25[0].count', /engine flagger, feature analysis timing/, () =>
       fc.integer({ min: 2, max: 10 }).map((count) => onFlagger({ gates: both(() => Gate.prometheus({ ...PROM, count })) }))),
     i('different gates at two weights on Flagger', 'steps[1]', /engine flagger, feature per-step analysis/, () => onFlagger({ gates: { 'canary-25': [Gate.prometheus(PROM)] } })),
-    i('an HTTP gate on Flagger without a namespace to find the loadtester in', 'engine.loadtesterUrl', /engine flagger, feature http gates/, () => onFlagger({ namespace: undefined, gates: { dark: [Gate.http({ intervalSeconds: 60 })] } })),
+    i('an HTTP gate on Flagger without a namespace to find the loadtester in', 'engine.loadtesterUrl', /engine flagger, feature loadtester webhooks/, () => onFlagger({ namespace: undefined, gates: { dark: [Gate.http({ intervalSeconds: 60 })] } })),
     i('a route name Flagger would not use', 'engine.provider.routeName', /engine flagger, feature provider/, () =>
       onFlagger({ engine: Engine.flagger({ provider: Traffic.gatewayApi({ parentRefs: [{ name: 'edge' }], routeName: 'front' }) }) })),
   ];
