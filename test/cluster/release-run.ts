@@ -131,7 +131,8 @@ export class ReleaseRun {
     const kept = this.objectsOf(to)
       .filter((o) => o.kind === 'Service' && fromServices.has(o.metadata.name) && (serving.get(o.metadata.name) ?? 0) > 0)
       .map((o) => o.metadata.name);
-    const addresses = this.routerAddresses(from, to);
+    // An engine's pods come from its controller, which this cluster does not run: its router reaches none (see engineNote).
+    const addresses = this.declaration.engine ? [] : this.routerAddresses(from, to);
     const watch = new EndpointWatch(this.cluster.api, this.namespace, kept, addresses);
     await watch.start();
     let applyError: Error | undefined;
