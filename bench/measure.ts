@@ -9,7 +9,7 @@ import { appSpecs } from './workload';
 
 export const VARIANTS = ['library', 'cdk8s-plus', 'api-object', 'plain-yaml', 'json', 'app-synth'] as const;
 export type Variant = (typeof VARIANTS)[number];
-export type Workload = 'canary' | 'gateway';
+export type Workload = 'canary' | 'gateway' | 'argo';
 
 export interface Measurement {
   readonly variant: Variant;
@@ -28,21 +28,22 @@ export interface Measurement {
 
 /** Loads the variant's modules and prepares its input; returns the work to time. */
 function prepare(variant: Variant, workload: Workload, n: number, outdir: string, from?: string): [loadMs: number, work: () => Written] {
-  if (workload === 'gateway') {
+  if (workload !== 'canary') {
     if (variant === 'library') {
-      const { runGatewayLibrary } = require('./gateway-workload') as typeof import('./gateway-workload');
+      const run: (specs: ReturnType<typeof appSpecs>, outdir: string) => Written =
+        workload === 'gateway' ? require('./gateway-workload').runGatewayLibrary : require('./variants/library').runArgoLibrary;
       const loadMs = performance.now();
       const specs = appSpecs(n);
-      return [loadMs, () => runGatewayLibrary(specs, outdir)];
+      return [loadMs, () => run(specs, outdir)];
     }
     const replay = require('./variants/replay') as typeof import('./variants/replay');
     const loadMs = performance.now();
-    if (!from) throw new Error('the gateway workload replays the library output: pass its folder');
+    if (!from) throw new Error(`the ${workload} workload replays the library output: pass its folder`);
     const phases = replay.loadPhases(from);
     if (variant === 'api-object') return [loadMs, () => replay.replayApiObjects(phases, outdir)];
     if (variant === 'plain-yaml') return [loadMs, () => replay.replayYaml(phases, outdir)];
     if (variant === 'json') return [loadMs, () => replay.replayJson(phases, outdir)];
-    throw new Error(`no ${variant} variant of the gateway workload`);
+    throw new Error(`no ${variant} variant of the ${workload} workload`);
   }
   const run: (specs: ReturnType<typeof appSpecs>, outdir: string) => Written =
     variant === 'library'

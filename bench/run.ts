@@ -4,7 +4,7 @@
  * the cold time of `npm run synth`. Prints markdown tables and exits 1 when a target
  * is missed.
  *
- *   npm run bench [-- --ns 100,1000,3000 --runs 3 --workloads canary,gateway --no-synth]
+ *   npm run bench [-- --ns 100,1000,3000 --runs 3 --workloads canary,gateway,argo --no-synth]
  *   npm run bench -- --workloads ''   (the synth, verify and module-loading tables only)
  *   npm run bench -- --workloads '' --no-synth   (the verify table only)
  */
@@ -22,6 +22,14 @@ const RUN = path.join(ROOT, 'tools/run.js');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { cacheFiles } = require('../tools/run.js') as { cacheFiles: (entry: string) => Record<string, string> };
 const MEASURE = path.join(__dirname, 'measure.ts');
+
+const WORKLOAD_TITLES: { [w in Workload]: string } = {
+  canary: 'CanaryApp, every phase',
+  gateway: 'Istio gateway release, every phase',
+  argo: 'CanaryApp on Argo Rollouts (Engine.argoRollouts()), every folder',
+};
+/** An engine release is written as three folders: stable, release, rollback. */
+const ARGO_FOLDERS = 3;
 
 const TARGETS = {
   /** (a) / (b): at most half the time of hand-written cdk8s-plus (measured 0.24-0.29), so that a regression shows. */
@@ -59,7 +67,7 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { ns: [100, 1000, 3000], runs: 3, workloads: ['canary', 'gateway'], synth: true, verify: true };
+  const o: Options = { ns: [100, 1000, 3000], runs: 3, workloads: ['canary', 'gateway', 'argo'], synth: true, verify: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--ns') o.ns = argv[++i].split(',').map(Number);
@@ -173,7 +181,7 @@ function checkSameObjects(workload: Workload, n: number): void {
   const variants: Variant[] = workload === 'canary' ? ['api-object', 'plain-yaml', 'cdk8s-plus'] : ['api-object', 'plain-yaml'];
   try {
     for (const v of variants) {
-      const r = measureOnce(v, workload, n, true, workload === 'gateway' ? a.outdir : undefined);
+      const r = measureOnce(v, workload, n, true, workload !== 'canary' ? a.outdir : undefined);
       const got = manifests(r.outdir);
       fs.rmSync(r.outdir, { recursive: true, force: true });
       const same =
@@ -188,14 +196,14 @@ function checkSameObjects(workload: Workload, n: number): void {
 
 function benchWorkload(workload: Workload, o: Options): void {
   const specs = appSpecs(Math.max(...o.ns));
-  console.log(`\n## Workload: ${workload === 'canary' ? 'CanaryApp, every phase' : 'Istio gateway release, every phase'}\n`);
+  console.log(`\n## Workload: ${WORKLOAD_TITLES[workload]}\n`);
   checkSameObjects(workload, 40);
   const variants: Variant[] = workload === 'canary' ? ['library', 'cdk8s-plus', 'api-object', 'plain-yaml', 'json'] : ['library', 'api-object', 'plain-yaml', 'json'];
   const results = new Map<string, Figures>();
   const key = (v: Variant, n: number) => `${v}@${n}`;
   for (const n of o.ns) {
     let from: string | undefined;
-    if (workload === 'gateway') from = measureOnce('library', workload, n, true).outdir;
+    if (workload !== 'canary') from = measureOnce('library', workload, n, true).outdir;
     try {
       for (const v of variants) {
         // N=3000 of the slow variants once: they take tens of seconds each.
@@ -207,7 +215,7 @@ function benchWorkload(workload: Workload, o: Options): void {
     }
   }
 
-  const phases = o.ns.map((n) => (workload === 'canary' ? phaseCount(specs.slice(0, n)) : GATEWAY_PHASES * n));
+  const phases = o.ns.map((n) => (workload === 'canary' ? phaseCount(specs.slice(0, n)) : workload === 'gateway' ? GATEWAY_PHASES * n : ARGO_FOLDERS * n));
   console.log(`Time from the first construct to the last file written to ${OUT_BASE} (module loading excluded; every variant writes one file per phase, (a) a release.json per app too), median of runs; peak RSS of the process.\n`);
   const lo = o.ns[0];
   const hi = o.ns[o.ns.length - 1];

@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { CanaryApp, CanaryStep, CapacityMode, ContainerOptions, Drain, EnvValue, Probe, renderApp, ServiceType, TopologySpread, Volume, writeAtomically } from '../../lib';
+import { CanaryApp, CanaryStep, CapacityMode, ContainerOptions, Engine, Drain, EnvValue, Probe, renderApp, ServiceType, TopologySpread, Volume, writeAtomically } from '../../lib';
 import { Written } from '../output';
 import { AppSpec } from '../workload';
 
@@ -19,22 +19,30 @@ export function podOptions(spec: AppSpec): ContainerOptions {
 }
 
 /** (a) this library: one CanaryApp per application, written by `synthesize`. */
-export function defineCanaryApp(app: App, spec: AppSpec): CanaryApp {
+export function defineCanaryApp(app: App, spec: AppSpec, engine?: Engine): CanaryApp {
   return new CanaryApp(app, spec.name, {
     stableImage: spec.stableImage,
     canaryImage: spec.canaryImage,
     replicas: spec.replicas,
-    capacity: spec.capacity === 'constant' ? CapacityMode.CONSTANT : CapacityMode.SURGE,
+    // Argo Rollouts realises surge steps of more than one pod by no weight: the same steps at constant capacity.
+    capacity: spec.capacity === 'constant' || engine ? CapacityMode.CONSTANT : CapacityMode.SURGE,
     steps: spec.steps.map((c) => CanaryStep.replicas(c)),
     ports: spec.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, servicePort: p.servicePort })),
     service: { type: spec.serviceType === 'NodePort' ? ServiceType.NODE_PORT : ServiceType.CLUSTER_IP },
     ...podOptions(spec),
+    engine,
   });
 }
 
 /** (a) of the canary workload. */
 export function runLibrary(specs: readonly AppSpec[], outdir: string): Written {
-  return synthesizeApps(specs, outdir, defineCanaryApp);
+  return synthesizeApps(specs, outdir, (app, spec) => defineCanaryApp(app, spec));
+}
+
+/** (a) of the canary workload on Argo Rollouts: a Rollout and its folders stable, release, rollback per application. */
+export function runArgoLibrary(specs: readonly AppSpec[], outdir: string): Written {
+  const argo = Engine.argoRollouts();
+  return synthesizeApps(specs, outdir, (app, spec) => defineCanaryApp(app, spec, argo));
 }
 
 /** One release per application, then `synthesize(app, outdir)` in its two steps, to time the writing apart. */

@@ -131,7 +131,7 @@ export class ReleaseRun {
     const kept = this.objectsOf(to)
       .filter((o) => o.kind === 'Service' && fromServices.has(o.metadata.name) && (serving.get(o.metadata.name) ?? 0) > 0)
       .map((o) => o.metadata.name);
-    // An engine's controller writes the Services its routes lead to (Flagger), and runs no controller here (see engineNote).
+    // An engine's pods and the Services its routes lead to come from its controller, which this cluster does not run (see engineNote).
     const addresses = this.declaration.engine ? [] : this.routerAddresses(from, to);
     const watch = new EndpointWatch(this.cluster.api, this.namespace, kept, addresses);
     await watch.start();

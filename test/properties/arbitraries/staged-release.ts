@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { CleanupMode, ContainerOptions, EnvValue, FrontendTierProps, ServiceType, SmokeTestOptions, StagedRelease, StagedReleaseProps, StageStrategy, StageVersionProps, TierProps } from '../../../lib';
+import { CleanupMode, ContainerOptions, Engine, EnvValue, FrontendTierProps, ServiceType, SmokeTestOptions, StagedRelease, StagedReleaseProps, StageStrategy, StageVersionProps, TierProps } from '../../../lib';
 import { Case, ConstructSpec, InvalidClass, invalid } from '../support/spec';
 import { Construct } from 'constructs';
 import { containerOptionClasses, containerOptions } from './container-options';
@@ -157,6 +157,7 @@ export const stagedReleaseInvalids: InvalidClass<StagedReleaseProps>[] = [
     expected: /an object of StagedReleaseProps/,
     cases: fc.tuple(dns1035Label(30), any(null, 'seamless', 42, [])).map(([id, props]) => ({ id, props })),
   },
+  v('an engine, which a two-tier smoke upgrade does not map to', 'engine', /no engine on a StagedRelease.*two-tier smoke upgrade/, () => any(Engine.argoRollouts(), Engine.phases()).map((engine) => as({ engine }))),
   v('misspelt prop', 'minReadySecond', /a property of StagedReleaseProps: did you mean "minReadySeconds"\?/, () => as({ minReadySecond: 30 })),
   v('unknown prop', 'canary', /a property of StagedReleaseProps: one of name, /, () => as({ canary: { weight: 10 } })),
   v('name not a DNS-1123 label', 'name', /DNS-1123 label of at most 63 characters \(it defaults to the construct id\)/, () => any('Seamless', 'seam_less', '-a', '', 'x'.repeat(64), 42, null).map((name) => ({ name }))),

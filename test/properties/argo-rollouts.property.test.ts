@@ -1,0 +1,5 @@
+import { argoCanarySpec, argoGatewaySpec } from './arbitraries/argo-rollouts';
+import { describeConstruct } from './support/construct-properties';
+
+describeConstruct(argoCanarySpec);
+describeConstruct(argoGatewaySpec);
