@@ -1,7 +1,8 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { GateAnnotations } from '../model/gate-names';
-import { loadDeclaration, loadPhases } from '../verify/loading/loader';
+import { DeclaredRelease } from '../model/release';
+import { LoadedPhase, loadDeclaration, loadPhases } from '../verify/loading/loader';
 import { K8sObject } from '../verify/loading/manifest';
 
 /** A gate Job of a phase, as `cdk8s-canary gate` waits for it. */
@@ -27,15 +28,7 @@ const NO_DEADLINE_WAIT = 600;
  * the phase folder), else kubectl's current one. @throws ManifestReadError
  */
 export function phaseGateJobs(phasePath: string): { release: string; phase: string; jobs: PhaseGateJob[] } {
-  const loaded = loadPhases([phasePath]);
-  const phase = loaded.phases[0];
-  const parent = path.dirname(path.resolve(phasePath));
-  let declared;
-  try {
-    declared = loadDeclaration(parent);
-  } catch {
-    declared = undefined;
-  }
+  const { release, phase, declared } = readAppliedPhase(phasePath);
   const jobs = phase.objects
     .filter((o) => o.kind === 'Job' && typeof annotations(o)[GateAnnotations.KIND] === 'string')
     .map((o): PhaseGateJob => {
@@ -47,7 +40,23 @@ export function phaseGateJobs(phasePath: string): { release: string; phase: stri
         waitSeconds: typeof deadline === 'number' ? deadline + CONTROLLER_MARGIN : NO_DEADLINE_WAIT,
       };
     });
-  return { release: declared?.release ?? path.basename(parent), phase: phase.name, jobs };
+  return { release, phase: phase.name, jobs };
+}
+
+/**
+ * One phase folder (or YAML file) as a pipeline applies it, with the declaration of its
+ * release (release.json beside it) when there is one. @throws ManifestReadError
+ */
+export function readAppliedPhase(phasePath: string): { release: string; phase: LoadedPhase; declared?: DeclaredRelease } {
+  const phase = loadPhases([phasePath]).phases[0];
+  const parent = path.dirname(path.resolve(phasePath));
+  let declared;
+  try {
+    declared = loadDeclaration(parent);
+  } catch {
+    declared = undefined;
+  }
+  return { release: declared?.release ?? path.basename(parent), phase, declared };
 }
 
 function annotations(o: K8sObject): { [key: string]: string } {
@@ -98,7 +107,7 @@ export function gateScript(release: string, phase: string, jobs: readonly PhaseG
 }
 
 /** Names and namespaces are DNS labels; quoted all the same, since a manifest may have been edited. */
-function shellWord(text: string): string {
+export function shellWord(text: string): string {
   return /^[a-z0-9.-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 

@@ -1,5 +1,6 @@
 import { parseArgs } from 'util';
 import { gateScript, phaseGateJobs, runGateScript } from './gate-command';
+import { phaseAutoscaled, scaledScript } from './scaled-command';
 import { pruneFlags } from '../model/prune-allowlist';
 import { renderPlanMarkdown } from '../plan/markdown';
 import { renderPlanMermaid } from '../plan/mermaid';
@@ -24,6 +25,7 @@ export const USAGE = `Usage:
   cdk8s-canary plan --phases [--name <release>] [--format table|json|mermaid|markdown] <phase...>
   cdk8s-canary prune-flags <release>
   cdk8s-canary gate [--print] <phase>
+  cdk8s-canary wait-scaled [--print] <phase>
 
 A <release> is the folder \`npm run synth\` writes (dist: every release in it), a
 folder written by cdk8s-canary for one release (release.json and one folder per
@@ -44,7 +46,13 @@ gate waits, once a phase is applied, until each gate Job of the phase
 it exits 0 when every gate passed and 1 when one failed or ran out of time (roll
 back then). --print writes the same as a POSIX sh script that needs kubectl alone.
 
-Exit codes: 0 no findings (gates passed), 1 findings (a gate failed), 2 unreadable
+wait-scaled waits, after \`kubectl rollout status\`, until each Deployment of the
+phase that an autoscaler scales has the autoscaler's minReplicas available (a new
+one starts at 1 pod until the autoscaler's first sync), for at most
+$SCALE_WAIT_SECONDS (600); exit 1 when one has not. --print as for gate.
+
+Exit codes: 0 no findings (gates passed, Deployments scaled), 1 findings (a gate
+failed, a Deployment not scaled in time), 2 unreadable
 input or bad arguments.
 `;
 
@@ -54,6 +62,7 @@ const FORMATS: { readonly [command: string]: readonly string[] } = {
   plan: ['table', 'json', 'mermaid', 'markdown'],
   'prune-flags': ['text'],
   gate: ['text'],
+  'wait-scaled': ['text'],
 };
 
 /**
@@ -82,9 +91,10 @@ export function runCommand(argv: readonly string[], out: CommandOutput): number 
     if (formats.length === 1 && values.format !== undefined) return usageError(out, `${command}: takes no --format`);
     if (!formats.includes(format)) return usageError(out, `${command}: --format must be ${formats.slice(0, -1).join(', ')} or ${formats[formats.length - 1]}, not "${format}"`);
     if (values.name !== undefined && !values.phases) return usageError(out, `${command}: --name goes with --phases`);
-    if (values.print !== undefined && command !== 'gate') return usageError(out, `${command}: --print goes with gate`);
+    if (values.print !== undefined && command !== 'gate' && command !== 'wait-scaled') return usageError(out, `${command}: --print goes with gate or wait-scaled`);
     if (command === 'prune-flags') return printPruneFlags(positionals, values.phases === true, out);
     if (command === 'gate') return gate(positionals, values.phases === true, values.print === true, out);
+    if (command === 'wait-scaled') return waitScaled(positionals, values.phases === true, values.print === true, out);
     return command === 'verify' ? verify(positionals, values.phases === true, values.name, format, out) : plan(positionals, values.phases === true, values.name, format, out);
   } catch (e) {
     out.stderr(`unexpected error: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -166,12 +176,20 @@ function gate(paths: readonly string[], phases: boolean, print: boolean, out: Co
   if (phases || paths.length !== 1) return usageError(out, 'gate: give one phase folder, e.g. dist/addressbook/dark');
   const found = readInput(out, () => phaseGateJobs(paths[0]));
   if (!found) return 2;
-  const script = gateScript(found.release, found.phase, found.jobs);
-  if (print) {
-    out.stdout(script);
-    return 0;
-  }
-  return runGateScript(script);
+  return printOrRun(gateScript(found.release, found.phase, found.jobs), print, out);
+}
+
+function waitScaled(paths: readonly string[], phases: boolean, print: boolean, out: CommandOutput): number {
+  if (phases || paths.length !== 1) return usageError(out, 'wait-scaled: give one phase folder, e.g. dist/checkout/stable');
+  const found = readInput(out, () => phaseAutoscaled(paths[0]));
+  if (!found) return 2;
+  return printOrRun(scaledScript(found.release, found.phase, found.deployments), print, out);
+}
+
+function printOrRun(script: string, print: boolean, out: CommandOutput): number {
+  if (!print) return runGateScript(script);
+  out.stdout(script);
+  return 0;
 }
 
 /** Runs `read`; input it cannot read becomes one line on stderr and undefined (the caller exits 2). */

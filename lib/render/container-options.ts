@@ -208,7 +208,7 @@ export interface ContainerOptions {
   /** Node taints the pods tolerate. @default - none */
   readonly tolerations?: Toleration[];
   /**
-   * Node and pod affinity, as the Kubernetes API writes it (schema-checked by `verify`).
+   * Node and pod affinity, as the Kubernetes API writes it (schema-checked at synthesis and by `verify`).
    * @default - none
    */
   readonly affinity?: k8s.Affinity;

@@ -1,11 +1,13 @@
 import { k8s } from './k8s';
 import { Checks, isPlainObject, join, keysOf } from '../model/checks';
+import { SpecFragmentKind, validateSpecFragment } from '../verify/schema/spec-fragments';
+import { formatPath, PathSegment } from '../verify/schema/schema-issue';
 
 /**
  * The escape hatch: Kubernetes fields this library has no prop for, written as the API
  * writes them (the k8s L1 types), merged last into every Deployment, pod and application
- * container the construct renders. `verify` schema-checks the result and `plan` shows it
- * like any other field. Fields the release or a prop owns are refused, naming the prop:
+ * container the construct renders. Each part is checked at synthesis with the schema
+ * `verify` applies (unknown fields, types, enums), and `plan` shows it like any other field. Fields the release or a prop owns are refused, naming the prop:
  * selectors, labels, images, replicas, probes, security and the rest would otherwise be
  * changed behind the release's back (a changed selector cannot even be applied).
  */
@@ -89,7 +91,28 @@ export function resolveOverrides(check: Checks, field: string, given: unknown): 
       const owner = OWNED[p]![k];
       if (v !== undefined && owner !== undefined) check.fail(`${at}.${k}`, v, `no ${k} here: ${owner}`);
     }
-    return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    const given = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    checkKubernetesFields(check, at, p, given);
+    return given;
   };
   return { deployment: part('deployment'), pod: part('pod'), container: part('container') };
+}
+
+/**
+ * Fields written as the Kubernetes API writes them, checked with the schema `verify`
+ * applies to the manifests (unknown fields, types, enums, required fields), so a typo
+ * fails at synthesis, naming the prop, rather than at `kubectl apply`.
+ * @param field the prop holding `fields`; an issue is reported at `<field>.<its path>`
+ */
+export function checkKubernetesFields(check: Checks, field: string, part: SpecFragmentKind, fields: { readonly [key: string]: unknown }): void {
+  const [issue] = validateSpecFragment(part, fields);
+  if (issue === undefined) return;
+  const unknown = issue.message.startsWith('unknown field');
+  check.fail(join(field, formatPath(issue.path)), valueAt(fields, issue.path), `${unknown ? 'a field of' : 'a value accepted by'} the Kubernetes ${TYPE_NAMES[part]} (${issue.message})`);
+}
+
+const TYPE_NAMES: { readonly [part in keyof WorkloadOverrides]-?: string } = { deployment: 'DeploymentSpec', pod: 'PodSpec', container: 'Container' };
+
+function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
+  return path.reduce<unknown>((v, segment) => (v !== null && typeof v === 'object' ? (v as { [key: string]: unknown })[segment] : undefined), value);
 }

@@ -1,6 +1,7 @@
 import { k8s } from './k8s';
 import { Checks, INT32_MAX, isPlainObject, join, keysOf } from '../model/checks';
 import { ContainerOptions, Toleration } from './container-options';
+import { checkKubernetesFields } from './overrides';
 import { objectNames } from './pod-parts';
 import { TopologySpread } from './topology-spread';
 
@@ -23,6 +24,7 @@ export function resolvePlacement(check: Checks, field: string, o: ContainerOptio
   const spread = o.topologySpread === undefined ? undefined : o.topologySpread;
   if (spread !== undefined && !TopologySpread.isTopologySpread(spread)) check.fail(at('topologySpread'), spread, 'a spread made with TopologySpread.acrossNodesAndZones() or TopologySpread.across(keys)');
   if (o.affinity !== undefined && !isPlainObject(o.affinity)) check.fail(at('affinity'), o.affinity, 'an object such as { nodeAffinity: { ... } }, as the Kubernetes API writes it');
+  if (o.affinity !== undefined) checkKubernetesFields(check, field, 'pod', { affinity: o.affinity });
   return {
     spec: {
       serviceAccountName: account,

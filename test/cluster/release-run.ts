@@ -1,5 +1,7 @@
-import { execFileSync } from 'child_process';
+import { execFile, execFileSync } from 'child_process';
 import * as path from 'path';
+import { promisify } from 'util';
+import { phaseAutoscaled, scaledScript } from '../../lib/cli/scaled-command';
 import { DeclaredRelease } from '../../lib/model/release';
 import { K8sObject, objectRef } from '../../lib/verify/loading/manifest';
 import { loadRelease } from '../../lib/verify/loading/loader';
@@ -31,8 +33,9 @@ export interface TransitionRecord {
 
 /**
  * One release of dist/ applied phase after phase to the control plane exactly as the README's pipeline does:
- * `kubectl apply -f <phase>`, `kubectl rollout status deployment -l <pruneSelector>`, then
- * `kubectl apply -f <phase> --prune $(cdk8s-canary prune-flags <release>)`, client-side or server-side.
+ * `kubectl apply -f <phase>`, `kubectl rollout status deployment -l <pruneSelector>`, `cdk8s-canary wait-scaled
+ * <phase>` (when the phase has autoscalers), then `kubectl apply -f <phase> --prune $(cdk8s-canary prune-flags
+ * <release>)`, client-side or server-side.
  */
 export class ReleaseRun {
   readonly declaration: DeclaredRelease;
@@ -96,6 +99,25 @@ export class ReleaseRun {
   }
 
   /**
+   * `cdk8s-canary wait-scaled <phase>`, the pipeline's step after `rollout status` for a phase with autoscalers: the
+   * cluster's HPA controller raises each new autoscaled Deployment from its first pod to minReplicas (below
+   * minReplicas it scales without metrics, so no metrics server is needed). Bounded: it fails the walk after 120 s.
+   */
+  private async waitScaled(phase: string): Promise<void> {
+    const found = phaseAutoscaled(this.phaseDir(phase));
+    if (!found.deployments.length) return;
+    const script = scaledScript(found.release, found.phase, found.deployments.map((d) => ({ ...d, namespace: d.namespace ?? this.namespace })));
+    const k = this.cluster.kubectl;
+    const env = { ...process.env, KUBECTL: k.binary, KUBECONFIG: k.kubeconfig, SCALE_POLL_SECONDS: '1', SCALE_WAIT_SECONDS: '120' };
+    try {
+      await promisify(execFile)('/bin/sh', ['-c', script], { env, timeout: 150_000 });
+    } catch (e) {
+      const { stdout, stderr } = e as { stdout?: string; stderr?: string };
+      throw new Error(`${this.name}/${phase}: wait-scaled failed:\n${stdout ?? ''}${stderr ?? ''}`);
+    }
+  }
+
+  /**
    * The three commands of the README for one phase. kubectl refuses `--prune` with `--server-side` for a label
    * selector ("--prune is in alpha and doesn't currently work on objects created by server-side apply"), so the
    * server-side run applies the phase server-side twice and then deletes what a prune would have deleted: the
@@ -106,6 +128,7 @@ export class ReleaseRun {
     const modeArgs = mode === 'server-side' ? ['--server-side', '--field-manager=pipeline'] : [];
     await k.ok(['apply', '-f', this.phaseDir(phase), ...this.namespaceArgs, ...modeArgs]);
     await k.ok(['rollout', 'status', 'deployment', '-l', this.declaration.pruneSelector!, '-n', this.namespace, '--timeout=5m'], { timeoutMs: 330_000 });
+    await this.waitScaled(phase);
     if (mode === 'client-side') {
       await k.ok(['apply', '-f', this.phaseDir(phase), ...this.namespaceArgs, '--prune', ...this.pruneFlags]);
       return;

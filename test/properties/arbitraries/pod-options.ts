@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { ClaimAccessMode, ContainerOptions, ContainerPort, Drain, EmptyDirMedium, EnvValue, SpreadPolicy, TopologySpread, Volume } from '../../../lib';
+import { ClaimAccessMode, ContainerOptions, ContainerPort, Drain, EmptyDirMedium, EnvValue, SpreadPolicy, TopologySpread, Volume, WorkloadOverrides } from '../../../lib';
 import { any, dnsSubdomain, labelKey, labelValue, quantity } from './primitives';
 import type { OptionInvalid } from './container-options';
 
@@ -129,6 +129,8 @@ export function podOptionInvalids(): OptionInvalid[] {
     { title: 'envFromConfigMaps name invalid', field: 'envFromConfigMaps[0]', expected: /DNS-1123 subdomain/, patch: () => any('Cfg', '', 3).map((n) => ({ envFromConfigMaps: as<string[]>([n]) })) },
     { title: 'escape hatch touching a selector', field: 'overrides.deployment.selector', expected: /trackLabel or versionLabel/, patch: () => ({ overrides: { deployment: { selector: { matchLabels: { app: 'x' } } } } }) },
     { title: 'escape hatch setting a field a prop owns', field: 'overrides.container.image', expected: /the image of each track or version/, patch: () => ({ overrides: { container: { image: 'acme/other:1.0' } } }) },
+    { title: 'escape hatch field the Kubernetes schema does not have', field: 'overrides.pod.runtimeClass', expected: /a field of the Kubernetes PodSpec \(unknown field "runtimeClass"\)/, patch: () => any('gvisor', 1, {}).map((v) => ({ overrides: as<WorkloadOverrides>({ pod: { runtimeClass: v } }) })) },
+    { title: 'escape hatch field of the wrong type', field: 'overrides.container.workingDir', expected: /accepted by the Kubernetes Container \(must be string/, patch: () => any(42, ['/srv'], true).map((v) => ({ overrides: { container: { workingDir: as<string>(v) } } })) },
     { title: 'escape hatch weakening the restricted profile', field: 'overrides.pod.hostNetwork', expected: /restricted profile forbids it/, patch: () => ({ overrides: { pod: { hostNetwork: true } } }) },
     { title: 'released config value that looks like a secret', field: 'config.env.API_TOKEN', expected: /not a secret/, patch: () => ({ config: { env: { API_TOKEN: 'abc' } } }) },
     { title: 'released config with neither files nor env', field: 'config', expected: /files, env or both/, patch: () => ({ config: {} }) },
