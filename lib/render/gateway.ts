@@ -191,6 +191,9 @@ export class Gateway extends PhasedRelease {
 
     this.engine = resolveEngine(check, 'engine', props.engine);
     if (this.engine.kind === 'argo-rollouts' && provider.kind === 'service') refuseWithoutRouter(check, provider);
+    if (this.engine.kind === 'flagger') {
+      check.fail('engine', 'Engine.flagger()', 'Engine.phases() or Engine.argoRollouts(): engine flagger does not render a Gateway yet (a CanaryApp it does); rather than phases it would silently ignore');
+    }
 
     const objectLabels = { [Labels.NAME]: name, ...releaseLabels(this.releaseName) };
     const target: TrafficTarget = {

@@ -93,6 +93,9 @@ function servesAddress(index: PhaseIndex, o: K8sObject, address: string): boolea
     get(strategy, 'canary', 'trafficRouting', 'nginx', 'stableIngress'),
     get(istio, 'virtualService', 'name'),
     ...asArray(get(istio, 'virtualServices')).map((v) => get(v, 'name')),
+    // The Gateway API through Argo Rollouts' plugin: the HTTPRoutes it sets the weights of.
+    ...asArray(get(strategy, 'canary', 'trafficRouting', 'plugins', 'argoproj-labs/gatewayAPI', 'httpRoutes')).map((r) => get(r, 'name')),
+    get(strategy, 'canary', 'trafficRouting', 'plugins', 'argoproj-labs/gatewayAPI', 'httpRoute'),
   ];
   if (named.includes(address)) return true;
   const service = index.find('Service', address, ns, '');

@@ -83,7 +83,7 @@ export const argoGatewaySpec: ConstructSpec<GatewayProps> = {
     g('other stable pods during a step on Argo Rollouts', 'phases[1].replicas.v1', /the stable ReplicaSet keeps the Rollout's replicas through every step/, (p) => ({
       phases: [Release.to('v1').named('v1'), Release.to('v1').withDark('v2').withReplicas({ v1: p.versions.v1.replicas! + 1 }).named('dark'), Release.to('v2').withDark('v1').named('v2')],
     })),
-    g('an engine that is not one', 'engine', /Engine\.phases\(\) or Engine\.argoRollouts\(\)/, () => any('argo-rollouts', {}, 1).map((e) => ({ engine: as<Engine>(e) }))),
+    g('an engine that is not one', 'engine', /Engine\.phases\(\), Engine\.argoRollouts\(\) or Engine\.flagger\(\)/, () => any('argo-rollouts', {}, 1).map((e) => ({ engine: as<Engine>(e) }))),
     g('an unknown option of Argo Rollouts', 'engine.revisionHistory', /a property of ArgoRolloutsOptions/, () => ({ engine: Engine.argoRollouts(as({ revisionHistory: 3 })) })),
   ],
   build: (scope: Construct, c: Case<GatewayProps>) => new Gateway(scope, c.id, c.props),

@@ -203,7 +203,7 @@ export const canaryAppInvalids: InvalidClass<CanaryAppProps>[] = [
   i('Argo Rollouts: canary pods on top that no weight gives', 'steps', /steps Argo Rollouts can run without a router/, () => ({ ...withPlan(3, CapacityMode.SURGE, [CanaryStep.replicas(2)]), gates: undefined, engine: Engine.argoRollouts() })),
   i('Argo Rollouts: a minimum above what the controller keeps', 'minAvailable', /at most 2, the pods Argo Rollouts keeps available/, () => ({ ...withPlan(4, CapacityMode.CONSTANT, undefined), gates: undefined, rollingUpdate: { maxSurge: 1, maxUnavailable: 2 }, minAvailable: 3, engine: Engine.argoRollouts() })),
   i('Argo Rollouts: an unknown option', 'engine.revisionHistory', /a property of ArgoRolloutsOptions/, () => ({ engine: Engine.argoRollouts({ revisionHistory: 2 } as never), minAvailable: undefined })),
-  i('engine not an Engine', 'engine', /Engine\.phases\(\) or Engine\.argoRollouts\(\)/, () => any('argo', 'phases', 1, {}).map((engine) => ({ engine: engine as never }))),
+  i('engine not an Engine', 'engine', /Engine\.phases\(\), Engine\.argoRollouts\(\) or Engine\.flagger\(\)/, () => any('argo', 'phases', 1, {}).map((engine) => ({ engine: engine as never }))),
   i('canaryConfig invalid', 'canaryConfig.files', /a file name/, () => ({ canaryConfig: { files: { 'a/b': 'x' } } })),
   i('an autoscaler, which pod-count shares cannot keep', 'autoscaling', /ratio of pod counts.*Traffic\.istio\(\)/, () => ({ autoscaling: { maxReplicas: 10 } }) as Partial<CanaryAppProps>),
   i('name not a DNS-1035 label short enough for its suffixes', 'name', /DNS-1035 label of at most 56 characters/, () => any('Shop', 'shop_app', '-shop', '6shop', 'shop.v2', '', 42, 'x'.repeat(57)).map((name) => ({ name }))),
