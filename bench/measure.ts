@@ -9,7 +9,7 @@ import { appSpecs } from './workload';
 
 export const VARIANTS = ['library', 'cdk8s-plus', 'api-object', 'plain-yaml', 'json', 'app-synth'] as const;
 export type Variant = (typeof VARIANTS)[number];
-export type Workload = 'canary' | 'gateway' | 'argo';
+export type Workload = 'canary' | 'gateway' | 'argo' | 'flagger';
 
 export interface Measurement {
   readonly variant: Variant;
@@ -31,7 +31,11 @@ function prepare(variant: Variant, workload: Workload, n: number, outdir: string
   if (workload !== 'canary') {
     if (variant === 'library') {
       const run: (specs: ReturnType<typeof appSpecs>, outdir: string) => Written =
-        workload === 'gateway' ? require('./gateway-workload').runGatewayLibrary : require('./variants/library').runArgoLibrary;
+        workload === 'gateway'
+          ? require('./gateway-workload').runGatewayLibrary
+          : workload === 'argo'
+            ? require('./variants/library').runArgoLibrary
+            : require('./variants/library').runFlaggerLibrary;
       const loadMs = performance.now();
       const specs = appSpecs(n);
       return [loadMs, () => run(specs, outdir)];

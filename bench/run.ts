@@ -4,7 +4,7 @@
  * the cold time of `npm run synth`. Prints markdown tables and exits 1 when a target
  * is missed.
  *
- *   npm run bench [-- --ns 100,1000,3000 --runs 3 --workloads canary,gateway,argo --no-synth]
+ *   npm run bench [-- --ns 100,1000,3000 --runs 3 --workloads canary,gateway,argo,flagger --no-synth]
  *   npm run bench -- --workloads ''   (the synth, verify and module-loading tables only)
  *   npm run bench -- --workloads '' --no-synth   (the verify table only)
  */
@@ -27,9 +27,10 @@ const WORKLOAD_TITLES: { [w in Workload]: string } = {
   canary: 'CanaryApp, every phase',
   gateway: 'Istio gateway release, every phase',
   argo: 'CanaryApp on Argo Rollouts (Engine.argoRollouts()), every folder',
+  flagger: 'CanaryApp on Flagger (Engine.flagger(), ingress-nginx), every folder',
 };
 /** An engine release is written as three folders: stable, release, rollback. */
-const ARGO_FOLDERS = 3;
+const ENGINE_FOLDERS = 3;
 
 const TARGETS = {
   /** (a) / (b): at most half the time of hand-written cdk8s-plus (measured 0.24-0.29), so that a regression shows. */
@@ -67,7 +68,7 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { ns: [100, 1000, 3000], runs: 3, workloads: ['canary', 'gateway', 'argo'], synth: true, verify: true };
+  const o: Options = { ns: [100, 1000, 3000], runs: 3, workloads: ['canary', 'gateway', 'argo', 'flagger'], synth: true, verify: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--ns') o.ns = argv[++i].split(',').map(Number);
@@ -215,7 +216,7 @@ function benchWorkload(workload: Workload, o: Options): void {
     }
   }
 
-  const phases = o.ns.map((n) => (workload === 'canary' ? phaseCount(specs.slice(0, n)) : workload === 'gateway' ? GATEWAY_PHASES * n : ARGO_FOLDERS * n));
+  const phases = o.ns.map((n) => (workload === 'canary' ? phaseCount(specs.slice(0, n)) : workload === 'gateway' ? GATEWAY_PHASES * n : ENGINE_FOLDERS * n));
   console.log(`Time from the first construct to the last file written to ${OUT_BASE} (module loading excluded; every variant writes one file per phase, (a) a release.json per app too), median of runs; peak RSS of the process.\n`);
   const lo = o.ns[0];
   const hi = o.ns[o.ns.length - 1];
