@@ -49,8 +49,23 @@ export function resolveFlaggerOptions(check: Checks, field: string, given: unkno
   }
   return {
     provider: o.provider,
-    loadtesterUrl: o.loadtesterUrl,
+    // Checked even when no webhook needs it yet: a gate added later must not be the first to find it wrong.
+    loadtesterUrl: o.loadtesterUrl === undefined ? undefined : httpUrl(check, `${field}.loadtesterUrl`, o.loadtesterUrl),
     intervalSeconds: check.integer(`${field}.intervalSeconds`, orDefault(o.intervalSeconds, 60), 1, Limits.MAX_SECONDS),
     progressDeadlineSeconds: o.progressDeadlineSeconds === undefined ? undefined : check.integer(`${field}.progressDeadlineSeconds`, o.progressDeadlineSeconds, 1, Limits.MAX_SECONDS),
   };
+}
+
+/** An http(s) address without query, fragment or credentials: the loadtester's. */
+function httpUrl(check: Checks, field: string, given: unknown): string {
+  let url: URL | undefined;
+  try {
+    url = typeof given === 'string' ? new URL(given) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username || url.password) {
+    check.fail(field, given, 'the http(s) address of Flagger\'s loadtester, e.g. "http://flagger-loadtester.test/", without query, fragment or credentials');
+  }
+  return given as string;
 }

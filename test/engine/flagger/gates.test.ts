@@ -7,6 +7,8 @@ import { analysisTiming } from '../../../lib/engine/flagger/analysis-timing';
 import { metricCheck } from '../../../lib/engine/flagger/metric-template';
 import { thresholdRange } from '../../../lib/engine/flagger/threshold-range';
 import { httpWebhook, loadtesterUrl, refuseJobGate, shellQuote } from '../../../lib/engine/flagger/webhook';
+import { resolveFlaggerOptions } from '../../../lib/engine/flagger/options';
+import { Traffic } from '../../../lib';
 import { requireTools } from '../../support/gate-tools';
 import { configError } from '../../support/errors';
 
@@ -99,7 +101,14 @@ describe('gates as webhooks', () => {
     expect(loadtesterUrl(check, 'engine.loadtester', undefined, 'web')).toBe('http://flagger-loadtester.web/');
     expect(loadtesterUrl(check, 'engine.loadtester', 'http://lt.test:8080/', undefined)).toBe('http://lt.test:8080/');
     expect(configError(() => loadtesterUrl(check, 'engine.loadtester', undefined, undefined)).expected).toMatch(/engine flagger, feature loadtester webhooks/);
-    expect(configError(() => loadtesterUrl(check, 'engine.loadtester', 'ftp://x/', 'web')).field).toBe('engine.loadtester');
+  });
+
+  test('a given loadtester address is checked with the options, whether a webhook needs it or not', () => {
+    const provider = Traffic.nginx();
+    expect(resolveFlaggerOptions(check, 'engine', { provider, loadtesterUrl: 'https://lt.test/' }).loadtesterUrl).toBe('https://lt.test/');
+    for (const bad of ['ftp://x/', 'lt.test', 'http://u:p@lt.test/', 'http://lt.test/?a=1', 'http://lt.test/#x']) {
+      expect(configError(() => resolveFlaggerOptions(check, 'engine', { provider, loadtesterUrl: bad })).field).toBe('engine.loadtesterUrl');
+    }
   });
 
   test('a blocking bash task of the loadtester, with the timeout of one request', () => {

@@ -1,0 +1,4 @@
+import { flaggerCanarySpec } from './arbitraries/flagger-canary';
+import { describeConstruct } from './support/construct-properties';
+
+describeConstruct(flaggerCanarySpec);
