@@ -80,7 +80,10 @@ export interface DeclaredStep {
   readonly addresses: readonly DeclaredAddress[];
   /** The analyses that decide, in order. @default - none: a pause decides */
   readonly gates?: readonly DeclaredGate[];
-  /** Waits for a person (`kubectl argo rollouts promote`) when it has no gate. @default - none: the gates decide */
+  /**
+   * Waits for a person (`kubectl argo rollouts promote`) when it has no gate.
+   * @default - none: the gates decide, or, with neither, the controller goes on (a blue-green promotion)
+   */
   readonly pause?: { readonly seconds?: number };
 }
 
