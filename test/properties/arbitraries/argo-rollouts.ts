@@ -76,12 +76,13 @@ export const argoGatewaySpec: ConstructSpec<GatewayProps> = {
       phases: FOUR(Release.to('v2').when(Match.header('x-old', '1'), 'v1').withReplicas({ v1: p.versions.v1.replicas! }).named('old')),
     })),
     g('a gate of the first phase on Argo Rollouts', 'gates.v1', /Argo Rollouts runs no analysis when a Rollout is first created/, () => ({ gates: { v1: [PROMETHEUS] } })),
-    g('a gate of the last phase on Argo Rollouts', 'gates.v2', /Argo Rollouts promotes by itself after the last step/, () => ({ gates: { v2: [PROMETHEUS] } })),
+    // A release with a share is canary steps: its last phase has no step (blue-green's promotion has one, its postPromotionAnalysis).
+    g('a gate of the last phase on Argo Rollouts', 'gates.v2', /Argo Rollouts promotes by itself after the last step/, () => ({ phases: FOUR(Release.split({ v1: 50, v2: 50 }).named('half')), gates: { v2: [PROMETHEUS] } })),
     g('versions with different replicas on Argo Rollouts', 'versions.v2', /one Rollout runs both versions and has one replica count/, (p) => ({
       versions: { v1: p.versions.v1, v2: { ...p.versions.v2, replicas: p.versions.v1.replicas! + 1 } },
     })),
-    g('other stable pods during a step on Argo Rollouts', 'phases[1].replicas.v1', /the stable ReplicaSet keeps the Rollout's replicas through every step/, (p) => ({
-      phases: [Release.to('v1').named('v1'), Release.to('v1').withDark('v2').withReplicas({ v1: p.versions.v1.replicas! + 1 }).named('dark'), Release.to('v2').withDark('v1').named('v2')],
+    g('other stable pods during a step on Argo Rollouts', 'phases[2].replicas.v1', /the stable ReplicaSet keeps the Rollout's replicas through every step/, (p) => ({
+      phases: FOUR(Release.split({ v1: 50, v2: 50 }).withReplicas({ v1: p.versions.v1.replicas! + 1 }).named('half')),
     })),
     g('an engine that is not one', 'engine', /Engine\.phases\(\), Engine\.argoRollouts\(\) or Engine\.flagger\(\)/, () => any('argo-rollouts', {}, 1).map((e) => ({ engine: as<Engine>(e) }))),
     g('an unknown option of Argo Rollouts', 'engine.revisionHistory', /a property of ArgoRolloutsOptions/, () => ({ engine: Engine.argoRollouts(as({ revisionHistory: 3 })) })),
