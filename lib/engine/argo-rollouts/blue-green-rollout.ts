@@ -50,20 +50,20 @@ export function blueGreenStrategy(g: GatewayRolloutInput, routing: ArgoRouting, 
   const promotion = after[0];
   for (const p of after.slice(1)) {
     if (!routedVersions(p).has(canary)) {
-      check.fail(p.field, p.name, `a phase that sends every request to ${JSON.stringify(canary)}, as the promotion "${promotion.name}" does, ${FEATURE}: once promoted, the Rollout returns to ${JSON.stringify(stable)} only by an abort (apply the rollback folder)`);
+      check.fail(p.field, p.name, `a phase that sends every request to ${JSON.stringify(canary)} after the promotion "${promotion.name}" ${FEATURE}: once promoted, the Rollout returns to ${JSON.stringify(stable)} only by an abort (apply the rollback folder)`);
     }
     if (g.gates.phases.includes(p.name)) {
       check.fail(`gates.${p.name}`, p.name, `gates of the preview "${preview.name}" (prePromotionAnalysis) or of the promotion "${promotion.name}" (postPromotionAnalysis) only ${FEATURE}: the Rollout runs no analysis after these`);
     }
   }
-  checkPods(g, preview, stable, replicas, 'the active ReplicaSet keeps the Rollout\'s replicas until the promotion');
+  checkPods(g, preview, stable, replicas, 'the active ReplicaSet keeps the Rollout\'s replicas until the promotion', FEATURE);
   const previewPods = preview.deployed.find((d) => d.version === canary)!.replicas;
   if (previewPods > replicas) {
     check.fail(`${preview.field}.replicas.${canary}`, previewPods, `at most ${replicas} pods of ${JSON.stringify(canary)} in the preview (engine argo-rollouts, feature previewReplicaCount): the preview runs previewReplicaCount pods, never more than the Rollout's replicas`);
   }
   for (const p of after) {
-    checkPods(g, p, canary, replicas, 'the promoted ReplicaSet runs the Rollout\'s replicas');
-    if (p.deployed.some((d) => d.version === stable)) checkPods(g, p, stable, replicas, 'the old ReplicaSet keeps its pods until the controller scales it down (scaleDownDelaySeconds)');
+    checkPods(g, p, canary, replicas, 'the promoted ReplicaSet runs the Rollout\'s replicas', FEATURE);
+    if (p.deployed.some((d) => d.version === stable)) checkPods(g, p, stable, replicas, 'the old ReplicaSet keeps its pods until the controller scales it down (scaleDownDelaySeconds)', FEATURE);
   }
 
   const previewService = `${g.target.name}-preview`;

@@ -71,8 +71,11 @@ export function analysesOf(g: GatewayRolloutInput, chart: Chart, phase: string, 
   return gates;
 }
 
-/** Refuses a phase that gives `version` other pods than the Rollout's replicas; `why` says which ReplicaSet keeps them. */
-export function checkPods(g: GatewayRolloutInput, p: GatewayPlanPhase, version: string, replicas: number, why: string): void {
+/**
+ * Refuses a phase that gives `version` other pods than the Rollout's replicas; `why` says
+ * which ReplicaSet keeps them, `by` names the engine (and feature).
+ */
+export function checkPods(g: GatewayRolloutInput, p: GatewayPlanPhase, version: string, replicas: number, why: string, by = `with ${ENGINE}`): void {
   const pods = p.deployed.find((d) => d.version === version)?.replicas ?? 0;
-  if (pods !== replicas) g.check.fail(`${p.field}.replicas.${version}`, pods, `${replicas} pods of ${JSON.stringify(version)} with ${ENGINE}: ${why}`);
+  if (pods !== replicas) g.check.fail(`${p.field}.replicas.${version}`, pods, `${replicas} pods of ${JSON.stringify(version)} ${by}: ${why}`);
 }
