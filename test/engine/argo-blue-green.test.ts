@@ -57,8 +57,13 @@ describe('a blue-green Gateway on Argo Rollouts', () => {
       },
     });
     expect(rollout.spec.replicas).toBe(3);
-    // Only the template changes between folders: the strategy is the same in all three.
-    for (const folder of ['stable', 'rollback']) expect(find(phases.get(folder)!, 'Rollout', 'shop').spec.strategy).toEqual(rollout.spec.strategy);
+    // Back to the stable version, the Rollout promotes it as soon as it is ready: no pause, no analysis of v2.
+    for (const folder of ['stable', 'rollback']) {
+      expect(find(phases.get(folder)!, 'Rollout', 'shop').spec.strategy).toEqual({
+        blueGreen: { activeService: 'shop', previewService: 'shop-preview', autoPromotionEnabled: true, scaleDownDelaySeconds: 30 },
+      });
+    }
+    expect(blueGreen({ gates: undefined }).phases.get('rollback')!.find((d) => d.kind === 'Rollout')!.spec.strategy.blueGreen.autoPromotionEnabled).toBe(true);
     expect(['stable', 'release', 'rollback'].map((f) => find(phases.get(f)!, 'Rollout', 'shop').spec.template.spec.containers[0].image)).toEqual(['acme/shop:1.0.0', 'acme/shop:2.0.0', 'acme/shop:1.0.0']);
   });
 

@@ -24,7 +24,10 @@ export function isBlueGreen(plan: GatewayPlan): boolean {
  * scales down `scaleDownDelaySeconds` after the promotion). The preview's gates are the
  * `prePromotionAnalysis`; without any, a person promotes (`autoPromotionEnabled: false`,
  * `kubectl argo rollouts promote`). The promotion's gates are the `postPromotionAnalysis`,
- * run while the old ReplicaSet still has its pods.
+ * run while the old ReplicaSet still has its pods. The folders `stable` and `rollback` hold the
+ * same Services and AnalysisTemplates but a strategy that promotes the stable version at
+ * once (no pause, no analysis): applied after a promotion, `rollback` is a new blue-green
+ * update to the old version, which must not wait for a person nor measure the new one.
  *
  * Refused: more than one preview phase (a blue-green Rollout has one preview), a phase that
  * sends requests back to the stable version after the promotion, gates of phases after
@@ -74,19 +77,21 @@ export function blueGreenStrategy(g: GatewayRolloutInput, routing: ArgoRouting, 
   const all = (version: string): DeclaredAddress => ({ name: routing.address, minAvailable: g.minAvailable, routes: [{ conditions: [], backends: [{ version, weight: 100 }] }] });
   return {
     previewService,
-    render(chart) {
+    render(chart, walked) {
       const pre = analysesOf(g, chart, preview.name, canary, [previewService]);
       const post = analysesOf(g, chart, promotion.name, canary, [active]);
+      // Back to the stable version (rollback, or stable applied again), the Rollout promotes as soon as its
+      // pods are ready: no preview pause, no analysis of the new version, whatever the release had reached.
       const strategy = {
         blueGreen: {
           activeService: active,
           previewService,
-          autoPromotionEnabled: pre.length > 0,
-          previewReplicaCount: previewPods < replicas ? previewPods : undefined,
+          autoPromotionEnabled: !walked || pre.length > 0,
+          previewReplicaCount: walked && previewPods < replicas ? previewPods : undefined,
           scaleDownDelaySeconds: delay,
           abortScaleDownDelaySeconds: g.options.abortScaleDownDelaySeconds,
-          prePromotionAnalysis: templates(pre),
-          postPromotionAnalysis: templates(post),
+          prePromotionAnalysis: walked ? templates(pre) : undefined,
+          postPromotionAnalysis: walked ? templates(post) : undefined,
         },
       };
       const steps: DeclaredStep[] = [

@@ -39,6 +39,7 @@ export function canaryStrategy(g: GatewayRolloutInput, routing: ArgoRouting, pai
   const managedRoutes = [...new Set(states.flatMap((s) => s.headerRoutes.map((h) => h.name)))];
   return {
     render(chart) {
+      // The same steps in every folder: the controller skips them when the template returns to the stable ReplicaSet.
       const steps: unknown[] = [];
       const declared: DeclaredStep[] = [];
       let before: StepState = { weight: 0, canaryPods: 0, headerRoutes: [] };

@@ -46,8 +46,12 @@ export interface RolloutPair {
 export interface GatewayStrategy {
   /** Blue-green's preview Service: the router objects then lead to the active Service alone. */
   readonly previewService?: string;
-  /** `spec.strategy` and the steps release.json declares; the AnalysisTemplates of the gates go into `chart`. */
-  render(chart: Chart): { readonly strategy: { [key: string]: unknown }; readonly steps: DeclaredStep[] };
+  /**
+   * `spec.strategy` and the steps release.json declares; the AnalysisTemplates of the gates
+   * go into `chart`. `walked` is true in the folder whose version the controller rolls out
+   * with the steps (`release`), false in those that return to the stable version.
+   */
+  render(chart: Chart, walked: boolean): { readonly strategy: { [key: string]: unknown }; readonly steps: DeclaredStep[] };
   /** What the `release` folder does, for release.json. */
   describeRelease(steps: readonly DeclaredStep[]): string;
 }

@@ -56,10 +56,11 @@ export function renderGatewayOnArgo(g: GatewayRolloutInput, addPhase: (name: str
   const strategy: GatewayStrategy = isBlueGreen(plan) ? blueGreenStrategy(g, routing, pair) : canaryStrategy(g, routing, pair);
 
   const rendered = (folder: string, run: RolloutVersion, configsOf: readonly RolloutVersion[]) => {
+    const walked = run === pair.canary;
     const chart = addPhase(folder);
     for (const v of new Set(configsOf)) renderConfigMaps(chart, v.blueprint.config, { namespace: target.namespace, labels: target.labels });
     routing.render(chart, strategy.previewService);
-    const { strategy: spec, steps } = strategy.render(chart);
+    const { strategy: spec, steps } = strategy.render(chart, walked);
     renderRollout(chart, {
       name: target.name,
       namespace: target.namespace,
@@ -87,8 +88,8 @@ export function renderGatewayOnArgo(g: GatewayRolloutInput, addPhase: (name: str
     return steps;
   };
 
-  const steps = rendered('stable', pair.stable, [pair.stable]);
-  rendered('release', pair.canary, [pair.stable, pair.canary]);
+  rendered('stable', pair.stable, [pair.stable]);
+  const steps = rendered('release', pair.canary, [pair.stable, pair.canary]);
   rendered('rollback', pair.stable, [pair.stable, pair.canary]);
   const all = (name: string, version: string, description: string): DeclaredPhase => ({
     name,
