@@ -78,7 +78,7 @@ export interface DeclaredStep {
   readonly description: string;
   /** How the addresses split requests during the step. */
   readonly addresses: readonly DeclaredAddress[];
-  /** The analyses that decide, in order. @default - none: a pause decides */
+  /** The analyses that decide, in order. @default - none: a pause decides, or nothing (see `pause`) */
   readonly gates?: readonly DeclaredGate[];
   /**
    * Waits for a person (`kubectl argo rollouts promote`) when it has no gate.
