@@ -1,20 +1,13 @@
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
-import { Engine, Gate, Gateway, GatewayPhase, GatewayProps, Release, Traffic } from '../../../lib';
+import { Engine, Gate, Gateway, GatewayPhase, GatewayProps, Release } from '../../../lib';
 import { Case, ConstructSpec, invalid } from '../support/spec';
-import { any, dns1035Label, pinnedImage, some } from './primitives';
+import { PROMETHEUS, ROUTED_GATEWAY, routedGateway } from './argo-rollouts';
+import { any, some } from './primitives';
 
 // Blue-green releases on Argo Rollouts: a Gateway whose phases each send every request to one
 // version. Every one renders a blue-green Rollout that passes the verifier, behind each router;
 // each thing a blue-green Rollout cannot be is refused with the field and the feature named.
-
-type RoutedKind = 'istio' | 'gateway-api' | 'nginx';
-const ROUTERS: { [k in RoutedKind]: () => Traffic } = {
-  istio: () => Traffic.istio(),
-  'gateway-api': () => Traffic.gatewayApi({ parentRefs: [{ name: 'shop-gateway' }] }),
-  nginx: () => Traffic.nginx(),
-};
-const PROMETHEUS = Gate.prometheus({ address: 'http://prometheus:9090', query: 'sum(rate(errors_total{version="{{version}}"}[1m]))', successCondition: 'result < 0.05' });
 
 const blue = Release.to('v1').named('blue');
 const preview = (pods: number) => Release.to('v1').withDark('v2').withReplicas({ v2: pods }).named('preview');
@@ -28,31 +21,22 @@ const done = Release.to('v2').named('done');
  */
 const validBlueGreen: fc.Arbitrary<Case<GatewayProps>> = fc
   .record({
-    id: dns1035Label(30),
-    images: fc.uniqueArray(pinnedImage(), { minLength: 2, maxLength: 2 }),
-    kind: some<RoutedKind>('istio', 'gateway-api', 'nginx'),
-    replicas: fc.integer({ min: 1, max: 5 }),
+    ...ROUTED_GATEWAY,
     previewPods: fc.integer({ min: 1, max: 5 }),
     pre: some<'none' | 'smoke' | 'analysis'>('none', 'smoke', 'analysis'),
     post: fc.boolean(),
     removeOld: fc.boolean(),
     scaleDown: fc.option(fc.integer({ min: 0, max: 3600 }), { nil: undefined }),
   })
-  .map(({ id, images, kind, replicas, previewPods, pre, post, removeOld, scaleDown }) => {
+  .map(({ previewPods, pre, post, removeOld, scaleDown, ...d }) => {
     const gates: { [phase: string]: Gate[] } = {};
     if (pre !== 'none') gates.preview = [pre === 'smoke' ? Gate.http() : PROMETHEUS];
     if (post) gates.green = [PROMETHEUS];
-    return {
-      id,
-      props: {
-        ports: [{ name: 'http', containerPort: 8080 }],
-        provider: ROUTERS[kind](),
-        versions: { v1: { image: images[0], replicas }, v2: { image: images[1], replicas } },
-        phases: [blue, preview(Math.min(previewPods, replicas)), green, ...(removeOld ? [done] : [])],
-        gates,
-        engine: Engine.argoRollouts({ scaleDownDelaySeconds: scaleDown }),
-      },
-    };
+    return routedGateway(d, {
+      phases: [blue, preview(Math.min(previewPods, d.replicas)), green, ...(removeOld ? [done] : [])],
+      gates,
+      engine: Engine.argoRollouts({ scaleDownDelaySeconds: scaleDown }),
+    });
   });
 
 const g = (title: string, field: string, expected: RegExp, patch: (p: GatewayProps) => Partial<GatewayProps> | fc.Arbitrary<Partial<GatewayProps>>) => invalid(validBlueGreen, title, field, expected, patch);

@@ -7,48 +7,64 @@ import { any, dns1035Label, pinnedImage, some } from './primitives';
 // The engine choice: every CanaryApp and Gateway that maps to Argo Rollouts renders and passes the
 // verifier, and each thing a Rollout cannot be is refused with the field and the engine named.
 
-type RoutedKind = 'istio' | 'gateway-api' | 'nginx';
-const ROUTERS: { [k in RoutedKind]: () => Traffic } = {
+export type RoutedKind = 'istio' | 'gateway-api' | 'nginx';
+export const ROUTERS: { [k in RoutedKind]: () => Traffic } = {
   istio: () => Traffic.istio(),
   'gateway-api': () => Traffic.gatewayApi({ parentRefs: [{ name: 'shop-gateway' }] }),
   nginx: () => Traffic.nginx(),
 };
 const as = <T>(x: unknown) => x as T;
-const PROMETHEUS = Gate.prometheus({ address: 'http://prometheus:9090', query: 'sum(rate(errors_total{version="{{version}}"}[1m]))', successCondition: 'result < 0.05' });
+export const PROMETHEUS = Gate.prometheus({ address: 'http://prometheus:9090', query: 'sum(rate(errors_total{version="{{version}}"}[1m]))', successCondition: 'result < 0.05' });
 
 /**
  * Gateways on Argo Rollouts: any router, 1 to 5 pods per version, v2 dark with 1 to that many
  * pods, up to three shares in whole percents, a header route where the router has
  * setHeaderRoute, analyses on some steps, then v2 alone.
  */
+/** What every Gateway on Argo Rollouts draws: its id, two images, a router, 1 to 5 pods per version. */
+export const ROUTED_GATEWAY = {
+  id: dns1035Label(30),
+  images: fc.uniqueArray(pinnedImage(), { minLength: 2, maxLength: 2 }),
+  kind: some<RoutedKind>('istio', 'gateway-api', 'nginx'),
+  replicas: fc.integer({ min: 1, max: 5 }),
+};
+
+/** A Gateway on Argo Rollouts from the draws of ROUTED_GATEWAY: v1 and v2 with the same pods, and the phases, gates and engine given. */
+export function routedGateway(
+  d: { id: string; images: string[]; kind: RoutedKind; replicas: number },
+  rest: Pick<GatewayProps, 'phases' | 'gates' | 'engine'>,
+): Case<GatewayProps> {
+  return {
+    id: d.id,
+    props: {
+      ports: [{ name: 'http', containerPort: 8080 }],
+      provider: ROUTERS[d.kind](),
+      versions: { v1: { image: d.images[0], replicas: d.replicas }, v2: { image: d.images[1], replicas: d.replicas } },
+      ...rest,
+    },
+  };
+}
+
 const validArgoGateway: fc.Arbitrary<Case<GatewayProps>> = fc
   .record({
-    id: dns1035Label(30),
-    images: fc.uniqueArray(pinnedImage(), { minLength: 2, maxLength: 2 }),
-    kind: some<RoutedKind>('istio', 'gateway-api', 'nginx'),
-    replicas: fc.integer({ min: 1, max: 5 }),
+    ...ROUTED_GATEWAY,
     dark: fc.integer({ min: 1, max: 5 }),
     shares: fc.uniqueArray(fc.integer({ min: 1, max: 99 }), { maxLength: 3 }),
     header: fc.boolean(),
     gated: fc.boolean(),
   })
-  .map(({ id, images, kind, replicas, dark, shares, header, gated }) => {
+  .map(({ dark, shares, header, gated, ...d }) => {
+    const { kind, replicas } = d;
     const middle: GatewayPhase[] = [
       Release.to('v1').withDark('v2').withReplicas({ v2: Math.min(dark, replicas) }).named('dark'),
       ...shares.map((s) => Release.split({ v1: 100 - s, v2: s }).named(`share-${s}`)),
       ...(header && kind !== 'nginx' ? [Release.to('v1').when(Match.header('x-beta', '1'), 'v2').named('beta')] : []),
     ];
-    return {
-      id,
-      props: {
-        ports: [{ name: 'http', containerPort: 8080 }],
-        provider: ROUTERS[kind](),
-        versions: { v1: { image: images[0], replicas }, v2: { image: images[1], replicas } },
-        phases: [Release.to('v1').named('v1'), ...middle, Release.to('v2').withDark('v1').named('v2')],
-        gates: gated ? { dark: [PROMETHEUS] } : undefined,
-        engine: Engine.argoRollouts(),
-      },
-    };
+    return routedGateway(d, {
+      phases: [Release.to('v1').named('v1'), ...middle, Release.to('v2').withDark('v1').named('v2')],
+      gates: gated ? { dark: [PROMETHEUS] } : undefined,
+      engine: Engine.argoRollouts(),
+    });
   });
 
 const FOUR = (third: GatewayPhase): GatewayPhase[] => [Release.to('v1').named('v1'), Release.to('v1').withDark('v2').named('dark'), third, Release.to('v2').withDark('v1').named('v2')];
