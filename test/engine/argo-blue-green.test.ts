@@ -39,7 +39,7 @@ function blueGreen(props: Partial<GatewayProps> = {}) {
     ...props,
   });
   const phases = phasesOf(release);
-  return { app, release, phases, rollout: find(phases.get('release')!, 'Rollout', 'shop') };
+  return { app, release, phases, rollout: find(phases.get('release')!, 'Rollout', props.name ?? 'shop') };
 }
 
 describe('a blue-green Gateway on Argo Rollouts', () => {
@@ -48,7 +48,7 @@ describe('a blue-green Gateway on Argo Rollouts', () => {
     expect(rollout.spec.strategy).toEqual({
       blueGreen: {
         activeService: 'shop',
-        previewService: 'shop-preview',
+        previewService: 'shop-canary',
         autoPromotionEnabled: true,
         previewReplicaCount: 1,
         scaleDownDelaySeconds: 30,
@@ -60,7 +60,7 @@ describe('a blue-green Gateway on Argo Rollouts', () => {
     // Back to the stable version, the Rollout promotes it as soon as it is ready: no pause, no analysis of v2.
     for (const folder of ['stable', 'rollback']) {
       expect(find(phases.get(folder)!, 'Rollout', 'shop').spec.strategy).toEqual({
-        blueGreen: { activeService: 'shop', previewService: 'shop-preview', autoPromotionEnabled: true, scaleDownDelaySeconds: 30 },
+        blueGreen: { activeService: 'shop', previewService: 'shop-canary', autoPromotionEnabled: true, scaleDownDelaySeconds: 30 },
       });
     }
     expect(blueGreen({ gates: undefined }).phases.get('rollback')!.find((d) => d.kind === 'Rollout')!.spec.strategy.blueGreen.autoPromotionEnabled).toBe(true);
@@ -74,7 +74,7 @@ describe('a blue-green Gateway on Argo Rollouts', () => {
       engine: Engine.argoRollouts({ scaleDownDelaySeconds: 90, abortScaleDownDelaySeconds: 10 }),
     });
     expect(rollout.spec.strategy).toEqual({
-      blueGreen: { activeService: 'shop', previewService: 'shop-preview', autoPromotionEnabled: false, scaleDownDelaySeconds: 90, abortScaleDownDelaySeconds: 10 },
+      blueGreen: { activeService: 'shop', previewService: 'shop-canary', autoPromotionEnabled: false, scaleDownDelaySeconds: 90, abortScaleDownDelaySeconds: 10 },
     });
   });
 
@@ -83,30 +83,29 @@ describe('a blue-green Gateway on Argo Rollouts', () => {
     expect(Object.keys(rollout.spec.strategy)).toEqual(['canary']);
   });
 
-  test('Istio: the VirtualService sends every request to the active Service, no subsets, no DestinationRule, no canary Service', () => {
+  test('Istio: the VirtualService sends every request to the active Service, no subsets, no DestinationRule; the preview Service beside it', () => {
     const { phases } = blueGreen();
     for (const docs of phases.values()) {
       expect(find(docs, 'VirtualService', 'shop').spec.http).toEqual([{ name: 'primary', route: [{ destination: { host: 'shop.shop.svc.cluster.local', port: { number: 80 } } }] }]);
       expect(maybeFind(docs, 'DestinationRule', 'shop')).toBeUndefined();
-      expect(maybeFind(docs, 'Service', 'shop-canary')).toBeUndefined();
-      for (const name of ['shop', 'shop-preview']) expect(find(docs, 'Service', name).spec.selector).toEqual({ 'app.kubernetes.io/name': 'shop' });
+      for (const name of ['shop', 'shop-canary']) expect(find(docs, 'Service', name).spec.selector).toEqual({ 'app.kubernetes.io/name': 'shop' });
     }
   });
 
-  test('the Gateway API and NGINX: the route leads to <name>-active alone; <name>-preview beside it', () => {
+  test('the Gateway API and NGINX: the route leads to <name>-active alone; <name>-canary beside it', () => {
     const api = blueGreen({ provider: ROUTERS[1][1]() });
-    expect(api.rollout.spec.strategy.blueGreen).toEqual(expect.objectContaining({ activeService: 'shop-active', previewService: 'shop-preview' }));
+    expect(api.rollout.spec.strategy.blueGreen).toEqual(expect.objectContaining({ activeService: 'shop-active', previewService: 'shop-canary' }));
     expect(find(api.phases.get('release')!, 'HTTPRoute', 'shop').spec.rules).toEqual([{ backendRefs: [{ name: 'shop-active', port: 80, weight: 100 }] }]);
     const nginx = blueGreen({ provider: ROUTERS[2][1]() });
     const docs = nginx.phases.get('release')!;
     expect(find(docs, 'Ingress', 'shop').spec.rules[0].http.paths[0].backend.service).toEqual({ name: 'shop-active', port: { number: 80 } });
-    expect(docs.filter((d) => d.kind === 'Service').map((d) => d.metadata.name)).toEqual(['shop-active', 'shop-preview']);
+    expect(docs.filter((d) => d.kind === 'Service').map((d) => d.metadata.name)).toEqual(['shop-active', 'shop-canary']);
   });
 
   test('the preview smoke test requests the preview Service; the post-promotion analysis measures the new version', () => {
     const { phases } = blueGreen();
     const docs = phases.get('release')!;
-    expect(JSON.stringify(find(docs, 'AnalysisTemplate', 'shop-smoke-preview-v2').spec.metrics[0].provider.job)).toContain('http://shop-preview:80/healthz');
+    expect(JSON.stringify(find(docs, 'AnalysisTemplate', 'shop-smoke-preview-v2').spec.metrics[0].provider.job)).toContain('http://shop-canary:80/healthz');
     expect(find(docs, 'AnalysisTemplate', 'shop-analysis-green-v2').spec.metrics[0].provider.prometheus.query).toContain('version="v2"');
   });
 
@@ -117,7 +116,7 @@ describe('a blue-green Gateway on Argo Rollouts', () => {
       ['preview', 'shop', [{ conditions: [], backends: [{ version: 'v1', weight: 100 }] }], ['shop-smoke-preview-v2'], undefined],
       ['green', 'shop', [{ conditions: [], backends: [{ version: 'v2', weight: 100 }] }], ['shop-analysis-green-v2'], undefined],
     ]);
-    expect(d.steps![0].description).toMatch(/^preview: v2 runs 1 pods behind shop-preview without production requests, shop keeps every request on v1: .*prePromotionAnalysis/);
+    expect(d.steps![0].description).toMatch(/^preview: v2 runs 1 pods behind shop-canary without production requests, shop keeps every request on v1: .*prePromotionAnalysis/);
     expect(d.steps![1].description).toMatch(/^promotion: v2 scaled to 3 pods, then shop sends it every request: .*postPromotionAnalysis; a failure switches back to v1\), v1 scaled down 30 s later/);
     expect(d.phases.map((p) => p.name)).toEqual(['stable', 'release', 'rollback']);
     const manual = blueGreen({ gates: undefined }).release.declaration.steps!;
@@ -132,6 +131,14 @@ describe('a blue-green Gateway on Argo Rollouts', () => {
       ['green', ['v2 100'], 'continue'],
     ]);
     expect(renderPlanTable(plan)).toMatch(/green +shop \(≥ 1 ready\) +continue/);
+  });
+
+  test('the longest name a Gateway takes still names valid Services', () => {
+    const name = `s${'x'.repeat(55)}`;
+    const { phases, rollout } = blueGreen({ name, provider: ROUTERS[1][1](), gates: undefined });
+    expect(rollout.spec.strategy.blueGreen).toEqual(expect.objectContaining({ activeService: `${name}-active`, previewService: `${name}-canary` }));
+    const issues = phases.get('release')!.flatMap((d: Doc) => validateSchema(d).map((i) => `${d.kind}/${d.metadata.name} ${i.path}: ${i.message}`));
+    expect(issues).toEqual([]);
   });
 
   test.each(ROUTERS)('every document of every folder is valid against the upstream schemas, and verify finds nothing (%s)', (_t, router) => {

@@ -189,8 +189,8 @@ describe('verify on a blue-green Argo Rollouts release', () => {
   });
 
   test('the preview Service is missing; the active Service leaves out the Rollout\'s pods', () => {
-    const missing = blueGreenFindingsAfter(istio(), (docs) => docs.splice(docs.indexOf(find(docs, 'Service', 'shop-preview')), 1));
-    expect(missing).toEqual(expect.arrayContaining([expect.stringMatching(/^engine release: .*Rollout\/web\/shop: spec.strategy.blueGreen.previewService: names Service "shop-preview", which is not in this phase/)]));
+    const missing = blueGreenFindingsAfter(istio(), (docs) => docs.splice(docs.indexOf(find(docs, 'Service', 'shop-canary')), 1));
+    expect(missing).toEqual(expect.arrayContaining([expect.stringMatching(/^engine release: .*Rollout\/web\/shop: spec.strategy.blueGreen.previewService: names Service "shop-canary", which is not in this phase/)]));
     const wrong = blueGreenFindingsAfter(istio(), (docs) => (find(docs, 'Service', 'shop').spec.selector = { 'app.kubernetes.io/name': 'shop-v1' }));
     expect(wrong).toEqual(expect.arrayContaining([expect.stringMatching(/^engine stable: .*Service\/web\/shop: spec.selector: .* does not select the pods of Rollout\/web\/shop .* spec.strategy.blueGreen.activeService/)]));
   });
@@ -229,7 +229,7 @@ describe('verify on a blue-green Argo Rollouts release', () => {
   });
 
   test('a router that does not lead to the active Service serves none of the steps', () => {
-    const found = blueGreenFindingsAfter(Traffic.gatewayApi({ parentRefs: [{ name: 'edge' }] }), (docs) => (find(docs, 'HTTPRoute', 'shop').spec.rules[0].backendRefs[0].name = 'shop-preview'));
+    const found = blueGreenFindingsAfter(Traffic.gatewayApi({ parentRefs: [{ name: 'edge' }] }), (docs) => (find(docs, 'HTTPRoute', 'shop').spec.rules[0].backendRefs[0].name = 'shop-canary'));
     expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/^engine release: shop\/release: release.json: steps: the steps route address "shop", which no Rollout or Canary of the phase release serves/)]));
   });
 });

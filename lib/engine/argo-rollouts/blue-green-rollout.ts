@@ -69,14 +69,15 @@ export function blueGreenStrategy(g: GatewayRolloutInput, routing: ArgoRouting, 
     if (p.deployed.some((d) => d.version === stable)) checkPods(g, p, stable, replicas, 'the old ReplicaSet keeps its pods until the controller scales it down (scaleDownDelaySeconds)', FEATURE);
   }
 
-  const previewService = `${g.target.name}-preview`;
+  // The canary strategy's canaryService, and a CanaryApp's preview Service: the name fits whatever the app's name.
+  const previewService = routing.canaryService;
   const active = routing.activeService;
   const delay = g.options.scaleDownDelaySeconds;
   const templates = (gates: readonly ResolvedGate[]) => (gates.length ? { templates: gates.map((x) => ({ templateName: x.declared.job })) } : undefined);
   const jobs = (gates: readonly ResolvedGate[]) => gates.map((x) => x.declared.job).join(', ');
   const all = (version: string): DeclaredAddress => ({ name: routing.address, minAvailable: g.minAvailable, routes: [{ conditions: [], backends: [{ version, weight: 100 }] }] });
   return {
-    previewService,
+    blueGreen: true,
     render(chart, walked) {
       const pre = analysesOf(g, chart, preview.name, canary, [previewService]);
       const post = analysesOf(g, chart, promotion.name, canary, [active]);

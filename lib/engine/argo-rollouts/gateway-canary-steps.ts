@@ -38,6 +38,7 @@ export function canaryStrategy(g: GatewayRolloutInput, routing: ArgoRouting, pai
   const states = middle.map((p) => stepState(g, routing, p, pair));
   const managedRoutes = [...new Set(states.flatMap((s) => s.headerRoutes.map((h) => h.name)))];
   return {
+    blueGreen: false,
     render(chart) {
       // The same steps in every folder: the controller skips them when the template returns to the stable ReplicaSet.
       const steps: unknown[] = [];

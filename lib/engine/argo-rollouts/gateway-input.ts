@@ -44,8 +44,8 @@ export interface RolloutPair {
 
 /** How a Gateway's Rollout replaces one version with the other. */
 export interface GatewayStrategy {
-  /** Blue-green's preview Service: the router objects then lead to the active Service alone. */
-  readonly previewService?: string;
+  /** Blue-green: the router objects lead to the active Service alone. */
+  readonly blueGreen: boolean;
   /**
    * `spec.strategy` and the steps release.json declares; the AnalysisTemplates of the gates
    * go into `chart`. `walked` is true in the folder whose version the controller rolls out

@@ -59,7 +59,7 @@ export function renderGatewayOnArgo(g: GatewayRolloutInput, addPhase: (name: str
     const walked = run === pair.canary;
     const chart = addPhase(folder);
     for (const v of new Set(configsOf)) renderConfigMaps(chart, v.blueprint.config, { namespace: target.namespace, labels: target.labels });
-    routing.render(chart, strategy.previewService);
+    routing.render(chart, strategy.blueGreen);
     const { strategy: spec, steps } = strategy.render(chart, walked);
     renderRollout(chart, {
       name: target.name,

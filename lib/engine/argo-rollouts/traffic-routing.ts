@@ -32,11 +32,11 @@ export interface ArgoRouting {
   readonly activeService: string;
   /**
    * Services and router objects, the same in every folder: the controller owns the weights.
-   * With `previewService` (blue-green), the router sends every request to the active
-   * Service, whose selector the controller switches at the promotion, and the canary's
-   * objects (canary Service, subsets, weights) are not written.
+   * With `blueGreen`, the router sends every request to the active Service, whose selector
+   * the controller switches at the promotion; the canary Service is the preview Service,
+   * and the subsets and weights are not written.
    */
-  render(chart: Chart, previewService?: string): void;
+  render(chart: Chart, blueGreen?: boolean): void;
 }
 
 /**
@@ -86,14 +86,11 @@ function rolloutService(chart: Chart, id: string, target: TrafficTarget, name: s
   });
 }
 
-/**
- * The two Services a router in front of a Rollout needs: stable and canary, or blue-green's
- * active and preview; the object ids stay those of the canary's so that both read alike.
- */
-function servicePair(chart: Chart, target: TrafficTarget, names: readonly [string, string]): readonly [string, string] {
-  rolloutService(chart, 'stable-service', target, names[0]);
-  rolloutService(chart, 'canary-service', target, names[1]);
-  return names;
+/** The two Services behind a Gateway API or NGINX router: the one it routes to (stable, or blue-green's active) and the canary (blue-green's preview). */
+function rolloutServices(chart: Chart, target: TrafficTarget, routed: string, canary: string): string {
+  rolloutService(chart, 'stable-service', target, routed);
+  rolloutService(chart, 'canary-service', target, canary);
+  return routed;
 }
 
 function clusterPort(p: ResolvedPort): ResolvedPort {
@@ -120,7 +117,7 @@ function istioRouting(target: TrafficTarget, o: IstioOptions, canaryService: str
       },
       managedRoutes: managedRoutes.length ? managedRoutes.map((name) => ({ name })) : undefined,
     }),
-    render(chart, previewService) {
+    render(chart, blueGreen) {
       if (inject) {
         const ns = new k8s.KubeNamespace(chart, 'namespace', { metadata: { name: target.namespace!, labels: { 'istio-injection': 'enabled' } } });
         ns.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
@@ -134,9 +131,8 @@ function istioRouting(target: TrafficTarget, o: IstioOptions, canaryService: str
         ports: [target.port],
         exposure: target.exposure as ResolvedExposure | undefined,
       });
-      if (previewService) rolloutService(chart, 'preview-service', target, previewService);
-      else {
-        rolloutService(chart, 'canary-service', target, canaryService);
+      rolloutService(chart, 'canary-service', target, canaryService);
+      if (!blueGreen) {
         new kinds.destinationRule(chart, 'destination-rule', {
           metadata: meta(target.name),
           spec: { host, subsets: ['canary', 'stable'].map((name) => ({ name, labels: { ...target.appSelector } })) },
@@ -148,7 +144,7 @@ function istioRouting(target: TrafficTarget, o: IstioOptions, canaryService: str
           hosts: ingress ? ingress.hosts : [host],
           gateways: ingress ? [ingress.name] : undefined,
           http: [
-            previewService
+            blueGreen
               ? { name: 'primary', route: [{ destination: { host, port: { number: target.port.servicePort } } }] }
               : { name: 'primary', route: [{ destination: destination('stable'), weight: 100 }, { destination: destination('canary'), weight: 0 }] },
           ],
@@ -184,13 +180,13 @@ function gatewayApiRouting(target: TrafficTarget, o: GatewayApiOptions, stableSe
       },
       managedRoutes: managedRoutes.length ? managedRoutes.map((name) => ({ name })) : undefined,
     }),
-    render(chart, previewService) {
-      const [one, other] = servicePair(chart, target, previewService ? [activeService, previewService] : [stableService, canaryService]);
+    render(chart, blueGreen) {
+      const routed = rolloutServices(chart, target, blueGreen ? activeService : stableService, canaryService);
       new ApiObject(chart, 'http-route', {
         apiVersion: 'gateway.networking.k8s.io/v1',
         kind: 'HTTPRoute',
         metadata: { name: routeName, namespace: target.namespace, labels: { ...target.labels } },
-        spec: { parentRefs, hostnames: o.hostnames, rules: [{ backendRefs: previewService ? [backend(one, 100)] : [backend(one, 100), backend(other, 0)] }] },
+        spec: { parentRefs, hostnames: o.hostnames, rules: [{ backendRefs: blueGreen ? [backend(routed, 100)] : [backend(routed, 100), backend(canaryService, 0)] }] },
       });
     },
   };
@@ -205,8 +201,8 @@ function nginxRouting(target: TrafficTarget, o: NginxOptions, stableService: str
     activeService,
     headerRoutes: false,
     trafficRouting: () => ({ nginx: { stableIngress: routeName } }),
-    render(chart, previewService) {
-      const [routed] = servicePair(chart, target, previewService ? [activeService, previewService] : [stableService, canaryService]);
+    render(chart, blueGreen) {
+      const routed = rolloutServices(chart, target, blueGreen ? activeService : stableService, canaryService);
       new k8s.KubeIngress(chart, 'ingress', {
         metadata: { name: routeName, namespace: target.namespace, labels: { ...target.labels } },
         spec: {
