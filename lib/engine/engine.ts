@@ -18,6 +18,14 @@ export interface ArgoRolloutsOptions {
    * @default 30 (Argo Rollouts' default)
    */
   readonly abortScaleDownDelaySeconds?: number;
+  /**
+   * Blue-green only: seconds the old ReplicaSet keeps its pods after the promotion has
+   * switched the active Service to the new one, so that kube-proxy, meshes and ingress
+   * controllers stop sending it requests before its pods go (and so that an abort during
+   * the post-promotion analysis switches back to pods that still run).
+   * @default 30 (Argo Rollouts' default, written out)
+   */
+  readonly scaleDownDelaySeconds?: number;
 }
 
 /** Options after their checks. */
@@ -26,9 +34,14 @@ export interface ResolvedArgoRollouts {
   readonly revisionHistoryLimit?: number;
   /** @default - Argo Rollouts' default */
   readonly abortScaleDownDelaySeconds?: number;
+  /** Blue-green only. */
+  readonly scaleDownDelaySeconds: number;
 }
 
-const ARGO_KEYS = keysOf<ArgoRolloutsOptions>({ revisionHistoryLimit: true, abortScaleDownDelaySeconds: true });
+/** Argo Rollouts' own default of `scaleDownDelaySeconds`. */
+export const ARGO_SCALE_DOWN_DELAY_SECONDS = 30;
+
+const ARGO_KEYS = keysOf<ArgoRolloutsOptions>({ revisionHistoryLimit: true, abortScaleDownDelaySeconds: true, scaleDownDelaySeconds: true });
 
 /**
  * Who walks a release from one step to the next.
@@ -36,9 +49,11 @@ const ARGO_KEYS = keysOf<ArgoRolloutsOptions>({ revisionHistoryLimit: true, abor
  * - `Engine.phases()`: the release is written as one folder per phase, and a pipeline
  *   applies them one after the other (no controller in the cluster).
  * - `Engine.argoRollouts()`: the same definition as the objects of Argo Rollouts (a
- *   `Rollout` whose canary steps are the declared steps, `AnalysisTemplate`s from the
- *   gates): applying the new version starts the controller, which walks the steps,
- *   runs the analyses and promotes or aborts by itself.
+ *   `Rollout` whose canary steps are the declared steps — or, for a Gateway whose phases
+ *   each send every request to one version, a blue-green Rollout with an active and a
+ *   preview Service — and `AnalysisTemplate`s from the gates): applying the new version
+ *   starts the controller, which walks the steps, runs the analyses and promotes or
+ *   aborts by itself.
  */
 export class Engine {
   /** One folder per phase, applied by a pipeline. */
@@ -76,6 +91,7 @@ export class Engine {
     return {
       revisionHistoryLimit: o.revisionHistoryLimit === undefined ? undefined : check.integer(`${field}.revisionHistoryLimit`, o.revisionHistoryLimit, 0, 1000),
       abortScaleDownDelaySeconds: o.abortScaleDownDelaySeconds === undefined ? undefined : check.integer(`${field}.abortScaleDownDelaySeconds`, o.abortScaleDownDelaySeconds, 0, Limits.MAX_SECONDS),
+      scaleDownDelaySeconds: check.integer(`${field}.scaleDownDelaySeconds`, orDefault(o.scaleDownDelaySeconds, ARGO_SCALE_DOWN_DELAY_SECONDS), 0, Limits.MAX_SECONDS),
     };
   }
 

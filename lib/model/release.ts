@@ -78,9 +78,12 @@ export interface DeclaredStep {
   readonly description: string;
   /** How the addresses split requests during the step. */
   readonly addresses: readonly DeclaredAddress[];
-  /** The analyses that decide, in order. @default - none: a pause decides */
+  /** The analyses that decide, in order. @default - none: a pause decides, or nothing (see `pause`) */
   readonly gates?: readonly DeclaredGate[];
-  /** Waits for a person (`kubectl argo rollouts promote`) when it has no gate. @default - none: the gates decide */
+  /**
+   * Waits for a person (`kubectl argo rollouts promote`) when it has no gate.
+   * @default - none: the gates decide, or, with neither, the controller goes on (a blue-green promotion)
+   */
   readonly pause?: { readonly seconds?: number };
 }
 

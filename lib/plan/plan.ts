@@ -70,7 +70,10 @@ export interface StepPlan {
   readonly description: string;
   /** Per address, the share of each version during the step. */
   readonly traffic: ReadonlyArray<{ readonly address: string; readonly minAvailable: number; readonly routes: readonly RoutePlan[] }>;
-  /** What ends the step: the analyses (`analysis: <name>, ...`) or `pause` (a person promotes). */
+  /**
+   * What ends the step: the analyses (`analysis: <name>, ...`), `pause` (a person promotes)
+   * or `continue` (nothing: a blue-green promotion without post-promotion analysis).
+   */
   readonly then: string;
 }
 
@@ -225,7 +228,7 @@ function stepPlan(step: DeclaredStep): StepPlan {
         };
       }),
     })),
-    then: step.gates?.length ? `analysis: ${step.gates.map((g) => g.job).join(', ')}` : 'pause',
+    then: step.gates?.length ? `analysis: ${step.gates.map((g) => g.job).join(', ')}` : step.pause ? 'pause' : 'continue',
   };
 }
 

@@ -100,9 +100,11 @@ export interface GatewayProps extends ContainerOptions {
    * Who walks the phases: a pipeline applying one folder per phase, or the Argo Rollouts
    * controller (one `Rollout` whose canary steps are the phases between the first and the
    * last, routed by the provider's router, gates as `AnalysisTemplate`s; written as the
-   * folders `stable`, `release` and `rollback`). On Argo Rollouts a Gateway releases one
-   * version after another: two versions, the first phase runs the stable one alone and the
-   * last sends every request to the new one.
+   * folders `stable`, `release` and `rollback`); when every phase sends every request to
+   * one version, a blue-green Rollout instead (the dark phase as its preview, gates as pre-
+   * and post-promotion analysis, see docs/engines.md). On Argo Rollouts a Gateway releases
+   * one version after another: two versions, the first phase runs the stable one alone and
+   * the last sends every request to the new one.
    * @default Engine.phases()
    */
   readonly engine?: Engine;

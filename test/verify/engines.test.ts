@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { CanaryApp, CanaryStep, Engine, formatFinding, Gate, loadOutput, renderApp, Traffic, verifyRelease } from '../../lib';
+import { CanaryApp, CanaryStep, Engine, formatFinding, Gate, Gateway, loadOutput, Release, renderApp, Traffic, verifyRelease } from '../../lib';
 import { Doc, find } from '../support/manifests';
 
 /** Findings of a rendered engine release after an edit of every phase's objects (and of release.json). */
@@ -158,6 +158,79 @@ describe('verify on an Argo Rollouts release', () => {
     expect(headers).toEqual(expect.arrayContaining([expect.stringMatching(/steps\[2\]: sends the requests with cookie regex ".\*beta.\*" to 1.1.0 at shop; release.json's step "canary-33" declares no header route/)]));
     const fewer = findingsAfter('argo', () => undefined, (steps) => steps.push({ ...steps[0], name: 'canary-66' }));
     expect(fewer).toEqual(expect.arrayContaining([expect.stringMatching(/walks 1 steps, so release.json's step "canary-66" .* never happens/)]));
+  });
+});
+
+/** Findings of a blue-green Gateway on Argo Rollouts (preview gated by a smoke test, promotion by an analysis) after an edit. */
+function blueGreenFindingsAfter(provider: Traffic, edit: (docs: Doc[], phase: string) => void, editSteps?: (steps: Doc[]) => void): string[] {
+  const app = Testing.app();
+  new Gateway(app, 'shop', {
+    namespace: 'web',
+    ports: [{ name: 'http', containerPort: 8080, servicePort: 80 }],
+    versions: { v1: { image: 'acme/shop:1.0.0', replicas: 3 }, v2: { image: 'acme/shop:2.0.0', replicas: 3 } },
+    phases: [Release.to('v1').named('blue'), Release.to('v1').withDark('v2').withReplicas({ v2: 1 }).named('preview'), Release.to('v2').withDark('v1').named('green')],
+    gates: { preview: [Gate.http()], green: [Gate.prometheus({ address: 'http://prometheus:9090', query: 'sum(up{version="{{version}}"})', successCondition: 'result > 0' })] },
+    provider,
+    engine: Engine.argoRollouts(),
+  });
+  const [release] = loadOutput(renderApp(app));
+  for (const phase of release.phases) edit(phase.objects as unknown as Doc[], phase.name);
+  if (editSteps) editSteps(release.declaration!.steps as unknown as Doc[]);
+  return verifyRelease(release).findings.map((f) => `${f.check} ${f.phase}: ${formatFinding(f)}`);
+}
+
+describe('verify on a blue-green Argo Rollouts release', () => {
+  const istio = () => Traffic.istio();
+  const blueGreen = (docs: Doc[]) => rollout(docs).spec.strategy.blueGreen;
+
+  test('the rendered release has no finding', () => {
+    expect(blueGreenFindingsAfter(istio(), () => undefined)).toEqual([]);
+    expect(blueGreenFindingsAfter(Traffic.gatewayApi({ parentRefs: [{ name: 'edge' }] }), () => undefined)).toEqual([]);
+  });
+
+  test('the preview Service is missing; the active Service leaves out the Rollout\'s pods', () => {
+    const missing = blueGreenFindingsAfter(istio(), (docs) => docs.splice(docs.indexOf(find(docs, 'Service', 'shop-canary')), 1));
+    expect(missing).toEqual(expect.arrayContaining([expect.stringMatching(/^engine release: .*Rollout\/web\/shop: spec.strategy.blueGreen.previewService: names Service "shop-canary", which is not in this phase/)]));
+    const wrong = blueGreenFindingsAfter(istio(), (docs) => (find(docs, 'Service', 'shop').spec.selector = { 'app.kubernetes.io/name': 'shop-v1' }));
+    expect(wrong).toEqual(expect.arrayContaining([expect.stringMatching(/^engine stable: .*Service\/web\/shop: spec.selector: .* does not select the pods of Rollout\/web\/shop .* spec.strategy.blueGreen.activeService/)]));
+  });
+
+  test('the pre- and post-promotion analysis templates exist', () => {
+    const found = blueGreenFindingsAfter(istio(), (docs) => {
+      for (const name of ['shop-smoke-preview-v2', 'shop-analysis-green-v2']) docs.splice(docs.indexOf(find(docs, 'AnalysisTemplate', name)), 1);
+    });
+    expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/spec.strategy.blueGreen.prePromotionAnalysis.templates\[0\].templateName: names AnalysisTemplate "shop-smoke-preview-v2", which is not in this phase/)]));
+    expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/spec.strategy.blueGreen.postPromotionAnalysis.templates\[0\].templateName: names AnalysisTemplate "shop-analysis-green-v2", which is not in this phase/)]));
+  });
+
+  test('its two steps, the preview and the promotion, against the declared ones', () => {
+    const share = blueGreenFindingsAfter(istio(), () => undefined, (steps) => (steps[0].addresses[0].routes[0].backends = [{ version: 'v1', weight: 50 }, { version: 'v2', weight: 50 }]));
+    expect(share).toContain(
+      'engine release: shop/release: Rollout/web/shop: spec.strategy.blueGreen.previewService: the preview (the new ReplicaSet behind previewService, activeService still on the old one) gives v2 0% of the requests to shop; release.json\'s step "preview" declares 50% [engine]',
+    );
+    const more = blueGreenFindingsAfter(istio(), () => undefined, (steps) => steps.push({ ...steps[1], name: 'after' }));
+    expect(more).toEqual(expect.arrayContaining([expect.stringMatching(/Rollout\/web\/shop: spec.strategy.blueGreen: walks 2 steps, so release.json's step "after" .* never happens/)]));
+    const fewer = blueGreenFindingsAfter(istio(), () => undefined, (steps) => steps.splice(1));
+    expect(fewer).toEqual(expect.arrayContaining([expect.stringMatching(/spec.strategy.blueGreen.activeService: the promotion .* \(v2 takes 100%\) has no step in release.json/)]));
+  });
+
+  test('the analyses and the promotion mode are those the steps declare', () => {
+    const found = blueGreenFindingsAfter(istio(), (docs) => {
+      blueGreen(docs).autoPromotionEnabled = false;
+      delete blueGreen(docs).postPromotionAnalysis;
+    });
+    expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/^engine release: .*spec.strategy.blueGreen.autoPromotionEnabled: is false: a person promotes; release.json's step "preview" declares no pause/)]));
+    expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/spec.strategy.blueGreen.postPromotionAnalysis: runs the analyses none; release.json's step "green" declares shop-analysis-green-v2/)]));
+    const swapped = blueGreenFindingsAfter(istio(), (docs) => {
+      const { prePromotionAnalysis, postPromotionAnalysis } = blueGreen(docs);
+      Object.assign(blueGreen(docs), { prePromotionAnalysis: postPromotionAnalysis, postPromotionAnalysis: prePromotionAnalysis });
+    });
+    expect(swapped).toEqual(expect.arrayContaining([expect.stringMatching(/prePromotionAnalysis: runs the analyses shop-analysis-green-v2; release.json's step "preview" declares shop-smoke-preview-v2/)]));
+  });
+
+  test('a router that does not lead to the active Service serves none of the steps', () => {
+    const found = blueGreenFindingsAfter(Traffic.gatewayApi({ parentRefs: [{ name: 'edge' }] }), (docs) => (find(docs, 'HTTPRoute', 'shop').spec.rules[0].backendRefs[0].name = 'shop-canary'));
+    expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/^engine release: shop\/release: release.json: steps: the steps route address "shop", which no Rollout or Canary of the phase release serves/)]));
   });
 });
 

@@ -25,8 +25,18 @@ export interface ArgoRouting {
   readonly headerRoutes: boolean;
   /** `spec.strategy.canary.trafficRouting`, with the managed routes of the header steps. */
   trafficRouting(managedRoutes: readonly string[]): { [key: string]: unknown };
-  /** Services and router objects, the same in every folder: the controller owns the weights. */
-  render(chart: Chart): void;
+  /**
+   * Blue-green's `activeService`: the address Service with Istio, else `<name>-active`,
+   * the one Service the router sends every request to.
+   */
+  readonly activeService: string;
+  /**
+   * Services and router objects, the same in every folder: the controller owns the weights.
+   * With `blueGreen`, the router sends every request to the active Service, whose selector
+   * the controller switches at the promotion; the canary Service is the preview Service,
+   * and the subsets and weights are not written.
+   */
+  render(chart: Chart, blueGreen?: boolean): void;
 }
 
 /**
@@ -40,14 +50,17 @@ export interface ArgoRouting {
  * - ingress-nginx: the `stableIngress` over the stable Service; the controller writes the
  *   canary Ingress with the canary annotations itself. It has no `setHeaderRoute`.
  * `Traffic.service()` has no router: use a CanaryApp, whose Rollout splits by pod counts.
+ * A blue-green Rollout has no traffic routing: each router sends every request to the
+ * active Service.
  */
 export function argoRouting(check: Checks, target: TrafficTarget, traffic: Traffic): ArgoRouting {
   const spec = traffic._spec;
   const canaryService = `${target.name}-canary`;
   const stableService = `${target.name}-stable`;
+  const activeService = `${target.name}-active`;
   if (spec instanceof IstioTraffic) return istioRouting(target, spec._options, canaryService);
-  if (spec instanceof GatewayApiTraffic) return gatewayApiRouting(target, spec._options, stableService, canaryService);
-  if (spec instanceof NginxTraffic) return nginxRouting(target, spec._options, stableService, canaryService);
+  if (spec instanceof GatewayApiTraffic) return gatewayApiRouting(target, spec._options, stableService, canaryService, activeService);
+  if (spec instanceof NginxTraffic) return nginxRouting(target, spec._options, stableService, canaryService, activeService);
   return refuseWithoutRouter(check, traffic);
 }
 
@@ -73,6 +86,13 @@ function rolloutService(chart: Chart, id: string, target: TrafficTarget, name: s
   });
 }
 
+/** The two Services behind a Gateway API or NGINX router: the one it routes to (stable, or blue-green's active) and the canary (blue-green's preview). */
+function rolloutServices(chart: Chart, target: TrafficTarget, routed: string, canary: string): string {
+  rolloutService(chart, 'stable-service', target, routed);
+  rolloutService(chart, 'canary-service', target, canary);
+  return routed;
+}
+
 function clusterPort(p: ResolvedPort): ResolvedPort {
   return { ...p, nodePort: undefined };
 }
@@ -88,6 +108,7 @@ function istioRouting(target: TrafficTarget, o: IstioOptions, canaryService: str
   return {
     address: routeName,
     canaryService,
+    activeService: target.name,
     headerRoutes: true,
     trafficRouting: (managedRoutes) => ({
       istio: {
@@ -96,7 +117,7 @@ function istioRouting(target: TrafficTarget, o: IstioOptions, canaryService: str
       },
       managedRoutes: managedRoutes.length ? managedRoutes.map((name) => ({ name })) : undefined,
     }),
-    render(chart) {
+    render(chart, blueGreen) {
       if (inject) {
         const ns = new k8s.KubeNamespace(chart, 'namespace', { metadata: { name: target.namespace!, labels: { 'istio-injection': 'enabled' } } });
         ns.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
@@ -111,16 +132,22 @@ function istioRouting(target: TrafficTarget, o: IstioOptions, canaryService: str
         exposure: target.exposure as ResolvedExposure | undefined,
       });
       rolloutService(chart, 'canary-service', target, canaryService);
-      new kinds.destinationRule(chart, 'destination-rule', {
-        metadata: meta(target.name),
-        spec: { host, subsets: ['canary', 'stable'].map((name) => ({ name, labels: { ...target.appSelector } })) },
-      });
+      if (!blueGreen) {
+        new kinds.destinationRule(chart, 'destination-rule', {
+          metadata: meta(target.name),
+          spec: { host, subsets: ['canary', 'stable'].map((name) => ({ name, labels: { ...target.appSelector } })) },
+        });
+      }
       new kinds.virtualService(chart, 'virtual-service', {
         metadata: meta(routeName),
         spec: {
           hosts: ingress ? ingress.hosts : [host],
           gateways: ingress ? [ingress.name] : undefined,
-          http: [{ name: 'primary', route: [{ destination: destination('stable'), weight: 100 }, { destination: destination('canary'), weight: 0 }] }],
+          http: [
+            blueGreen
+              ? { name: 'primary', route: [{ destination: { host, port: { number: target.port.servicePort } } }] }
+              : { name: 'primary', route: [{ destination: destination('stable'), weight: 100 }, { destination: destination('canary'), weight: 0 }] },
+          ],
         },
       });
       if (ingress) {
@@ -133,7 +160,7 @@ function istioRouting(target: TrafficTarget, o: IstioOptions, canaryService: str
   };
 }
 
-function gatewayApiRouting(target: TrafficTarget, o: GatewayApiOptions, stableService: string, canaryService: string): ArgoRouting {
+function gatewayApiRouting(target: TrafficTarget, o: GatewayApiOptions, stableService: string, canaryService: string, activeService: string): ArgoRouting {
   const routeName = routeNameOf(target, o.routeName);
   const parentRefs = resolveParents(target.check, o.parentRefs);
   const backend = (name: string, weight: number) => ({ name, port: target.port.servicePort, weight });
@@ -141,6 +168,7 @@ function gatewayApiRouting(target: TrafficTarget, o: GatewayApiOptions, stableSe
     address: routeName,
     stableService,
     canaryService,
+    activeService,
     headerRoutes: true,
     trafficRouting: (managedRoutes) => ({
       plugins: {
@@ -152,30 +180,29 @@ function gatewayApiRouting(target: TrafficTarget, o: GatewayApiOptions, stableSe
       },
       managedRoutes: managedRoutes.length ? managedRoutes.map((name) => ({ name })) : undefined,
     }),
-    render(chart) {
-      rolloutService(chart, 'stable-service', target, stableService);
-      rolloutService(chart, 'canary-service', target, canaryService);
+    render(chart, blueGreen) {
+      const routed = rolloutServices(chart, target, blueGreen ? activeService : stableService, canaryService);
       new ApiObject(chart, 'http-route', {
         apiVersion: 'gateway.networking.k8s.io/v1',
         kind: 'HTTPRoute',
         metadata: { name: routeName, namespace: target.namespace, labels: { ...target.labels } },
-        spec: { parentRefs, hostnames: o.hostnames, rules: [{ backendRefs: [backend(stableService, 100), backend(canaryService, 0)] }] },
+        spec: { parentRefs, hostnames: o.hostnames, rules: [{ backendRefs: blueGreen ? [backend(routed, 100)] : [backend(routed, 100), backend(canaryService, 0)] }] },
       });
     },
   };
 }
 
-function nginxRouting(target: TrafficTarget, o: NginxOptions, stableService: string, canaryService: string): ArgoRouting {
+function nginxRouting(target: TrafficTarget, o: NginxOptions, stableService: string, canaryService: string, activeService: string): ArgoRouting {
   const routeName = routeNameOf(target, o.routeName);
   return {
     address: routeName,
     stableService,
     canaryService,
+    activeService,
     headerRoutes: false,
     trafficRouting: () => ({ nginx: { stableIngress: routeName } }),
-    render(chart) {
-      rolloutService(chart, 'stable-service', target, stableService);
-      rolloutService(chart, 'canary-service', target, canaryService);
+    render(chart, blueGreen) {
+      const routed = rolloutServices(chart, target, blueGreen ? activeService : stableService, canaryService);
       new k8s.KubeIngress(chart, 'ingress', {
         metadata: { name: routeName, namespace: target.namespace, labels: { ...target.labels } },
         spec: {
@@ -183,7 +210,7 @@ function nginxRouting(target: TrafficTarget, o: NginxOptions, stableService: str
           rules: [
             {
               host: o.host,
-              http: { paths: [{ path: orDefault(o.path, '/'), pathType: 'Prefix', backend: { service: { name: stableService, port: { number: target.port.servicePort } } } }] },
+              http: { paths: [{ path: orDefault(o.path, '/'), pathType: 'Prefix', backend: { service: { name: routed, port: { number: target.port.servicePort } } } }] },
             },
           ],
         },

@@ -3,6 +3,7 @@ import { DeclaredAddress, DeclaredStep, RouteCondition } from '../../model/relea
 import { asArray, asNumber, asString, get, K8sObject } from '../loading/manifest';
 import { PhaseIndex } from '../loading/phase-index';
 import { Rational } from '../traffic/rational';
+import { blueGreenWeights, checkBlueGreenThen, routesToActive } from './blue-green-steps';
 import { Add, isPercent, selectsPods } from './rollout-references';
 
 /** One weight the controller sets: the new version's share of the requests it gives. */
@@ -21,8 +22,9 @@ const FLAGGER_DEFAULT_MAX_WEIGHT = 50;
  * The key check of an engine release: the weights its controller sets, in order, give the
  * new version the share of each address's default route that release.json declares for
  * the step of the same rank — a Rollout's `setWeight` steps (through its router, else by
- * the controller's replica rounding, `basicCanaryCounts`), a Canary's `stepWeights` (or
- * `stepWeight` up to `maxWeight`). `index` is the phase whose objects the controller
+ * the controller's replica rounding, `basicCanaryCounts`), a blue-green Rollout's preview
+ * (none) then promotion (all; its analyses and promotion mode as the steps declare), a
+ * Canary's `stepWeights` (or `stepWeight` up to `maxWeight`). `index` is the phase whose objects the controller
  * walks (`release`); a step too many or too few on either side is reported by name.
  */
 export function checkEngineSteps(index: PhaseIndex, steps: readonly DeclaredStep[], add: Add, addDeclared: (field: string, message: string) => void): void {
@@ -42,7 +44,7 @@ export function checkEngineSteps(index: PhaseIndex, steps: readonly DeclaredStep
         if (!declared) return;
         const want = declaredShare(declared, version);
         const got = weights[i];
-        if (!got) add(o, o.kind === 'Rollout' ? 'spec.strategy.canary.steps' : 'spec.analysis', `walks ${weights.length} steps, so release.json's step "${step.name}" (${version} takes ${want.toPercent()} of ${address}) never happens`);
+        if (!got) add(o, o.kind === 'Rollout' ? (get(o, 'spec', 'strategy', 'blueGreen') ? 'spec.strategy.blueGreen' : 'spec.strategy.canary.steps') : 'spec.analysis', `walks ${weights.length} steps, so release.json's step "${step.name}" (${version} takes ${want.toPercent()} of ${address}) never happens`);
         else if (!got.share.equals(want)) add(o, got.field, `${got.how} gives ${version} ${got.share.toPercent()} of the requests to ${address}; release.json's step "${step.name}" declares ${want.toPercent()}`);
         else if (got.conditions && describeRoutes(got.conditions) !== describeRoutes(declaredConditions(declared, version))) {
           add(o, got.field, `sends ${describeRoutes(got.conditions)} to ${version} at ${address}; release.json's step "${step.name}" declares ${describeRoutes(declaredConditions(declared, version))}`);
@@ -51,6 +53,7 @@ export function checkEngineSteps(index: PhaseIndex, steps: readonly DeclaredStep
       weights.slice(steps.length).forEach((w) => add(o, w.field, `${w.how} (${version} takes ${w.share.toPercent()}) has no step in release.json: the plan does not show it`));
     }
   }
+  for (const rollout of index.ofKind('Rollout', 'argoproj.io')) checkBlueGreenThen(rollout, steps, add);
 }
 
 /** The declared routes with conditions that send every request they match to `version`. */
@@ -97,7 +100,7 @@ function servesAddress(index: PhaseIndex, o: K8sObject, address: string): boolea
     ...asArray(get(strategy, 'canary', 'trafficRouting', 'plugins', 'argoproj-labs/gatewayAPI', 'httpRoutes')).map((r) => get(r, 'name')),
     get(strategy, 'canary', 'trafficRouting', 'plugins', 'argoproj-labs/gatewayAPI', 'httpRoute'),
   ];
-  if (named.includes(address)) return true;
+  if (named.includes(address) || routesToActive(index, o, address)) return true;
   const service = index.find('Service', address, ns, '');
   return !!service && selectsPods(service, index.workloadOf(o)?.podLabels ?? {});
 }
@@ -109,6 +112,7 @@ function servesAddress(index: PhaseIndex, o: K8sObject, address: string): boolea
  * added and not yet removed; changes after the last analysis or pause make a last step.
  */
 function rolloutWeights(index: PhaseIndex, rollout: K8sObject): WeightStep[] {
+  if (get(rollout, 'spec', 'strategy', 'blueGreen') !== undefined) return blueGreenWeights(rollout);
   const canary = get(rollout, 'spec', 'strategy', 'canary');
   const routed = get(canary, 'trafficRouting') !== undefined;
   const replicas = index.workloadOf(rollout)?.replicas ?? 1;

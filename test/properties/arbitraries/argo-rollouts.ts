@@ -7,48 +7,64 @@ import { any, dns1035Label, pinnedImage, some } from './primitives';
 // The engine choice: every CanaryApp and Gateway that maps to Argo Rollouts renders and passes the
 // verifier, and each thing a Rollout cannot be is refused with the field and the engine named.
 
-type RoutedKind = 'istio' | 'gateway-api' | 'nginx';
-const ROUTERS: { [k in RoutedKind]: () => Traffic } = {
+export type RoutedKind = 'istio' | 'gateway-api' | 'nginx';
+export const ROUTERS: { [k in RoutedKind]: () => Traffic } = {
   istio: () => Traffic.istio(),
   'gateway-api': () => Traffic.gatewayApi({ parentRefs: [{ name: 'shop-gateway' }] }),
   nginx: () => Traffic.nginx(),
 };
 const as = <T>(x: unknown) => x as T;
-const PROMETHEUS = Gate.prometheus({ address: 'http://prometheus:9090', query: 'sum(rate(errors_total{version="{{version}}"}[1m]))', successCondition: 'result < 0.05' });
+export const PROMETHEUS = Gate.prometheus({ address: 'http://prometheus:9090', query: 'sum(rate(errors_total{version="{{version}}"}[1m]))', successCondition: 'result < 0.05' });
 
 /**
  * Gateways on Argo Rollouts: any router, 1 to 5 pods per version, v2 dark with 1 to that many
  * pods, up to three shares in whole percents, a header route where the router has
  * setHeaderRoute, analyses on some steps, then v2 alone.
  */
+/** What every Gateway on Argo Rollouts draws: its id, two images, a router, 1 to 5 pods per version. */
+export const ROUTED_GATEWAY = {
+  id: dns1035Label(30),
+  images: fc.uniqueArray(pinnedImage(), { minLength: 2, maxLength: 2 }),
+  kind: some<RoutedKind>('istio', 'gateway-api', 'nginx'),
+  replicas: fc.integer({ min: 1, max: 5 }),
+};
+
+/** A Gateway on Argo Rollouts from the draws of ROUTED_GATEWAY: v1 and v2 with the same pods, and the phases, gates and engine given. */
+export function routedGateway(
+  d: { id: string; images: string[]; kind: RoutedKind; replicas: number },
+  rest: Pick<GatewayProps, 'phases' | 'gates' | 'engine'>,
+): Case<GatewayProps> {
+  return {
+    id: d.id,
+    props: {
+      ports: [{ name: 'http', containerPort: 8080 }],
+      provider: ROUTERS[d.kind](),
+      versions: { v1: { image: d.images[0], replicas: d.replicas }, v2: { image: d.images[1], replicas: d.replicas } },
+      ...rest,
+    },
+  };
+}
+
 const validArgoGateway: fc.Arbitrary<Case<GatewayProps>> = fc
   .record({
-    id: dns1035Label(30),
-    images: fc.uniqueArray(pinnedImage(), { minLength: 2, maxLength: 2 }),
-    kind: some<RoutedKind>('istio', 'gateway-api', 'nginx'),
-    replicas: fc.integer({ min: 1, max: 5 }),
+    ...ROUTED_GATEWAY,
     dark: fc.integer({ min: 1, max: 5 }),
     shares: fc.uniqueArray(fc.integer({ min: 1, max: 99 }), { maxLength: 3 }),
     header: fc.boolean(),
     gated: fc.boolean(),
   })
-  .map(({ id, images, kind, replicas, dark, shares, header, gated }) => {
+  .map(({ dark, shares, header, gated, ...d }) => {
+    const { kind, replicas } = d;
     const middle: GatewayPhase[] = [
       Release.to('v1').withDark('v2').withReplicas({ v2: Math.min(dark, replicas) }).named('dark'),
       ...shares.map((s) => Release.split({ v1: 100 - s, v2: s }).named(`share-${s}`)),
       ...(header && kind !== 'nginx' ? [Release.to('v1').when(Match.header('x-beta', '1'), 'v2').named('beta')] : []),
     ];
-    return {
-      id,
-      props: {
-        ports: [{ name: 'http', containerPort: 8080 }],
-        provider: ROUTERS[kind](),
-        versions: { v1: { image: images[0], replicas }, v2: { image: images[1], replicas } },
-        phases: [Release.to('v1').named('v1'), ...middle, Release.to('v2').withDark('v1').named('v2')],
-        gates: gated ? { dark: [PROMETHEUS] } : undefined,
-        engine: Engine.argoRollouts(),
-      },
-    };
+    return routedGateway(d, {
+      phases: [Release.to('v1').named('v1'), ...middle, Release.to('v2').withDark('v1').named('v2')],
+      gates: gated ? { dark: [PROMETHEUS] } : undefined,
+      engine: Engine.argoRollouts(),
+    });
   });
 
 const FOUR = (third: GatewayPhase): GatewayPhase[] => [Release.to('v1').named('v1'), Release.to('v1').withDark('v2').named('dark'), third, Release.to('v2').withDark('v1').named('v2')];
@@ -76,12 +92,13 @@ export const argoGatewaySpec: ConstructSpec<GatewayProps> = {
       phases: FOUR(Release.to('v2').when(Match.header('x-old', '1'), 'v1').withReplicas({ v1: p.versions.v1.replicas! }).named('old')),
     })),
     g('a gate of the first phase on Argo Rollouts', 'gates.v1', /Argo Rollouts runs no analysis when a Rollout is first created/, () => ({ gates: { v1: [PROMETHEUS] } })),
-    g('a gate of the last phase on Argo Rollouts', 'gates.v2', /Argo Rollouts promotes by itself after the last step/, () => ({ gates: { v2: [PROMETHEUS] } })),
+    // A release with a share is canary steps: its last phase has no step (blue-green's promotion has one, its postPromotionAnalysis).
+    g('a gate of the last phase on Argo Rollouts', 'gates.v2', /Argo Rollouts promotes by itself after the last step/, () => ({ phases: FOUR(Release.split({ v1: 50, v2: 50 }).named('half')), gates: { v2: [PROMETHEUS] } })),
     g('versions with different replicas on Argo Rollouts', 'versions.v2', /one Rollout runs both versions and has one replica count/, (p) => ({
       versions: { v1: p.versions.v1, v2: { ...p.versions.v2, replicas: p.versions.v1.replicas! + 1 } },
     })),
-    g('other stable pods during a step on Argo Rollouts', 'phases[1].replicas.v1', /the stable ReplicaSet keeps the Rollout's replicas through every step/, (p) => ({
-      phases: [Release.to('v1').named('v1'), Release.to('v1').withDark('v2').withReplicas({ v1: p.versions.v1.replicas! + 1 }).named('dark'), Release.to('v2').withDark('v1').named('v2')],
+    g('other stable pods during a step on Argo Rollouts', 'phases[2].replicas.v1', /the stable ReplicaSet keeps the Rollout's replicas through every step/, (p) => ({
+      phases: FOUR(Release.split({ v1: 50, v2: 50 }).withReplicas({ v1: p.versions.v1.replicas! + 1 }).named('half')),
     })),
     g('an engine that is not one', 'engine', /Engine\.phases\(\), Engine\.argoRollouts\(\) or Engine\.flagger\(\)/, () => any('argo-rollouts', {}, 1).map((e) => ({ engine: as<Engine>(e) }))),
     g('an unknown option of Argo Rollouts', 'engine.revisionHistory', /a property of ArgoRolloutsOptions/, () => ({ engine: Engine.argoRollouts(as({ revisionHistory: 3 })) })),

@@ -1,4 +1,5 @@
 import { ConstructSpec } from '../support/spec';
+import { argoBlueGreenSpec } from './argo-blue-green';
 import { argoCanarySpec, argoGatewaySpec } from './argo-rollouts';
 import { canaryAppSpec } from './canary-app';
 import { flaggerCanarySpec } from './flagger-canary';
@@ -6,4 +7,4 @@ import { gatewaySpec } from './gateway';
 import { stagedReleaseSpec } from './staged-release';
 
 /** Every construct the property tests and `npm run fuzz` exercise. */
-export const SPECS: ReadonlyArray<ConstructSpec<any>> = [canaryAppSpec, gatewaySpec, stagedReleaseSpec, argoCanarySpec, argoGatewaySpec, flaggerCanarySpec];
+export const SPECS: ReadonlyArray<ConstructSpec<any>> = [canaryAppSpec, gatewaySpec, stagedReleaseSpec, argoCanarySpec, argoGatewaySpec, argoBlueGreenSpec, flaggerCanarySpec];
