@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Checks } from '../../model/checks';
-import { GatewayPlan, GatewayPlanPhase, routedVersions } from '../../model/gateway-plan';
+import { GatewayPlan, GatewayPlanPhase } from '../../model/gateway-plan';
 import { Labels } from '../../model/labels';
 import { DeclaredAddress, DeclaredPhase, DeclaredRoute, DeclaredStep, RouteCondition } from '../../model/release';
 import { anchoredCondition, ResolvedMatch } from '../../model/route-match';
@@ -12,6 +12,7 @@ import { ResolvedRollingUpdate } from '../../render/workload';
 import { TrafficTarget } from '../../traffic/provider';
 import { Traffic } from '../../traffic/traffic';
 import { ResolvedArgoRollouts } from '../engine';
+import { gatewayReleaseShape } from '../gateway-shape';
 import { ARGO_API_VERSION, renderAnalysisTemplate } from './analysis-template';
 import { EngineDeclaration } from './canary-rollout';
 import { renderRollout } from './rollout';
@@ -77,21 +78,13 @@ export function renderGatewayOnArgo(g: GatewayRolloutInput, addPhase: (name: str
   const phases = plan.phases;
   const first = phases[0];
   const last = phases[phases.length - 1];
-  const versions = new Set(phases.flatMap((p) => p.deployed.map((d) => d.version)));
-  if (versions.size > 2) {
-    check.fail('versions', [...versions], `at most two versions in the phases with ${ENGINE}: a Rollout runs a stable and a canary ReplicaSet, never a third version at once`);
-  }
-  const firstRouted = [...routedVersions(first)];
-  if (firstRouted.length !== 1 || first.routes.length || first.deployed.length !== 1) {
-    check.fail(first.field, first.name, `a first phase that runs one version alone (Release.to(version)) with ${ENGINE}: it is the Rollout's stable ReplicaSet`);
-  }
-  const stable = firstRouted[0];
-  const canary = [...versions].find((v) => v !== stable);
-  if (canary === undefined) check.fail('phases', phases.length, `a phase that releases a second version with ${ENGINE}: a Rollout with one version has nothing to walk`);
-  const lastRouted = [...routedVersions(last)];
-  if (lastRouted.length !== 1 || lastRouted[0] !== canary || last.routes.length) {
-    check.fail(last.field, last.name, `a last phase that sends every request to ${JSON.stringify(canary)} (Release.to(${JSON.stringify(canary)})) with ${ENGINE}: the controller promotes the new version after the last step, and a release that ends elsewhere is an abort (apply the rollback folder)`);
-  }
+  const { stable, canary } = gatewayReleaseShape(check, plan, {
+    engine: `with ${ENGINE}`,
+    twoVersions: 'a Rollout runs a stable and a canary ReplicaSet, never a third version at once',
+    firstPhase: "it is the Rollout's stable ReplicaSet",
+    secondVersion: 'a Rollout with one version has nothing to walk',
+    lastPhase: 'the controller promotes the new version after the last step, and a release that ends elsewhere is an abort (apply the rollback folder)',
+  });
   for (const [phase, what] of [
     [first, 'Argo Rollouts runs no analysis when a Rollout is first created'],
     [last, 'Argo Rollouts promotes by itself after the last step; gate the phase before it'],
@@ -100,7 +93,7 @@ export function renderGatewayOnArgo(g: GatewayRolloutInput, addPhase: (name: str
   }
   const byVersion = new Map(g.versions.map((v) => [v.version, v]));
   const stableV = byVersion.get(stable)!;
-  const canaryV = byVersion.get(canary!)!;
+  const canaryV = byVersion.get(canary)!;
   if (stableV.replicas !== canaryV.replicas || JSON.stringify(stableV.autoscaling) !== JSON.stringify(canaryV.autoscaling)) {
     check.fail(
       `versions.${canary}`,
@@ -108,7 +101,7 @@ export function renderGatewayOnArgo(g: GatewayRolloutInput, addPhase: (name: str
       `the replicas and autoscaling of ${JSON.stringify(stable)} with ${ENGINE}: one Rollout runs both versions and has one replica count (and one autoscaler)`,
     );
   }
-  const states = phases.slice(1, -1).map((p) => stepState(g, routing, p, stable, canary!, stableV.replicas));
+  const states = phases.slice(1, -1).map((p) => stepState(g, routing, p, stable, canary, stableV.replicas));
   const managedRoutes = [...new Set(states.flatMap((s) => s.headerRoutes.map((h) => h.name)))];
 
   const rendered = (folder: string, run: RolloutVersion, configsOf: readonly RolloutVersion[]): DeclaredStep[] => {
@@ -130,7 +123,7 @@ export function renderGatewayOnArgo(g: GatewayRolloutInput, addPhase: (name: str
         namespace: target.namespace,
         phase: p.name,
         prefix: target.name,
-        versions: [{ version: canary! }],
+        versions: [{ version: canary }],
         placeholders: { app: target.name, service: target.name },
         services: servicesOf(chart),
         defaultServices: [routing.canaryService, target.name],
@@ -140,7 +133,7 @@ export function renderGatewayOnArgo(g: GatewayRolloutInput, addPhase: (name: str
       declared.push({
         name: p.name,
         description: `${actions.map(describeAction).join(', ') || 'no change'} (pods: ${stable} ${stableV.replicas}, ${canary} ${s.canaryPods}): ${p.description}; ${gates.length ? `then the analyses ${gates.map((x) => x.declared.job).join(', ')}` : 'then a pause until `kubectl argo rollouts promote`'}`,
-        addresses: [address(g, routing, stable, canary!, s)],
+        addresses: [address(g, routing, stable, canary, s)],
         ...(gates.length ? { gates: gates.map((x) => x.declared) } : { pause: {} }),
       });
       before = s;
@@ -191,7 +184,7 @@ export function renderGatewayOnArgo(g: GatewayRolloutInput, addPhase: (name: str
   return {
     phases: [
       all('stable', stable, `every request to ${stable} (the Rollout's stable ReplicaSet)`),
-      all('release', canary!, `the Rollout runs ${canary}: Argo Rollouts walks ${steps.length} steps, then promotes it and sends it every request`),
+      all('release', canary, `the Rollout runs ${canary}: Argo Rollouts walks ${steps.length} steps, then promotes it and sends it every request`),
       all('rollback', stable, `the Rollout runs ${stable} again: Argo Rollouts sends every request back to the stable ReplicaSet at once`),
     ],
     steps,
