@@ -40,3 +40,20 @@ export function gatewayReleaseShape(check: Checks, plan: GatewayPlan, words: Gat
   }
   return { stable, canary: canary! };
 }
+
+/** A version's pods and autoscaler, as the one workload of a controller needs them. */
+export interface ScaledVersion {
+  readonly version: string;
+  readonly replicas: number;
+  readonly autoscaling?: unknown;
+}
+
+/**
+ * The two versions run as one workload (a Rollout, a Canary's Deployment), which has one
+ * replica count and one autoscaler: they must agree.
+ */
+export function checkOneWorkload(check: Checks, stable: ScaledVersion, canary: ScaledVersion, expected: (stable: string) => string): void {
+  if (stable.replicas !== canary.replicas || JSON.stringify(stable.autoscaling) !== JSON.stringify(canary.autoscaling)) {
+    check.fail(`versions.${canary.version}`, canary.version, expected(stable.version));
+  }
+}

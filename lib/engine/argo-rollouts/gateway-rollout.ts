@@ -12,7 +12,7 @@ import { ResolvedRollingUpdate } from '../../render/workload';
 import { TrafficTarget } from '../../traffic/provider';
 import { Traffic } from '../../traffic/traffic';
 import { ResolvedArgoRollouts } from '../engine';
-import { gatewayReleaseShape } from '../gateway-shape';
+import { checkOneWorkload, gatewayReleaseShape } from '../gateway-shape';
 import { ARGO_API_VERSION, renderAnalysisTemplate } from './analysis-template';
 import { EngineDeclaration } from './canary-rollout';
 import { renderRollout } from './rollout';
@@ -94,13 +94,7 @@ export function renderGatewayOnArgo(g: GatewayRolloutInput, addPhase: (name: str
   const byVersion = new Map(g.versions.map((v) => [v.version, v]));
   const stableV = byVersion.get(stable)!;
   const canaryV = byVersion.get(canary)!;
-  if (stableV.replicas !== canaryV.replicas || JSON.stringify(stableV.autoscaling) !== JSON.stringify(canaryV.autoscaling)) {
-    check.fail(
-      `versions.${canary}`,
-      canary,
-      `the replicas and autoscaling of ${JSON.stringify(stable)} with ${ENGINE}: one Rollout runs both versions and has one replica count (and one autoscaler)`,
-    );
-  }
+  checkOneWorkload(check, stableV, canaryV, (v) => `the replicas and autoscaling of ${JSON.stringify(v)} with ${ENGINE}: one Rollout runs both versions and has one replica count (and one autoscaler)`);
   const states = phases.slice(1, -1).map((p) => stepState(g, routing, p, stable, canary, stableV.replicas));
   const managedRoutes = [...new Set(states.flatMap((s) => s.headerRoutes.map((h) => h.name)))];
 
