@@ -43,7 +43,7 @@ export function gatewayFlaggerSteps(
         check.fail(
           `${p.field}.replicas.${d.version}`,
           d.replicas,
-          `${replicas} pods, the Deployment's ${FEATURE('replicas')}: Flagger runs the primary and, during the analysis, the canary with the Deployment's replicas (or its autoscaler's), whatever a phase sets`,
+          `${replicas} pods, the Deployment's replicas ${FEATURE('replicas')}: Flagger runs the primary and, during the analysis, the canary with the Deployment's replicas (or its autoscaler's), whatever a phase sets`,
         );
       }
     }

@@ -61,7 +61,7 @@ export function resolveFlaggerOptions(check: Checks, field: string, given: unkno
 function flaggerProvider(check: Checks, field: string, given: Traffic | undefined, own?: OwnProvider): Traffic {
   const show = (t: unknown) => (t instanceof Traffic ? `Traffic.${t.kind === 'gateway-api' ? 'gatewayApi' : t.kind}()` : t);
   if (own && given !== undefined && (!(given instanceof Traffic) || given.kind !== own.provider.kind || JSON.stringify(given._options) !== JSON.stringify(own.provider._options))) {
-    check.fail(field, show(given), `no provider, or the one of ${own.field} (${show(own.provider)}) (engine flagger, feature provider): the release's own provider is the router Flagger drives; give it there only`);
+    check.fail(field, show(given), `no provider here, or the same router as the release's \`${own.field}\` (${show(own.provider)}) (engine flagger, feature provider): the release's own provider is the router Flagger drives; give it there only`);
   }
   const provider = given ?? own?.provider;
   if (!(provider instanceof Traffic) || provider.kind === 'service') {

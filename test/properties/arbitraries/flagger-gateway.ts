@@ -67,7 +67,7 @@ export const flaggerGatewaySpec: ConstructSpec<GatewayProps> = {
   valid: validFlaggerGateway,
   invalid: [
     g('a Gateway without a router on Flagger', 'provider', /engine flagger, feature provider/, () => ({ provider: Traffic.service() })),
-    g('a router of the engine other than the Gateway\'s on Flagger', 'engine.provider', /the one of provider .*engine flagger, feature provider/, (p) => ({
+    g('a router of the engine other than the Gateway\'s on Flagger', 'engine.provider', /the same router as the release's `provider`.*engine flagger, feature provider/, (p) => ({
       engine: Engine.flagger({ provider: p.provider!.kind === 'nginx' ? ROUTERS.istio() : ROUTERS.nginx() }),
     })),
     g('more than two versions on Flagger', 'versions', /at most two versions in the phases \(engine flagger, feature Gateway phases\)/, (p) => ({
