@@ -1,5 +1,7 @@
 import { Testing } from 'cdk8s';
-import { Engine, Gate, Gateway, GatewayProps, Match, Release, Traffic } from '../../../lib';
+import { Engine, Gate, Gateway, GatewayProps, loadOutput, Match, Release, renderApp, Traffic } from '../../../lib';
+import { planRelease } from '../../../lib/plan/plan';
+import { renderPlanTable } from '../../../lib/plan/table';
 import { validateSchema } from '../../../lib/verify/schema/schema';
 import { configError } from '../../support/errors';
 import { find, phasesOf } from '../../support/manifests';
@@ -166,4 +168,14 @@ describe('a Gateway on Flagger', () => {
     expect(e.expected).toMatch(/engine flagger/);
     expect(e.expected).toMatch(expected);
   });
+});
+
+test('plan shows the steps Flagger walks once release is applied: the A/B test and what ends it', () => {
+  const { app } = onFlagger({ phases: AB });
+  const plan = planRelease(loadOutput(renderApp(app))[0]);
+  expect(plan.engine).toBe('flagger');
+  expect(plan.steps!.map((s) => [s.name, s.traffic[0].routes.map((r) => [r.conditions.length, r.versions.map((v) => `${v.version} ${v.percent}`)]), s.then])).toEqual([
+    ['beta', [[1, ['v2 100']], [0, ['v1 100']]], 'pause'],
+  ]);
+  expect(renderPlanTable(plan)).toContain('Once release is applied, flagger walks these steps, then promotes:');
 });
