@@ -9,7 +9,7 @@ import { CanaryRolloutInput, EngineDeclaration } from '../argo-rollouts/canary-r
 import { buildAnalysis, FlaggerStep } from './analysis';
 import { FieldGate } from './analysis-timing';
 import { flaggerRouting } from './routing';
-import { declaredStep, renderCanary, withPromotionGate } from './canary';
+import { checkFlaggerService, declaredStep, renderCanary, withPromotionGate } from './canary';
 import { ResolvedFlagger } from './options';
 import { loadtesterUrl } from './webhook';
 
@@ -35,12 +35,7 @@ const NO_CHECK: { readonly [kind: string]: string } = {
 export function renderCanaryOnFlagger(r: FlaggerCanaryInput, addPhase: (name: string) => Chart): EngineDeclaration & { readonly provider: TrafficProvider } {
   const { check, plan, options } = r;
   const apex = r.service.name;
-  if (r.service.type !== ServiceType.CLUSTER_IP) {
-    check.fail('service.type', r.service.type, 'ServiceType.CLUSTER_IP (engine flagger, feature service type): Flagger writes the Service itself, as a ClusterIP one; expose the app through the provider\'s ingress');
-  }
-  if (r.service.exposure && Object.values(r.service.exposure).some((v) => v !== undefined)) {
-    check.fail('service', r.service.exposure, 'no annotations or load balancer fields (engine flagger, feature service exposure): Flagger writes the Service itself');
-  }
+  checkFlaggerService(check, r.service.type, r.service.exposure, { type: 'service.type', exposure: 'service' });
   for (const phase of r.gates.phases) {
     const kind = plan.phases.find((p) => p.name === phase)?.kind;
     if (kind && NO_CHECK[kind]) check.fail(`gates.${phase}`, phase, `gates of the dark phase and the canary steps only with Engine.flagger(): ${NO_CHECK[kind]}`);

@@ -1,5 +1,8 @@
 import { ApiObject, Chart } from 'cdk8s';
+import { Checks } from '../../model/checks';
 import { DeclaredAddress, DeclaredStep } from '../../model/release';
+import { ResolvedExposure } from '../../render/service-exposure';
+import { ServiceType } from '../../render/workload';
 import { ResolvedPort } from '../../render/pod-blueprint';
 import { FlaggerAnalysis, FlaggerStep } from './analysis';
 import { MetricTemplateSpec } from './metric-template';
@@ -75,4 +78,17 @@ export function declaredStep(s: FlaggerStep, what: string, addresses: DeclaredAd
     addresses,
     ...(gated ? { gates: s.gates.map((g) => g.gate) } : { pause: confirmNow ? {} : { seconds: Number(analysis.interval.slice(0, -1)) } }),
   };
+}
+
+/**
+ * Flagger writes the address Service itself, as a ClusterIP one without annotations:
+ * another type or exposure would be dropped without a word, so it is refused.
+ */
+export function checkFlaggerService(check: Checks, type: ServiceType, exposure: ResolvedExposure | undefined, fields: { readonly type: string; readonly exposure: string }): void {
+  if (type !== ServiceType.CLUSTER_IP) {
+    check.fail(fields.type, type, "ServiceType.CLUSTER_IP (engine flagger, feature service type): Flagger writes the Service itself, as a ClusterIP one; expose the app through the provider's ingress");
+  }
+  if (exposure && Object.values(exposure).some((v) => v !== undefined)) {
+    check.fail(fields.exposure, exposure, 'no annotations or load balancer fields (engine flagger, feature service exposure): Flagger writes the Service itself');
+  }
 }

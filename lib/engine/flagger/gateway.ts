@@ -10,7 +10,7 @@ import { GatewayRolloutInput, RolloutVersion } from '../argo-rollouts/gateway-ro
 import { checkOneWorkload, gatewayReleaseShape } from '../gateway-shape';
 import { buildAnalysis } from './analysis';
 import { FieldGate } from './analysis-timing';
-import { declaredStep, renderCanary, withPromotionGate } from './canary';
+import { checkFlaggerService, declaredStep, renderCanary, withPromotionGate } from './canary';
 import { gatewayFlaggerSteps } from './gateway-steps';
 import { ResolvedFlagger } from './options';
 import { flaggerRouting } from './routing';
@@ -56,6 +56,7 @@ export function renderGatewayOnFlagger(g: FlaggerGatewayInput, addPhase: (name: 
   checkOneWorkload(check, stableV, canaryV, (v) => `the replicas and autoscaling of ${JSON.stringify(v)} (engine flagger, feature replicas): one Deployment runs both versions, and Flagger copies its replicas and autoscaler to the primary`);
   const replicas = stableV.autoscaling?.minReplicas ?? stableV.replicas;
 
+  checkFlaggerService(check, target.serviceType, target.exposure, { type: 'serviceType', exposure: 'addressService' });
   const name = target.name;
   const routing = flaggerRouting(check, options.provider, target);
   const port = target.port;

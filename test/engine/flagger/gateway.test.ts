@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { Engine, Gate, Gateway, GatewayProps, loadOutput, Match, Release, renderApp, Traffic } from '../../../lib';
+import { Engine, Gate, Gateway, GatewayProps, loadOutput, Match, Release, renderApp, ServiceType, Traffic } from '../../../lib';
 import { planRelease } from '../../../lib/plan/plan';
 import { renderPlanTable } from '../../../lib/plan/table';
 import { validateSchema } from '../../../lib/verify/schema/schema';
@@ -162,6 +162,8 @@ describe('a Gateway on Flagger', () => {
     ['different gates at two weights', { gates: { 'canary-25': [Gate.prometheus(PROM)] } }, 'phases[3].weights', /feature per-step analysis/],
     ['a job gate', { gates: { 'v2-dark': [Gate.job({ image: 'acme/e2e:1', command: ['run'] })] } }, 'gates.v2-dark[0]', /feature job gates/],
     ['a route name of its own', { provider: Traffic.istio({ routeName: 'front' }) }, 'engine.provider.routeName', /feature provider/],
+    ['an address Service of another type', { serviceType: ServiceType.LOAD_BALANCER }, 'serviceType', /feature service type/],
+    ['annotations on the address Service', { addressService: { annotations: { 'example.com/lb': 'internal' } } }, 'addressService', /feature service exposure/],
   ])('refuses %s, naming the engine and the feature', (_t, props, field, expected) => {
     const e = configError(() => onFlagger(props));
     expect([e.path, e.field]).toEqual(['shop', field]);

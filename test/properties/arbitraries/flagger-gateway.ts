@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
-import { Engine, Gate, Gateway, GatewayPhase, GatewayProps, Match, Release, Traffic } from '../../../lib';
+import { Engine, Gate, Gateway, GatewayPhase, GatewayProps, Match, Release, ServiceType, Traffic } from '../../../lib';
 import { Case, ConstructSpec, invalid } from '../support/spec';
 import { any, dns1035Label, pinnedImage, some } from './primitives';
 
@@ -119,6 +119,10 @@ export const flaggerGatewaySpec: ConstructSpec<GatewayProps> = {
     })),
     g('a gate of the first phase on Flagger', 'gates.v1', /Flagger runs no analysis when a Canary is first created/, () => ({ gates: { v1: [PROMETHEUS()] } })),
     g('a gate of the last phase on Flagger', 'gates.v2', /Flagger promotes by itself after the last step/, () => ({ gates: { v2: [PROMETHEUS()] } })),
+    g('an address Service other than ClusterIP on Flagger', 'serviceType', /engine flagger, feature service type/, () =>
+      any(ServiceType.NODE_PORT, ServiceType.LOAD_BALANCER).map((serviceType) => ({ provider: ROUTERS.istio(), serviceType })),
+    ),
+    g('annotations on the address Service on Flagger', 'addressService', /engine flagger, feature service exposure/, () => ({ provider: ROUTERS.istio(), addressService: { annotations: { 'example.com/lb': 'internal' } } })),
     g('a job gate on Flagger', 'gates.dark[0]', /engine flagger, feature job gates/, () => ({ gates: { dark: [Gate.job({ image: 'acme/e2e:1.0', command: ['run'] })] } })),
   ],
   build: (scope: Construct, c: Case<GatewayProps>) => new Gateway(scope, c.id, c.props),
