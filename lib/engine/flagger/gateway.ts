@@ -123,7 +123,7 @@ export function renderGatewayOnFlagger(g: FlaggerGatewayInput, addPhase: (name: 
   const address = (routes: DeclaredRoute[]): DeclaredAddress => ({ name, minAvailable: g.minAvailable, routes });
   const steps: DeclaredStep[] = walked.steps.map((s, i) => {
     const p = walked.phases[i];
-    const how = s.conditions?.length ? `an A/B test (${analysis.iterations} iterations): ${p.description}` : `weight ${s.weight}%: ${p.description}`;
+    const how = s.conditions?.length ? `an A/B test (iterations ${analysis.iterations}): ${p.description}` : `weight ${s.weight}%: ${p.description}`;
     const what = `${how} (pods: ${replicas} of ${stable} as ${name}-primary, ${replicas} of ${canary})`;
     return declaredStep(s, what, [address(g.routesOf(p.name))], analysis, confirm && i === walked.steps.length - 1);
   });
