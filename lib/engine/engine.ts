@@ -1,6 +1,6 @@
 import { Checks, keysOf, orDefault } from '../model/checks';
 import { Limits } from '../model/limits';
-import { FlaggerOptions, ResolvedFlagger, resolveFlaggerOptions } from './flagger/options';
+import { FlaggerOptions, OwnProvider, ResolvedFlagger, resolveFlaggerOptions } from './flagger/options';
 
 /** Which engine walks a release's steps. */
 export type EngineKind = 'phases' | 'argo-rollouts' | 'flagger';
@@ -69,9 +69,10 @@ export class Engine {
   /**
    * Flagger (v1.44): a `Canary` over the app's Deployment, with a router Flagger drives
    * (`provider`), MetricTemplates and webhooks from the gates; requires Flagger, its CRDs
-   * and, for HTTP gates, its loadtester in the cluster (see docs/flagger.md).
+   * and, for HTTP gates, its loadtester in the cluster (see docs/flagger.md). A Gateway
+   * routes with its own `provider`; a CanaryApp names one here.
    */
-  public static flagger(options: FlaggerOptions): Engine {
+  public static flagger(options: FlaggerOptions = {}): Engine {
     return new Engine('flagger', options);
   }
 
@@ -95,9 +96,9 @@ export class Engine {
     };
   }
 
-  /** @internal The Flagger options, checked; errors name `field`. */
-  public _flagger(check: Checks, field: string): ResolvedFlagger {
-    return resolveFlaggerOptions(check, field, this.options);
+  /** @internal The Flagger options, checked; errors name `field`; `own` is the construct's own router, if it has one. */
+  public _flagger(check: Checks, field: string, own?: OwnProvider): ResolvedFlagger {
+    return resolveFlaggerOptions(check, field, this.options, own);
   }
 
   public toString(): string {

@@ -13,6 +13,7 @@ import { Engine, resolveEngine } from '../engine/engine';
 import { EngineDeclaration } from '../engine/argo-rollouts/canary-rollout';
 import { renderGatewayOnArgo } from '../engine/argo-rollouts/gateway-rollout';
 import { refuseWithoutRouter } from '../engine/argo-rollouts/traffic-routing';
+import { renderGatewayOnFlagger } from '../engine/flagger/gateway';
 import { ContainerOptions } from './container-options';
 import { PhaseGates } from './gate';
 import { PhaseGateSet, withGates } from './phase-gates';
@@ -100,11 +101,13 @@ export interface GatewayProps extends ContainerOptions {
    * Who walks the phases: a pipeline applying one folder per phase, or the Argo Rollouts
    * controller (one `Rollout` whose canary steps are the phases between the first and the
    * last, routed by the provider's router, gates as `AnalysisTemplate`s; written as the
-   * folders `stable`, `release` and `rollback`); when every phase sends every request to
-   * one version, a blue-green Rollout instead (the dark phase as its preview, gates as pre-
-   * and post-promotion analysis, see docs/engines.md). On Argo Rollouts a Gateway releases
-   * one version after another: two versions, the first phase runs the stable one alone and
-   * the last sends every request to the new one.
+   * folders `stable`, `release` and `rollback`; when every phase sends every request to
+   * one version, a blue-green Rollout instead: the dark phase as its preview, gates as pre-
+   * and post-promotion analysis, see docs/engines.md), or Flagger (one Deployment and a
+   * `Canary` whose `stepWeights` are the shares of those phases, or whose `match` is their
+   * one route by conditions, through the provider's router; gates as MetricTemplates and
+   * webhooks). On either a Gateway releases one version after another: two versions, the
+   * first phase runs the stable one alone and the last sends every request to the new one.
    * @default Engine.phases()
    */
   readonly engine?: Engine;
@@ -168,7 +171,10 @@ export class Gateway extends PhasedRelease {
     if (RESERVED_POD_LABELS.includes(versionLabel)) check.fail('versionLabel', versionLabel, `a label key other than ${RESERVED_POD_LABELS.join(', ')}, which the library sets itself`);
     const serviceType = check.oneOf('serviceType', orDefault(props.serviceType, ServiceType.CLUSTER_IP), Object.values(ServiceType));
     const rollingUpdate = resolveRollingUpdate(check, 'rollingUpdate', props.rollingUpdate);
-    const provider = (this.provider = orDefault(props.provider, Traffic.service()));
+    this.engine = resolveEngine(check, 'engine', props.engine);
+    // On Flagger the Gateway's provider is the router Flagger drives; the engine may name it instead.
+    const flagger = this.engine.kind === 'flagger' ? this.engine._flagger(check, 'engine', props.provider === undefined ? undefined : { field: 'provider', provider: props.provider }) : undefined;
+    const provider = (this.provider = orDefault(props.provider, flagger?.provider ?? Traffic.service()));
     if (!(provider instanceof Traffic)) check.fail('provider', provider, 'Traffic.service(), Traffic.istio(), Traffic.gatewayApi() or Traffic.nginx()');
     if (serviceType !== ServiceType.CLUSTER_IP && (provider.kind === 'gateway-api' || provider.kind === 'nginx')) {
       check.fail('serviceType', serviceType, `ServiceType.CLUSTER_IP: with the ${provider.kind} provider the address is the ${provider.kind === 'nginx' ? 'Ingress' : 'HTTPRoute'}, and the per-version Services stay inside the cluster`);
@@ -191,11 +197,7 @@ export class Gateway extends PhasedRelease {
       check.fail('ports[0].protocol', port.protocol, `"TCP": the ${provider.kind} provider routes HTTP requests, which the address's port must carry`);
     }
 
-    this.engine = resolveEngine(check, 'engine', props.engine);
     if (this.engine.kind === 'argo-rollouts' && provider.kind === 'service') refuseWithoutRouter(check, provider);
-    if (this.engine.kind === 'flagger') {
-      check.fail('engine', 'Engine.flagger()', 'Engine.phases() or Engine.argoRollouts(): engine flagger does not render a Gateway yet (a CanaryApp it does); rather than phases it would silently ignore');
-    }
 
     const objectLabels = { [Labels.NAME]: name, ...releaseLabels(this.releaseName) };
     const target: TrafficTarget = {
@@ -231,22 +233,14 @@ export class Gateway extends PhasedRelease {
     }
 
     this.gates = new PhaseGateSet(check, 'gates', props.gates, this.plan.phases.map((p) => p.name));
+    const addPhase = (phase: string) => this.addPhase(this.releaseName, phase, this.namespace);
+    const common = { check, release: this.releaseName, target, provider, plan: this.plan, versions, rollingUpdate, gates: this.gates, minAvailable: this.minAvailable };
+    if (flagger) {
+      this.onEngine = renderGatewayOnFlagger({ ...common, options: flagger, routesOf: (phase) => this.routes.get(phase)! }, addPhase);
+      return;
+    }
     if (this.engine.kind === 'argo-rollouts') {
-      this.onEngine = renderGatewayOnArgo(
-        {
-          check,
-          options: this.engine._argoRollouts(check, 'engine'),
-          release: this.releaseName,
-          target,
-          provider,
-          plan: this.plan,
-          versions,
-          rollingUpdate,
-          gates: this.gates,
-          minAvailable: this.minAvailable,
-        },
-        (phase) => this.addPhase(this.releaseName, phase, this.namespace),
-      );
+      this.onEngine = renderGatewayOnArgo({ ...common, options: this.engine._argoRollouts(check, 'engine') }, addPhase);
       return;
     }
     const released = routedVersions(this.plan.phases[0]);
@@ -307,7 +301,7 @@ export class Gateway extends PhasedRelease {
       namespace: this.namespace,
       pruneSelector: pruneSelector(this.releaseName),
     };
-    if (this.onEngine) return { ...head, engine: 'argo-rollouts', ...this.onEngine };
+    if (this.onEngine) return { ...head, engine: this.engine.kind === 'flagger' ? 'flagger' : 'argo-rollouts', ...this.onEngine };
     return {
       ...head,
       phases: this.plan.phases.map((p) => ({

@@ -134,7 +134,6 @@ describe('a Gateway on Argo Rollouts', () => {
 
   const three = { versions: { v1: { image: 'acme/shop:1.0.0' }, v2: { image: 'acme/shop:2.0.0' }, v3: { image: 'acme/shop:3.0.0' } } };
   test.each([
-    ['Flagger, which renders no Gateway yet', { engine: Engine.flagger({ provider: Traffic.istio() }) }, 'engine', /engine flagger does not render a Gateway yet/],
     ['a Gateway without a router', { provider: Traffic.service() }, 'provider', /with Engine.argoRollouts\(\).*CanaryApp/],
     ['three versions', { ...three, phases: [Release.to('v1'), Release.to('v1').withDark('v2', 'v3'), Release.split({ v1: 50, v2: 25, v3: 25 }), Release.to('v3').withDark('v1', 'v2')] }, 'versions', /at most two versions/],
     ['a first phase that splits', { phases: [Release.split({ v1: 50, v2: 50 }), Release.to('v2').withDark('v1')] }, 'phases[0]', /first phase that runs one version alone/],

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { CanaryApp, CanaryStep, Engine, formatFinding, Gate, Gateway, loadOutput, Release, renderApp, Traffic, verifyRelease } from '../../lib';
+import { CanaryApp, CanaryStep, Engine, formatFinding, Gate, Gateway, GatewayPhase, loadOutput, Match, Release, renderApp, Traffic, verifyRelease } from '../../lib';
 import { Doc, find } from '../support/manifests';
 
 /** Findings of a rendered engine release after an edit of every phase's objects (and of release.json). */
@@ -297,4 +297,56 @@ test('a Flagger A/B test on Istio: the requests its match sends to the new versi
   expect(findingsAfter('flagger', ab('outsider'), declare)).toEqual(
     expect.arrayContaining([expect.stringMatching(/spec.analysis.iterations: sends the requests with x-canary exact "outsider" to 1.1.0 at shop; release.json's step "insiders" declares the requests with x-canary exact "insider"/)]),
   );
+});
+
+/** Findings of a Gateway on Flagger (autoscaled) after an edit of every phase's objects. */
+function gatewayFindingsAfter(provider: Traffic, middle: GatewayPhase[], edit: (docs: Doc[], phase: string) => void): string[] {
+  const app = Testing.app();
+  new Gateway(app, 'shop', {
+    namespace: 'web',
+    ports: [{ name: 'http', containerPort: 8080, servicePort: 80 }],
+    versions: { v1: { image: 'acme/shop:1.0.0', replicas: 2 }, v2: { image: 'acme/shop:2.0.0', replicas: 2 } },
+    autoscaling: { maxReplicas: 4 },
+    phases: [Release.to('v1').named('v1'), Release.to('v1').withDark('v2').named('dark'), ...middle, Release.to('v2').withDark('v1').named('v2')],
+    provider,
+    engine: Engine.flagger(),
+  });
+  const [release] = loadOutput(renderApp(app));
+  for (const phase of release.phases) edit(phase.objects as unknown as Doc[], phase.name);
+  return verifyRelease(release).findings.map((f) => `${f.check} ${f.phase}: ${formatFinding(f)}`);
+}
+
+describe('verify on a Gateway on Flagger', () => {
+  const gatewayApi = Traffic.gatewayApi({ parentRefs: [{ name: 'edge' }] });
+  const beta = [Release.to('v1').when(Match.headerPrefix('x-group', 'beta'), 'v2').named('beta')];
+  const weights = [Release.split({ v1: 80, v2: 20 }).named('share-20'), Release.split({ v1: 50, v2: 50 }).named('share-50')];
+
+  test('the rendered releases have no finding: weights on Istio, an A/B test on the Gateway API', () => {
+    expect(gatewayFindingsAfter(Traffic.istio(), weights, () => undefined)).toEqual([]);
+    expect(gatewayFindingsAfter(gatewayApi, beta, () => undefined)).toEqual([]);
+  });
+
+  test('the autoscaler the Canary names must scale its target', () => {
+    const found = gatewayFindingsAfter(Traffic.istio(), weights, (docs) => (find(docs, 'HorizontalPodAutoscaler', 'shop').spec.scaleTargetRef.name = 'shop-v2'));
+    expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/spec.autoscalerRef: HorizontalPodAutoscaler\/shop scales Deployment\/shop-v2, not the target Deployment\/shop/)]));
+  });
+
+  test('stepWeights against the declared shares of the phases', () => {
+    const found = gatewayFindingsAfter(Traffic.istio(), weights, (docs) => (canaryOf(docs).spec.analysis.stepWeights = [20, 40]));
+    expect(found).toEqual([expect.stringMatching(/^engine release: .*spec.analysis.stepWeights\[1\]: stepWeights\[1\] 40 gives v2 40% of the requests to shop; release.json's step "share-50" declares 50%/)]);
+  });
+
+  test("the Gateway API's match, anchored as the HTTPRoute takes it, against the declared condition route", () => {
+    const found = gatewayFindingsAfter(gatewayApi, beta, (docs) => (canaryOf(docs).spec.analysis.match = [{ headers: { 'x-group': { regex: '^alpha.*$' } } }]));
+    expect(found).toEqual([
+      expect.stringMatching(/^engine release: .*spec.analysis.iterations: sends the requests with x-group regex "\^alpha\.\*\$" to v2 at shop; release.json's step "beta" declares the requests with x-group regex "\^beta\.\*\$"/),
+    ]);
+  });
+
+  test('weights beside iterations are never walked; a match without iterations is no A/B test', () => {
+    const both = gatewayFindingsAfter(gatewayApi, beta, (docs) => (canaryOf(docs).spec.analysis.stepWeights = [50]));
+    expect(both).toEqual(expect.arrayContaining([expect.stringMatching(/spec.analysis.stepWeights: is never walked: with iterations set Flagger runs the A\/B test/)]));
+    const noIterations = gatewayFindingsAfter(gatewayApi, beta, (docs) => delete canaryOf(docs).spec.analysis.iterations);
+    expect(noIterations).toEqual(expect.arrayContaining([expect.stringMatching(/spec.analysis.match: has no iterations beside it, so it is no A\/B test/)]));
+  });
 });

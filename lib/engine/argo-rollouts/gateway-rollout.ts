@@ -1,9 +1,9 @@
 import { Chart } from 'cdk8s';
-import { routedVersions } from '../../model/gateway-plan';
 import { Labels } from '../../model/labels';
 import { DeclaredPhase } from '../../model/release';
 import { renderAutoscaler } from '../../render/autoscaling';
 import { renderConfigMaps } from '../../render/released-config';
+import { checkOneWorkload, gatewayReleaseShape } from '../gateway-shape';
 import { ARGO_API_VERSION } from './analysis-template';
 import { blueGreenStrategy, isBlueGreen } from './blue-green-rollout';
 import { EngineDeclaration } from './canary-rollout';
@@ -25,34 +25,18 @@ import { argoRouting } from './traffic-routing';
 export function renderGatewayOnArgo(g: GatewayRolloutInput, addPhase: (name: string) => Chart): EngineDeclaration {
   const { check, plan, target } = g;
   const routing = argoRouting(check, target, g.provider);
-  const phases = plan.phases;
-  const first = phases[0];
-  const last = phases[phases.length - 1];
-  const versions = new Set(phases.flatMap((p) => p.deployed.map((d) => d.version)));
-  if (versions.size > 2) {
-    check.fail('versions', [...versions], `at most two versions in the phases with ${ENGINE}: a Rollout runs a stable and a canary ReplicaSet, never a third version at once`);
-  }
-  const firstRouted = [...routedVersions(first)];
-  if (firstRouted.length !== 1 || first.routes.length || first.deployed.length !== 1) {
-    check.fail(first.field, first.name, `a first phase that runs one version alone (Release.to(version)) with ${ENGINE}: it is the Rollout's stable ReplicaSet`);
-  }
-  const stable = firstRouted[0];
-  const canary = [...versions].find((v) => v !== stable);
-  if (canary === undefined) check.fail('phases', phases.length, `a phase that releases a second version with ${ENGINE}: a Rollout with one version has nothing to walk`);
-  const lastRouted = [...routedVersions(last)];
-  if (lastRouted.length !== 1 || lastRouted[0] !== canary || last.routes.length) {
-    check.fail(last.field, last.name, `a last phase that sends every request to ${JSON.stringify(canary)} (Release.to(${JSON.stringify(canary)})) with ${ENGINE}: the controller promotes the new version after the last step, and a release that ends elsewhere is an abort (apply the rollback folder)`);
-  }
+  const first = plan.phases[0];
+  const { stable, canary } = gatewayReleaseShape(check, plan, {
+    engine: `with ${ENGINE}`,
+    twoVersions: 'a Rollout runs a stable and a canary ReplicaSet, never a third version at once',
+    firstPhase: "it is the Rollout's stable ReplicaSet",
+    secondVersion: 'a Rollout with one version has nothing to walk',
+    lastPhase: 'the controller promotes the new version after the last step, and a release that ends elsewhere is an abort (apply the rollback folder)',
+  });
   if (g.gates.phases.includes(first.name)) refuseGates(g, first.name, 'Argo Rollouts runs no analysis when a Rollout is first created');
   const byVersion = new Map(g.versions.map((v) => [v.version, v]));
-  const pair: RolloutPair = { stable: byVersion.get(stable)!, canary: byVersion.get(canary!)! };
-  if (pair.stable.replicas !== pair.canary.replicas || JSON.stringify(pair.stable.autoscaling) !== JSON.stringify(pair.canary.autoscaling)) {
-    check.fail(
-      `versions.${canary}`,
-      canary,
-      `the replicas and autoscaling of ${JSON.stringify(stable)} with ${ENGINE}: one Rollout runs both versions and has one replica count (and one autoscaler)`,
-    );
-  }
+  const pair: RolloutPair = { stable: byVersion.get(stable)!, canary: byVersion.get(canary)! };
+  checkOneWorkload(check, pair.stable, pair.canary, (v) => `the replicas and autoscaling of ${JSON.stringify(v)} with ${ENGINE}: one Rollout runs both versions and has one replica count (and one autoscaler)`);
   const strategy: GatewayStrategy = isBlueGreen(plan) ? blueGreenStrategy(g, routing, pair) : canaryStrategy(g, routing, pair);
 
   const rendered = (folder: string, run: RolloutVersion, configsOf: readonly RolloutVersion[]) => {
@@ -99,7 +83,7 @@ export function renderGatewayOnArgo(g: GatewayRolloutInput, addPhase: (name: str
   return {
     phases: [
       all('stable', stable, `every request to ${stable} (the Rollout's stable ReplicaSet)`),
-      all('release', canary!, strategy.describeRelease(steps)),
+      all('release', canary, strategy.describeRelease(steps)),
       all('rollback', stable, `the Rollout runs ${stable} again: Argo Rollouts sends every request back to the stable ReplicaSet at once`),
     ],
     steps,

@@ -1,4 +1,4 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { Labels } from '../../model/labels';
 import { DeclaredAddress, DeclaredPhase, DeclaredStep, TrafficProvider } from '../../model/release';
 import { renderDisruptionBudget } from '../../render/disruption-budget';
@@ -8,14 +8,13 @@ import { renderDeployment, ServiceType } from '../../render/workload';
 import { CanaryRolloutInput, EngineDeclaration } from '../argo-rollouts/canary-rollout';
 import { buildAnalysis, FlaggerStep } from './analysis';
 import { FieldGate } from './analysis-timing';
-import { FlaggerRouting, flaggerRouting } from './routing';
+import { flaggerRouting } from './routing';
+import { checkFlaggerService, declaredStep, renderCanary, withPromotionGate } from './canary';
 import { ResolvedFlagger } from './options';
 import { loadtesterUrl } from './webhook';
 
 /** A CanaryApp, resolved, as the Flagger engine needs it: what Argo Rollouts needs, with Flagger's options. */
 export type FlaggerCanaryInput = Omit<CanaryRolloutInput, 'options'> & { readonly options: ResolvedFlagger };
-
-export const FLAGGER_API_VERSION = 'flagger.app/v1beta1';
 
 /** Phases of the phases engine whose gates have no place in a Canary's analysis, and why. */
 const NO_CHECK: { readonly [kind: string]: string } = {
@@ -36,12 +35,7 @@ const NO_CHECK: { readonly [kind: string]: string } = {
 export function renderCanaryOnFlagger(r: FlaggerCanaryInput, addPhase: (name: string) => Chart): EngineDeclaration & { readonly provider: TrafficProvider } {
   const { check, plan, options } = r;
   const apex = r.service.name;
-  if (r.service.type !== ServiceType.CLUSTER_IP) {
-    check.fail('service.type', r.service.type, 'ServiceType.CLUSTER_IP (engine flagger, feature service type): Flagger writes the Service itself, as a ClusterIP one; expose the app through the provider\'s ingress');
-  }
-  if (r.service.exposure && Object.values(r.service.exposure).some((v) => v !== undefined)) {
-    check.fail('service', r.service.exposure, 'no annotations or load balancer fields (engine flagger, feature service exposure): Flagger writes the Service itself');
-  }
+  checkFlaggerService(check, r.service.type, r.service.exposure, { type: 'service.type', exposure: 'service' });
   for (const phase of r.gates.phases) {
     const kind = plan.phases.find((p) => p.name === phase)?.kind;
     if (kind && NO_CHECK[kind]) check.fail(`gates.${phase}`, phase, `gates of the dark phase and the canary steps only with Engine.flagger(): ${NO_CHECK[kind]}`);
@@ -94,8 +88,8 @@ export function renderCanaryOnFlagger(r: FlaggerCanaryInput, addPhase: (name: st
     defaultInterval: options.intervalSeconds,
   });
   // No gate at any weight: a person approves the promotion through the loadtester's gate.
-  const confirm = steps.every((s) => !s.gates.length);
-  const webhooks = [...(analysis.webhooks ?? []), ...(confirm ? [{ name: 'promotion', type: 'confirm-promotion' as const, url: `${loadtester().replace(/\/$/, '')}/gate/check` }] : [])];
+  const { analysis: full, confirm } = withPromotionGate(analysis, steps, loadtester);
+  const canary = { name: r.name, namespace: r.namespace, labels: r.objectLabels, serviceName: apex, ports: r.ports, routing, progressDeadlineSeconds: options.progressDeadlineSeconds };
 
   const rendered = (name: string, version: 'stable' | 'canary', configs: Array<ResolvedConfig | undefined>) => {
     const chart = addPhase(name);
@@ -118,10 +112,7 @@ export function renderCanaryOnFlagger(r: FlaggerCanaryInput, addPhase: (name: st
       rollingUpdate: r.rollingUpdate,
       podSpec: r.blueprint.podSpec(run.image, selector, [], run.config),
     });
-    renderCanary(chart, r, routing, { ...analysis, ...(webhooks.length ? { webhooks } : {}) }, port);
-    for (const t of templates) {
-      new ApiObject(chart, `metric-template-${t.name}`, { apiVersion: FLAGGER_API_VERSION, kind: 'MetricTemplate', metadata: { name: t.name, namespace: r.namespace, labels: r.objectLabels }, spec: t.spec });
-    }
+    renderCanary(chart, canary, full, templates);
   };
   rendered('stable', 'stable', [r.stable.config]);
   rendered('release', 'canary', [r.stable.config, r.canary.config]);
@@ -130,14 +121,8 @@ export function renderCanaryOnFlagger(r: FlaggerCanaryInput, addPhase: (name: st
   const address = (backends: DeclaredAddress['routes'][number]['backends']): DeclaredAddress => ({ name: apex, minAvailable: r.minAvailable, routes: [{ conditions: [], backends }] });
   const declaredSteps: DeclaredStep[] = steps.map((s, i) => {
     const p = canaryPhases[i];
-    const last = i === steps.length - 1;
-    const gated = s.gates.length > 0;
-    return {
-      name: s.name,
-      description: `weight ${s.weight}%: ${r.replicas} pods of ${r.canary.version} beside ${r.replicas} of ${r.stable.version}; ${gated ? `then the checks ${s.gates.map((g) => g.gate.name).join(', ')} each ${analysis.interval}` : confirm && last ? 'then a person approves the promotion' : `then ${analysis.interval}`}`,
-      addresses: [address([{ version: p.stable.version, weight: 100 - s.weight }, { version: p.canary!.version, weight: s.weight }])],
-      ...(gated ? { gates: s.gates.map((g) => g.gate) } : { pause: confirm && last ? {} : { seconds: Number(analysis.interval.slice(0, -1)) } }),
-    };
+    const what = `weight ${s.weight}%: ${r.replicas} pods of ${r.canary.version} beside ${r.replicas} of ${r.stable.version}`;
+    return declaredStep(s, what, [address([{ version: p.stable.version, weight: 100 - s.weight }, { version: p.canary!.version, weight: s.weight }])], full, confirm && i === steps.length - 1);
   });
   const all = (name: string, version: string, what: string): DeclaredPhase => ({ name, description: what, addresses: [address([{ version, weight: 100 }])] });
   return {
@@ -153,28 +138,4 @@ export function renderCanaryOnFlagger(r: FlaggerCanaryInput, addPhase: (name: st
       ['release', 'rollback'],
     ],
   };
-}
-
-function renderCanary(chart: Chart, r: FlaggerCanaryInput, routing: FlaggerRouting, analysis: object, port: FlaggerCanaryInput['ports'][number]): ApiObject {
-  return new ApiObject(chart, 'canary', {
-    apiVersion: FLAGGER_API_VERSION,
-    kind: 'Canary',
-    metadata: { name: r.name, namespace: r.namespace, labels: r.objectLabels },
-    spec: {
-      provider: routing.provider,
-      targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: r.name },
-      ...(routing.ingressRef ? { ingressRef: routing.ingressRef } : {}),
-      progressDeadlineSeconds: r.options.progressDeadlineSeconds,
-      service: {
-        name: r.service.name,
-        port: port.servicePort,
-        targetPort: port.name,
-        portName: port.name,
-        // The other container ports get Service ports too.
-        ...(r.ports.length > 1 ? { portDiscovery: true } : {}),
-        ...routing.service,
-      },
-      analysis,
-    },
-  });
 }

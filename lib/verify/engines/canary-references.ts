@@ -12,7 +12,10 @@ import { Add, isPercent } from './rollout-references';
  * - every `analysis.metrics[].templateRef`: a MetricTemplate (in `templateRef.namespace`,
  *   else the Canary's);
  * - `stepWeight`, `maxWeight` and every `stepWeights` entry are percents from 0 to 100,
- *   the `stepWeights` rising.
+ *   the `stepWeights` rising;
+ * - one strategy: weights beside `iterations` are never walked (Flagger runs the A/B test
+ *   or blue/green analysis whenever `iterations` is set), and a `match` without
+ *   `iterations` is no A/B test (Flagger walks the weights instead).
  */
 export function checkCanary(index: PhaseIndex, canary: K8sObject, add: Add): void {
   const ns = index.namespaceOf(canary);
@@ -46,6 +49,13 @@ export function checkCanary(index: PhaseIndex, canary: K8sObject, add: Add): voi
   for (const key of ['stepWeight', 'maxWeight']) {
     const v = get(analysis, key);
     if (v !== undefined && !isPercent(v)) add(canary, `spec.analysis.${key}`, `${JSON.stringify(v)} is not a whole percent from 0 to 100`);
+  }
+  const weighted = ['stepWeights', 'stepWeight'].find((k) => get(analysis, k) !== undefined);
+  if (weighted && get(analysis, 'iterations') !== undefined) {
+    add(canary, `spec.analysis.${weighted}`, `is never walked: with iterations set Flagger runs ${asArray(get(analysis, 'match')).length ? 'the A/B test (match)' : 'a blue/green analysis'} and shifts no weight`);
+  }
+  if (asArray(get(analysis, 'match')).length && get(analysis, 'iterations') === undefined) {
+    add(canary, 'spec.analysis.match', 'has no iterations beside it, so it is no A/B test: Flagger walks the weights instead and does not send every matching request to the new version');
   }
   const weights = asArray(get(analysis, 'stepWeights'));
   weights.forEach((w, i) => {

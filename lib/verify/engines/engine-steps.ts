@@ -15,6 +15,9 @@ interface WeightStep {
   readonly conditions?: ReadonlyArray<readonly RouteCondition[]>;
 }
 
+/** Providers whose Canary `match` is the router's own conditions, comparable to the declared ones. */
+const MATCH_AS_WRITTEN = ['istio', 'gatewayapi:v1'];
+
 /** Flagger's `maxWeight` when a Canary sets `stepWeight` alone. */
 const FLAGGER_DEFAULT_MAX_WEIGHT = 50;
 
@@ -172,19 +175,20 @@ function resolveSurge(value: unknown, replicas: number): number {
   return percent ? Math.ceil((replicas * Number(percent[1])) / 100) : 0;
 }
 
-/** The weights a Canary's analysis walks: `stepWeights`, else `stepWeight` up to `maxWeight`. */
+/** The weights a Canary's analysis walks: none with `iterations` (its A/B test or blue/green), else `stepWeights`, else `stepWeight` up to `maxWeight`. */
 function canaryWeights(canary: K8sObject): WeightStep[] {
   const analysis = get(canary, 'spec', 'analysis');
-  const listed = asArray(get(analysis, 'stepWeights'));
-  if (listed.length) {
-    return listed.flatMap((w, i) => (isPercent(w) ? [{ field: `spec.analysis.stepWeights[${i}]`, share: Rational.of(w as number, 100), how: `stepWeights[${i}] ${w}` }] : []));
-  }
+  // Flagger runs an A/B test (match) or blue/green whenever iterations are set, before it looks at any weight.
   if (get(analysis, 'iterations') !== undefined) {
     // A/B testing (with match) or blue/green: the requests matched go to the new version, no others.
     const conditions = asArray(get(analysis, 'match')).map((m) => Object.entries(get(m, 'headers') ?? {}).map(([header, value]) => stringMatch(header, value)));
     const how = conditions.length ? `the A/B test (iterations ${get(analysis, 'iterations')}, match)` : `the blue/green analysis (iterations ${get(analysis, 'iterations')})`;
-    // Only Istio takes the match as written; the Gateway API and ingress-nginx forms are rewritten (anchored regex, cookie name).
-    return [{ field: 'spec.analysis.iterations', share: Rational.ZERO, how, conditions: get(canary, 'spec', 'provider') === 'istio' ? conditions : undefined }];
+    // Istio and the Gateway API take the match as written (the Gateway API's regexes anchored, as a Gateway declares them); ingress-nginx's is rewritten (a cookie by its name).
+    return [{ field: 'spec.analysis.iterations', share: Rational.ZERO, how, conditions: MATCH_AS_WRITTEN.includes(asString(get(canary, 'spec', 'provider')) ?? '') ? conditions : undefined }];
+  }
+  const listed = asArray(get(analysis, 'stepWeights'));
+  if (listed.length) {
+    return listed.flatMap((w, i) => (isPercent(w) ? [{ field: `spec.analysis.stepWeights[${i}]`, share: Rational.of(w as number, 100), how: `stepWeights[${i}] ${w}` }] : []));
   }
   const step = asNumber(get(analysis, 'stepWeight'));
   if (step === undefined || !isPercent(step) || step === 0) return [];
