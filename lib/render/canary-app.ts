@@ -360,6 +360,14 @@ function resolveMinAvailable(check: Checks, given: number | undefined, replicas:
 function argoMinAvailable(check: Checks, given: number | undefined, replicas: number, maxUnavailable: number | string): number {
   const unavailable = typeof maxUnavailable === 'number' ? maxUnavailable : Math.floor((Number(maxUnavailable.slice(0, -1)) * replicas) / 100);
   const floor = Math.max(0, replicas - unavailable);
+  if (floor === 0) {
+    check.fail(
+      'rollingUpdate.maxUnavailable',
+      maxUnavailable,
+      `fewer than the ${replicas} replicas with Engine.argoRollouts() (engine argo-rollouts, feature maxUnavailable): its controller may take every stable pod down ` +
+        'before a canary pod is ready, leaving the Service without an endpoint',
+    );
+  }
   if (given === undefined) return Math.min(Math.max(1, replicas - 1), floor);
   if (given > floor) {
     check.fail('minAvailable', given, `at most ${floor}, the pods Argo Rollouts keeps available during a rollout (replicas − rollingUpdate.maxUnavailable); or lower rollingUpdate.maxUnavailable`);

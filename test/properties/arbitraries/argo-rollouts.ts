@@ -134,6 +134,9 @@ export const argoCanarySpec: ConstructSpec<CanaryAppProps> = {
   valid: validArgoCanary,
   invalid: [
     c('a gate of a phase with no step on Argo Rollouts', 'gates.dark', /gates of canary steps only with Engine.argoRollouts\(\)/, () => ({ gates: { dark: [Gate.http()] } })),
+    c('a rolling update that may stop every stable pod on Argo Rollouts', 'rollingUpdate.maxUnavailable', /engine argo-rollouts, feature maxUnavailable/, (p) =>
+      any(p.replicas!, p.replicas! + 1, '100%').map((maxUnavailable) => ({ rollingUpdate: { maxSurge: 1, maxUnavailable } })),
+    ),
     c('surge pods no replica count gives on Argo Rollouts', 'steps', /steps Argo Rollouts can run without a router/, (p) => ({ capacity: CapacityMode.SURGE, replicas: 3, steps: [CanaryStep.replicas(2)], stableImage: p.stableImage })),
   ],
   build: (scope: Construct, k: Case<CanaryAppProps>) => new CanaryApp(scope, k.id, k.props),

@@ -157,15 +157,22 @@ const onArgo: fc.Arbitrary<Case<CanaryAppProps>> = onPhases
     const surge = surgeOf(c.props.rollingUpdate?.maxSurge ?? 1, replicas);
     return canaryCounts(replicas, CapacityMode.CONSTANT, c.props.steps ?? [CanaryStep.replicas(1)]).every((n) => weightsFor(replicas, surge, n, replicas - n).length > 0);
   })
+  // A maxUnavailable that may stop every stable pod is refused (its own invalid class).
+  .filter((c) => argoFloor(c.props) > 0)
   .map((c) => {
     const gates = c.props.gates && Object.fromEntries(Object.entries(c.props.gates).filter(([phase]) => phase.startsWith('canary-')));
     // Argo Rollouts keeps replicas − maxUnavailable available (a higher minimum is its own invalid class).
-    const replicas = c.props.replicas ?? 3;
-    const unavailable = c.props.rollingUpdate?.maxUnavailable ?? 0;
-    const floor = Math.max(0, replicas - (typeof unavailable === 'number' ? unavailable : Math.floor((Number(unavailable.slice(0, -1)) * replicas) / 100)));
+    const floor = argoFloor(c.props);
     const minAvailable = c.props.minAvailable === undefined ? undefined : Math.min(c.props.minAvailable, floor);
     return { id: c.id, props: dropUndefined({ ...c.props, gates: gates && Object.keys(gates).length ? gates : undefined, minAvailable: minAvailable === 0 ? undefined : minAvailable, engine: Engine.argoRollouts() }) };
   });
+
+/** The pods Argo Rollouts keeps available: replicas − maxUnavailable (a percentage rounds down). */
+function argoFloor(p: CanaryAppProps): number {
+  const replicas = p.replicas ?? 3;
+  const unavailable = p.rollingUpdate?.maxUnavailable ?? 0;
+  return Math.max(0, replicas - (typeof unavailable === 'number' ? unavailable : Math.floor((Number(unavailable.slice(0, -1)) * replicas) / 100)));
+}
 
 function surgeOf(maxSurge: number | string, replicas: number): number {
   return typeof maxSurge === 'number' ? maxSurge : Math.ceil((Number(maxSurge.slice(0, -1)) * replicas) / 100);
@@ -198,11 +205,11 @@ export const canaryAppInvalids: InvalidClass<CanaryAppProps>[] = [
   },
   i('misspelt prop', 'replica', /a property of CanaryAppProps: did you mean "replicas"\?/, () => ({ replica: 5 }) as Partial<CanaryAppProps>),
   i('unknown prop', 'hpa', /a property of CanaryAppProps: one of ports, /, () => ({ hpa: { max: 10 } }) as Partial<CanaryAppProps>),
-  i('Argo Rollouts: a gate of the dark phase, which a basic canary does not have', 'gates.dark', /gates of canary steps only with Engine\.argoRollouts\(\): .*no dark step/, () => ({ engine: Engine.argoRollouts(), minAvailable: undefined, gates: { dark: [Gate.http()] } })),
-  i('Argo Rollouts: a gate of promote, which the controller does by itself', 'gates.promote', /promotes by itself/, () => ({ engine: Engine.argoRollouts(), minAvailable: undefined, gates: { promote: [Gate.http()] } })),
-  i('Argo Rollouts: canary pods on top that no weight gives', 'steps', /steps Argo Rollouts can run without a router/, () => ({ ...withPlan(3, CapacityMode.SURGE, [CanaryStep.replicas(2)]), gates: undefined, engine: Engine.argoRollouts() })),
+  i('Argo Rollouts: a gate of the dark phase, which a basic canary does not have', 'gates.dark', /gates of canary steps only with Engine\.argoRollouts\(\): .*no dark step/, () => ({ rollingUpdate: undefined, engine: Engine.argoRollouts(), minAvailable: undefined, gates: { dark: [Gate.http()] } })),
+  i('Argo Rollouts: a gate of promote, which the controller does by itself', 'gates.promote', /promotes by itself/, () => ({ rollingUpdate: undefined, engine: Engine.argoRollouts(), minAvailable: undefined, gates: { promote: [Gate.http()] } })),
+  i('Argo Rollouts: canary pods on top that no weight gives', 'steps', /steps Argo Rollouts can run without a router/, () => ({ ...withPlan(3, CapacityMode.SURGE, [CanaryStep.replicas(2)]), gates: undefined, rollingUpdate: undefined, engine: Engine.argoRollouts() })),
   i('Argo Rollouts: a minimum above what the controller keeps', 'minAvailable', /at most 2, the pods Argo Rollouts keeps available/, () => ({ ...withPlan(4, CapacityMode.CONSTANT, undefined), gates: undefined, rollingUpdate: { maxSurge: 1, maxUnavailable: 2 }, minAvailable: 3, engine: Engine.argoRollouts() })),
-  i('Argo Rollouts: an unknown option', 'engine.revisionHistory', /a property of ArgoRolloutsOptions/, () => ({ engine: Engine.argoRollouts({ revisionHistory: 2 } as never), minAvailable: undefined })),
+  i('Argo Rollouts: an unknown option', 'engine.revisionHistory', /a property of ArgoRolloutsOptions/, () => ({ rollingUpdate: undefined, engine: Engine.argoRollouts({ revisionHistory: 2 } as never), minAvailable: undefined })),
   i('engine not an Engine', 'engine', /Engine\.phases\(\), Engine\.argoRollouts\(\) or Engine\.flagger\(\)/, () => any('argo', 'phases', 1, {}).map((engine) => ({ engine: engine as never }))),
   i('canaryConfig invalid', 'canaryConfig.files', /a file name/, () => ({ canaryConfig: { files: { 'a/b': 'x' } } })),
   i('an autoscaler, which pod-count shares cannot keep', 'autoscaling', /ratio of pod counts.*Traffic\.istio\(\)/, () => ({ autoscaling: { maxReplicas: 10 } }) as Partial<CanaryAppProps>),
