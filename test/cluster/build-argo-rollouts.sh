@@ -4,7 +4,9 @@
 # keyed by the version and the build recipe, so a change of pin rebuilds it. The module is fetched through the Go module
 # proxy and built from a copy of its source with its own go.mod (its `replace` directives make `go install` refuse it).
 # One line of the copy changes: the controller's metrics and healthz servers listen on 127.0.0.1 instead of 0.0.0.0
-# (the address is a constant upstream; only the ports are flags).
+# (the address is a constant upstream; only the ports are flags). The module's own CRDs (manifests/crds: Rollout,
+# AnalysisTemplate, AnalysisRun, ClusterAnalysisTemplate, Experiment) are copied beside the binary: the controller
+# watches all five, ../shared/crds/argo-rollouts.yaml holds the first two.
 # Needs Go; exits 3 when Go is missing so callers can say why they skip.
 set -euo pipefail
 version=v1.9.1
@@ -14,10 +16,10 @@ if ! command -v go >/dev/null 2>&1; then
   echo "test/cluster/build-argo-rollouts.sh: Go is not installed; the Argo Rollouts controller cannot be built" >&2
   exit 3
 fi
-recipe="$module@$version listen=127.0.0.1 CGO_ENABLED=0 -trimpath ./cmd/rollouts-controller $(go env GOVERSION)"
+recipe="$module@$version listen=127.0.0.1 crds CGO_ENABLED=0 -trimpath ./cmd/rollouts-controller $(go env GOVERSION)"
 key="$(echo "$recipe" | sha256sum | cut -c1-16)"
 out="${CDK8S_CANARY_ARGO_ROLLOUTS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cdk8s-canary-argo-rollouts}/$version-$key"
-if [[ -x "$out/rollouts-controller" ]]; then
+if [[ -x "$out/rollouts-controller" && -d "$out/crds" ]]; then
   echo "$out/rollouts-controller"
   exit 0
 fi
@@ -41,6 +43,9 @@ if ! grep -q '^\s*listenAddr\s*=\s*"127\.0\.0\.1:%d"' "$src/controller/controlle
 fi
 ldflags="-s -w -X $module/utils/version.version=${version#v} -X $module/utils/version.gitTreeState=clean"
 (cd "$src" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags="$ldflags" -o "$out/rollouts-controller.tmp" ./cmd/rollouts-controller)
+rm -rf "$out/crds"
+mkdir "$out/crds"
+cp "$src"/manifests/crds/*-crd.yaml "$out/crds/"
 mv "$out/rollouts-controller.tmp" "$out/rollouts-controller"
 rm -rf "$src"
 echo "test/cluster/build-argo-rollouts.sh: built in $(( $(date +%s) - start )) s" >&2
