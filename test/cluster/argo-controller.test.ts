@@ -306,8 +306,19 @@ if (skipReason) {
       const ns = r.name;
       await r.run.apply('stable', 'client-side');
       const first = await until(ns, r.name, 'Healthy on 1.0.0', healthyOn('1.0.0', 4));
+      const seen: Observation[] = [];
+      const watching = until(ns, r.name, 'aborted with the canary scaled to zero', (o) => o.aborted && o.phase === 'Degraded' && (pods(o, '1.1.0')[0]?.[0] ?? 0) === 0 && pods(o, '1.0.0')[0]?.[1] === 4, seen);
       await r.run.apply('release', 'client-side');
-      const aborted = await until(ns, r.name, 'aborted with the canary scaled to zero', (o) => o.aborted && o.phase === 'Degraded' && (pods(o, '1.1.0')[0]?.[0] ?? 0) === 0 && pods(o, '1.0.0')[0]?.[1] === 4);
+      const aborted = await watching;
+      // The analysis ran at its step (index 1, 3 stable and 1 canary pods); once it failed the Rollout is Degraded,
+      // back at step 0, the stable ReplicaSet scaled to 4 pods first, then the canary's to 0 at once (no router:
+      // abortScaleDownDelaySeconds applies only with traffic routing); never fewer than 4 ready pods.
+      const states = distinctStates(seen);
+      expect(states).toContainEqual(['Progressing', 1, [[3, 3]], [[1, 1]]]);
+      const abort = states.findIndex((s) => s[0] === 'Degraded');
+      expect(states.slice(abort).map((s) => [s[0], s[1]])).toEqual(states.slice(abort).map(() => ['Degraded', 0]));
+      expect(states.filter((s) => s.length === 4 && (s[2] as number[][])[0][1] + (s[3] as number[][])[0][1] < 4)).toEqual([]);
+      expect(states.at(-1)).toEqual(['Degraded', 0, [[4, 4]], [[0, 0]]]);
       expect(aborted.stableHash).toBe(first.stableHash);
       expect(aborted.replicaSets).toEqual([
         { hash: first.stableHash, version: '1.0.0', desired: 4, ready: 4 },
