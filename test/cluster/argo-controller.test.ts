@@ -166,7 +166,7 @@ if (skipReason) {
       return { stable: backends.find((b) => b.version === stable)?.weight ?? 0, canary: backends.find((b) => b.version === canary)?.weight ?? 0 };
     });
 
-  test('a CanaryApp without a router: at each pause the ReplicaSets run the pods release.json declares; promoted by hand, it ends Healthy on the new version', async () => {
+  test('a CanaryApp without a router: at each pause the ReplicaSets run the pods release.json declares; promoted by hand, it ends Healthy on the new version; `rollback` after it walks the steps again', async () => {
     const r = await release('argo-steps');
     const ns = r.name;
     expect(r.declaration.engine).toBe('argo-rollouts');
@@ -200,6 +200,12 @@ if (skipReason) {
       { hash: first.stableHash, version: '1.0.0', desired: 0, ready: 0 },
       { hash: done.stableHash, version: '1.1.0', desired: 4, ready: 4 },
     ]);
+
+    // Once the release is complete, `rollback` is a new rollout of 1.0.0: 1.1.0 is the stable ReplicaSet now, so the
+    // controller walks the steps again and pauses at the first one, 1.0.0 as the canary.
+    await r.run.apply('rollback', 'client-side');
+    const again = await until(ns, r.name, 'paused at the first step, 1.0.0 as the canary', (o) => o.phase === 'Paused' && o.stepIndex === indexes[0] && pods(o, '1.0.0')[0]?.[1] === 1);
+    expect([again.stableHash, pods(again, '1.1.0'), pods(again, '1.0.0')]).toEqual([done.stableHash, [[3, 3]], [[1, 1]]]);
   }, 600_000);
 
   test('rollback in the middle of a rollout: applying `rollback` at a pause brings the stable ReplicaSet back at once, no step walked again', async () => {

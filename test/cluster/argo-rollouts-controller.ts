@@ -46,7 +46,7 @@ const READY_TIMEOUT_MS = 60_000;
 export async function startArgoRolloutsController(options: ArgoRolloutsControllerOptions): Promise<ArgoRolloutsController> {
   const [metricsPort, healthzPort] = await freePorts(2);
   const log = path.join(options.logDir, 'argo-rollouts.log');
-  const fd = fs.openSync(log, 'a');
+  const fd = fs.openSync(log, 'w');
   const child: ChildProcess = spawn(
     'timeout',
     [
