@@ -166,7 +166,7 @@ if (skipReason) {
       return { stable: backends.find((b) => b.version === stable)?.weight ?? 0, canary: backends.find((b) => b.version === canary)?.weight ?? 0 };
     });
 
-  test('a CanaryApp without a router: at each pause the ReplicaSets run the pods release.json declares; promoted by hand, it ends Healthy on the new version; `rollback` after it walks the steps again', async () => {
+  test('a CanaryApp without a router: at each pause the ReplicaSets run the pods release.json declares; promoted by hand, it ends Healthy on the new version; `rollback` after it walks the steps again, unless promoted fully', async () => {
     const r = await release('argo-steps');
     const ns = r.name;
     expect(r.declaration.engine).toBe('argo-rollouts');
@@ -206,6 +206,10 @@ if (skipReason) {
     await r.run.apply('rollback', 'client-side');
     const again = await until(ns, r.name, 'paused at the first step, 1.0.0 as the canary', (o) => o.phase === 'Paused' && o.stepIndex === indexes[0] && pods(o, '1.0.0')[0]?.[1] === 1);
     expect([again.stableHash, pods(again, '1.1.0'), pods(again, '1.0.0')]).toEqual([done.stableHash, [[3, 3]], [[1, 1]]]);
+    // What `kubectl argo rollouts promote --full` sends: the controller skips the remaining steps.
+    await cluster.kubectl.ok(['patch', 'rollout', r.name, '-n', ns, '--subresource=status', '--type=merge', '-p', '{"status":{"promoteFull":true}}']);
+    const full = await until(ns, r.name, 'Healthy on 1.0.0 after a full promote', healthyOn('1.0.0', 4));
+    expect(full.stableHash).toBe(first.stableHash);
   }, 600_000);
 
   test('rollback in the middle of a rollout: applying `rollback` at a pause brings the stable ReplicaSet back at once, no step walked again', async () => {
