@@ -192,7 +192,7 @@ export function renderGatewayOnArgo(g: GatewayRolloutInput, addPhase: (name: str
     phases: [
       all('stable', stable, `every request to ${stable} (the Rollout's stable ReplicaSet)`),
       all('release', canary!, `the Rollout runs ${canary}: Argo Rollouts walks ${steps.length} steps, then promotes it and sends it every request`),
-      all('rollback', stable, `the Rollout runs ${stable} again: Argo Rollouts sends every request back to the stable ReplicaSet at once`),
+      all('rollback', stable, `the Rollout runs ${stable} again: during a rollout Argo Rollouts sends every request back to the stable ReplicaSet at once, skipping the remaining steps; after a completed release it walks the steps with ${stable} as the canary`),
     ],
     steps,
     transitions: [
