@@ -343,54 +343,89 @@ if (skipReason) {
     }, 600_000);
   });
 
-  test('a Gateway with Istio: at each pause the VirtualService sends each subset the share release.json declares, the DestinationRule subsets select each ReplicaSet', async () => {
-    const name = 'argo-istio';
-    const app = Testing.app();
-    new Gateway(app, name, {
-      namespace: name,
-      versions: { v1: { image: 'acme/shop:1.0.0', replicas: 2 }, v2: { image: 'acme/shop:2.0.0', replicas: 2 } },
-      phases: [
-        Release.to('v1').named('v1'),
-        Release.to('v1').withDark('v2').named('v2-dark'),
-        Release.split({ v1: 75, v2: 25 }).named('canary-25'),
-        Release.split({ v1: 40, v2: 60 }).named('canary-60'),
-        Release.to('v2').withDark('v1').named('v2'),
-      ],
-      provider: Traffic.istio({ routeName: 'shop' }),
-      engine: Engine.argoRollouts(),
-    });
-    synthesize(app, path.join(out, name));
-    const dir = path.join(out, name, name);
-    const run = new ReleaseRun(cluster, dir, name);
-    const declaration: DeclaredRelease = JSON.parse(fs.readFileSync(path.join(dir, 'release.json'), 'utf8'));
-    const rolloutSteps: K8s[] = (run.objectsOf('release').find((o) => o.kind === 'Rollout') as K8s).spec.strategy.canary.steps;
-    const shares = declaration.steps!.map((s) => {
-      const backends = s.addresses.find((a) => a.name === 'shop')!.routes[0].backends;
-      const total = backends.reduce((n, b) => n + b.weight, 0);
-      return { stable: (100 * (backends.find((b) => b.version === 'v1')?.weight ?? 0)) / total, canary: (100 * (backends.find((b) => b.version === 'v2')?.weight ?? 0)) / total };
-    });
-    expect(shares).toEqual([{ stable: 100, canary: 0 }, { stable: 75, canary: 25 }, { stable: 40, canary: 60 }]);
-    const routing = async () => {
-      const vs = (await cluster.api.get(`/apis/networking.istio.io/v1/namespaces/${name}/virtualservices/shop`)).body;
-      const dr = (await cluster.api.get(`/apis/networking.istio.io/v1/namespaces/${name}/destinationrules/${name}`)).body;
-      const primary = vs.spec.http.find((h: K8s) => h.name === 'primary');
-      const weight = (subset: string) => primary.route.find((d: K8s) => d.destination.subset === subset)?.weight ?? 0;
-      const hash = (subset: string) => dr.spec.subsets.find((s: K8s) => s.name === subset)?.labels?.['rollouts-pod-template-hash'];
-      return { stable: weight('stable'), canary: weight('canary'), stableHash: hash('stable'), canaryHash: hash('canary') };
-    };
-
-    await run.apply('stable', 'client-side');
-    const first = await until(name, name, 'Healthy on v1', healthyOn('v1', 2));
-    expect(await routing()).toEqual({ stable: 100, canary: 0, stableHash: first.stableHash, canaryHash: first.stableHash });
-
-    await run.apply('release', 'client-side');
-    const indexes = waitIndexes(rolloutSteps);
-    for (const [i, want] of shares.entries()) {
-      const at = await until(name, name, `paused at step ${i}`, (o) => o.phase === 'Paused' && o.paused && o.stepIndex === indexes[i]);
-      expect({ step: declaration.steps![i].name, ...(await routing()) }).toEqual({ step: declaration.steps![i].name, ...want, stableHash: first.stableHash, canaryHash: at.currentHash });
-      await promote(name, name);
+  describe('a Gateway with Istio (subset-level splitting)', () => {
+    /** The Gateway on Argo Rollouts, its declared shares per step and a reader of the live routing. */
+    async function istioRelease(name: string) {
+      const app = Testing.app();
+      new Gateway(app, name, {
+        namespace: name,
+        versions: { v1: { image: 'acme/shop:1.0.0', replicas: 2 }, v2: { image: 'acme/shop:2.0.0', replicas: 2 } },
+        phases: [
+          Release.to('v1').named('v1'),
+          Release.to('v1').withDark('v2').named('v2-dark'),
+          Release.split({ v1: 75, v2: 25 }).named('canary-25'),
+          Release.split({ v1: 40, v2: 60 }).named('canary-60'),
+          Release.to('v2').withDark('v1').named('v2'),
+        ],
+        provider: Traffic.istio({ routeName: 'shop' }),
+        engine: Engine.argoRollouts(),
+      });
+      synthesize(app, path.join(out, name));
+      const dir = path.join(out, name, name);
+      const run = new ReleaseRun(cluster, dir, name);
+      const declaration: DeclaredRelease = JSON.parse(fs.readFileSync(path.join(dir, 'release.json'), 'utf8'));
+      const rolloutSteps: K8s[] = (run.objectsOf('release').find((o) => o.kind === 'Rollout') as K8s).spec.strategy.canary.steps;
+      const shares = declaration.steps!.map((s) => {
+        const backends = s.addresses.find((a) => a.name === 'shop')!.routes[0].backends;
+        const total = backends.reduce((n, b) => n + b.weight, 0);
+        return { stable: (100 * (backends.find((b) => b.version === 'v1')?.weight ?? 0)) / total, canary: (100 * (backends.find((b) => b.version === 'v2')?.weight ?? 0)) / total };
+      });
+      const routing = async () => {
+        const vs = (await cluster.api.get(`/apis/networking.istio.io/v1/namespaces/${name}/virtualservices/shop`)).body;
+        const dr = (await cluster.api.get(`/apis/networking.istio.io/v1/namespaces/${name}/destinationrules/${name}`)).body;
+        const primary = vs.spec.http.find((h: K8s) => h.name === 'primary');
+        const weight = (subset: string) => primary.route.find((d: K8s) => d.destination.subset === subset)?.weight ?? 0;
+        const hash = (subset: string) => dr.spec.subsets.find((s: K8s) => s.name === subset)?.labels?.['rollouts-pod-template-hash'];
+        return { stable: weight('stable'), canary: weight('canary'), stableHash: hash('stable'), canaryHash: hash('canary') };
+      };
+      return { name, run, declaration, rolloutSteps, shares, routing };
     }
-    const done = await until(name, name, 'Healthy on v2, v1 scaled down', healthyOn('v2', 2));
-    expect(await routing()).toEqual({ stable: 100, canary: 0, stableHash: done.stableHash, canaryHash: done.stableHash });
-  }, 600_000);
+
+    test('at each pause the VirtualService sends each subset the share release.json declares, the DestinationRule subsets select each ReplicaSet', async () => {
+      const { name, run, declaration, rolloutSteps, shares, routing } = await istioRelease('argo-istio');
+      expect(shares).toEqual([{ stable: 100, canary: 0 }, { stable: 75, canary: 25 }, { stable: 40, canary: 60 }]);
+
+      await run.apply('stable', 'client-side');
+      const first = await until(name, name, 'Healthy on v1', healthyOn('v1', 2));
+      expect(await routing()).toEqual({ stable: 100, canary: 0, stableHash: first.stableHash, canaryHash: first.stableHash });
+
+      await run.apply('release', 'client-side');
+      const indexes = waitIndexes(rolloutSteps);
+      for (const [i, want] of shares.entries()) {
+        const at = await until(name, name, `paused at step ${i}`, (o) => o.phase === 'Paused' && o.paused && o.stepIndex === indexes[i]);
+        expect({ step: declaration.steps![i].name, ...(await routing()) }).toEqual({ step: declaration.steps![i].name, ...want, stableHash: first.stableHash, canaryHash: at.currentHash });
+        await promote(name, name);
+      }
+      const done = await until(name, name, 'Healthy on v2, v1 scaled down', healthyOn('v2', 2));
+      expect(await routing()).toEqual({ stable: 100, canary: 0, stableHash: done.stableHash, canaryHash: done.stableHash });
+    }, 600_000);
+
+    test('rollback at a pause: every request goes back to the stable subset at once, no step walked again', async () => {
+      const { name, run, rolloutSteps, routing } = await istioRelease('argo-istio-rollback');
+      await run.apply('stable', 'client-side');
+      const first = await until(name, name, 'Healthy on v1', healthyOn('v1', 2));
+      await run.apply('release', 'client-side');
+      const indexes = waitIndexes(rolloutSteps);
+      await until(name, name, 'paused at the first step', (o) => o.phase === 'Paused' && o.stepIndex === indexes[0]);
+      await promote(name, name);
+      const paused = await until(name, name, 'paused at the 75/25 step', (o) => o.phase === 'Paused' && o.stepIndex === indexes[1]);
+      expect(await routing()).toEqual({ stable: 75, canary: 25, stableHash: first.stableHash, canaryHash: paused.currentHash });
+
+      const seen: Observation[] = [];
+      const watching = until(name, name, 'every request to v1 again', (o) => o.currentHash === first.stableHash && o.stepIndex === rolloutSteps.length, seen);
+      await run.apply('rollback', 'client-side');
+      const back = await watching;
+      expect(await routing()).toEqual({ stable: 100, canary: 0, stableHash: first.stableHash, canaryHash: first.stableHash });
+      expect(back.stableHash).toBe(first.stableHash);
+      const settled = await until(name, name, 'Healthy on v1 again, v2 scaled down', healthyOn('v1', 2), seen);
+      expect(settled.stepIndex).toBe(rolloutSteps.length);
+      // The route went to 100/0 while v2's pods were all still there; they are scaled down later (the delay Argo
+      // Rollouts gives a router to stop sending them requests), v1 keeping its pods all along.
+      expect(pods(back, 'v2')).toEqual([[2, 2]]);
+      const states = distinctStates(seen);
+      expect(states[0]).toEqual(['Paused', indexes[1], [[2, 2]], [[2, 2]]]);
+      expect(states.slice(1).map((s) => [s[0], s[1], s[2]])).toEqual(states.slice(1).map(() => ['Healthy', rolloutSteps.length, [[2, 2]]]));
+      expect(states.at(-1)).toEqual(['Healthy', rolloutSteps.length, [[2, 2]], [[0, 0]]]);
+    }, 600_000);
+  });
 }
