@@ -1,24 +1,8 @@
-import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
 import { freePorts, terminate, waitFor } from './control-plane';
-
-/** Exit code of build-argo-rollouts.sh when Go is missing. */
-const NO_GO = 3;
-
-/**
- * The Argo Rollouts controller binary: build-argo-rollouts.sh prints it from its cache, or builds it first (a cold
- * build takes many minutes; .ci/run builds it before the tests). Without Go the answer says why the tests that run
- * the controller cannot run; any other build failure throws, so that a broken build fails the tests.
- */
-export function argoRolloutsBinary(): { readonly path: string } | { readonly skip: string } {
-  if (process.env.CDK8S_CANARY_CLUSTER === 'skip') return { skip: 'CDK8S_CANARY_CLUSTER=skip is set' };
-  const result = spawnSync('bash', [path.join(__dirname, 'build-argo-rollouts.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60 * 60_000 });
-  if (result.status === NO_GO) return { skip: result.stderr.trim() };
-  if (result.status !== 0) throw new Error(`test/cluster/build-argo-rollouts.sh failed (exit ${result.status ?? result.signal}):\n${result.stderr}`);
-  return { path: result.stdout.trim().split('\n').pop()! };
-}
 
 export interface ArgoRolloutsController {
   /** The controller's log (text format, one line per event). */
