@@ -11,9 +11,10 @@ import { findKubectl } from './kubectl';
 import { OUTPUT } from './pipeline-order';
 import { ReleaseRun } from './release-run';
 
-// The Argo Rollouts controller (v1.9.1, built by test/cluster/build-argo-rollouts.sh) running against the suite's
-// control plane: what it does with the Rollouts a CanaryApp on Engine.argoRollouts() writes, step by step, on a
-// rollback in the middle of a rollout and when a Prometheus gate passes or fails. docs/engines.md says the same.
+// The Argo Rollouts controller (v1.9.1, built by test/cluster/build-argo-rollouts.sh) running against a control plane
+// of the suite's own: what it does with the Rollouts a CanaryApp on Engine.argoRollouts() writes, step by step, on a
+// rollback in the middle of a rollout or after it, when a Prometheus gate passes or fails, and with the VirtualService
+// and DestinationRule of a Gateway with Istio. docs/engines.md says the same; docs/cluster.md says how it runs.
 
 const SHARED_CRDS = path.join(__dirname, '..', '..', '..', 'shared', 'crds');
 const LOGS = path.join(OUTPUT, 'argo-controller');
