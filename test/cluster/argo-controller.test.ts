@@ -3,7 +3,7 @@ import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { CanaryApp, CanaryAppProps, CanaryStep, DeclaredRelease, Engine, Gate, Gateway, Release, synthesize, Traffic } from '../../lib';
+import { CanaryApp, CanaryAppProps, CanaryStep, DeclaredRelease, Engine, Gate, Gateway, GatewayProps, Release, synthesize, Traffic } from '../../lib';
 import { ArgoRolloutsController, startArgoRolloutsController } from './argo-rollouts-controller';
 import { argoRolloutsBinary, clusterBinary } from './binary';
 import { ControlPlane, startControlPlane, waitFor } from './control-plane';
@@ -149,6 +149,44 @@ if (skipReason) {
     return states.filter((s, i) => i === 0 || JSON.stringify(s) !== JSON.stringify(states[i - 1]));
   };
 
+  /** The Gateway on Argo Rollouts, its declared shares per step and a reader of the live routing. */
+  async function istioRelease(name: string, gates: GatewayProps['gates'] = {}) {
+    const app = Testing.app();
+    new Gateway(app, name, {
+      namespace: name,
+      versions: { v1: { image: 'acme/shop:1.0.0', replicas: 2 }, v2: { image: 'acme/shop:2.0.0', replicas: 2 } },
+      phases: [
+        Release.to('v1').named('v1'),
+        Release.to('v1').withDark('v2').named('v2-dark'),
+        Release.split({ v1: 75, v2: 25 }).named('canary-25'),
+        Release.split({ v1: 40, v2: 60 }).named('canary-60'),
+        Release.to('v2').withDark('v1').named('v2'),
+      ],
+      provider: Traffic.istio({ routeName: 'shop' }),
+      engine: Engine.argoRollouts(),
+      gates,
+    });
+    synthesize(app, path.join(out, name));
+    const dir = path.join(out, name, name);
+    const run = new ReleaseRun(cluster, dir, name);
+    const declaration: DeclaredRelease = JSON.parse(fs.readFileSync(path.join(dir, 'release.json'), 'utf8'));
+    const rolloutSteps: K8s[] = (run.objectsOf('release').find((o) => o.kind === 'Rollout') as K8s).spec.strategy.canary.steps;
+    const shares = declaration.steps!.map((s) => {
+      const backends = s.addresses.find((a) => a.name === 'shop')!.routes[0].backends;
+      const total = backends.reduce((n, b) => n + b.weight, 0);
+      return { stable: (100 * (backends.find((b) => b.version === 'v1')?.weight ?? 0)) / total, canary: (100 * (backends.find((b) => b.version === 'v2')?.weight ?? 0)) / total };
+    });
+    const routing = async () => {
+      const vs = (await cluster.api.get(`/apis/networking.istio.io/v1/namespaces/${name}/virtualservices/shop`)).body;
+      const dr = (await cluster.api.get(`/apis/networking.istio.io/v1/namespaces/${name}/destinationrules/${name}`)).body;
+      const primary = vs.spec.http.find((h: K8s) => h.name === 'primary');
+      const weight = (subset: string) => primary.route.find((d: K8s) => d.destination.subset === subset)?.weight ?? 0;
+      const hash = (subset: string) => dr.spec.subsets.find((s: K8s) => s.name === subset)?.labels?.['rollouts-pod-template-hash'];
+      return { stable: weight('stable'), canary: weight('canary'), stableHash: hash('stable'), canaryHash: hash('canary') };
+    };
+    return { name, run, declaration, rolloutSteps, shares, routing };
+  }
+
   /** What `kubectl argo rollouts promote <name>` sends (pkg/kubectl-argo-rollouts/cmd/promote of v1.9.1, no flags). */
   async function promote(ns: string, name: string): Promise<void> {
     const ro = JSON.parse(await cluster.kubectl.ok(['get', 'rollout', name, '-n', ns, '-o', 'json']));
@@ -252,7 +290,7 @@ if (skipReason) {
 
   describe('a Prometheus gate, queried by the controller on a fake Prometheus on 127.0.0.1', () => {
     /** The error ratio the fake Prometheus answers, by the release named in the query. */
-    const errorRatio: { [release: string]: string } = { 'argo-gate-pass': '0.001', 'argo-gate-fail': '0.2' };
+    const errorRatio: { [release: string]: string } = { 'argo-gate-pass': '0.001', 'argo-gate-fail': '0.2', 'argo-istio-gate-fail': '0.2' };
     const queries: string[] = [];
     let prometheus: http.Server;
     let address: string;
@@ -342,46 +380,36 @@ if (skipReason) {
       const settled = await until(ns, r.name, 'Healthy on 1.0.0 after rollback', (o) => healthyOn('1.0.0', 4)(o) && !o.aborted);
       expect(settled.stableHash).toBe(first.stableHash);
     }, 600_000);
+
+    test('behind Istio, the query fails: the controller aborts, the route goes back to 100/0 at once, the canary pods later', async () => {
+      const gate = Gate.prometheus({ address, query: 'sum(rate(errors_total{release="{{release}}"}[1m]))', successCondition: 'result < 0.01', count: 2, intervalSeconds: 1, failureLimit: 0 });
+      const { name, run, rolloutSteps, routing } = await istioRelease('argo-istio-gate-fail', { 'canary-25': [gate] });
+      expect(rolloutSteps.filter((s) => s.analysis).length).toBe(1);
+      await run.apply('stable', 'client-side');
+      const first = await until(name, name, 'Healthy on v1', healthyOn('v1', 2));
+      await run.apply('release', 'client-side');
+      const indexes = waitIndexes(rolloutSteps);
+      await until(name, name, 'paused at the dark step', (o) => o.phase === 'Paused' && o.stepIndex === indexes[0]);
+      const seen: Observation[] = [];
+      const watching = until(name, name, 'aborted', (o) => o.aborted && o.phase === 'Degraded', seen);
+      await promote(name, name);
+      const aborted = await watching;
+      const atAbort = await routing();
+      const settled = await until(name, name, 'the canary scaled to zero', (o) => (pods(o, 'v2')[0]?.[0] ?? 0) === 0, seen);
+      // The analysis ran at its step with both versions' pods; at the abort the route already sends 100 to the stable
+      // subset while v2 keeps its pods, scaled to 0 only abortScaleDownDelaySeconds (30 s by default) later.
+      const states = distinctStates(seen);
+      const analysis = rolloutSteps.findIndex((s) => s.analysis);
+      expect(states).toContainEqual(['Progressing', analysis, [[2, 2]], [[2, 2]]]);
+      expect(atAbort).toEqual({ stable: 100, canary: 0, stableHash: first.stableHash, canaryHash: aborted.currentHash });
+      expect(pods(aborted, 'v2')).toEqual([[2, 2]]);
+      expect(states.at(-1)).toEqual(['Degraded', 0, [[2, 2]], [[0, 0]]]);
+      expect(settled.stableHash).toBe(first.stableHash);
+      expect(await routing()).toEqual(atAbort);
+    }, 600_000);
   });
 
   describe('a Gateway with Istio (subset-level splitting)', () => {
-    /** The Gateway on Argo Rollouts, its declared shares per step and a reader of the live routing. */
-    async function istioRelease(name: string) {
-      const app = Testing.app();
-      new Gateway(app, name, {
-        namespace: name,
-        versions: { v1: { image: 'acme/shop:1.0.0', replicas: 2 }, v2: { image: 'acme/shop:2.0.0', replicas: 2 } },
-        phases: [
-          Release.to('v1').named('v1'),
-          Release.to('v1').withDark('v2').named('v2-dark'),
-          Release.split({ v1: 75, v2: 25 }).named('canary-25'),
-          Release.split({ v1: 40, v2: 60 }).named('canary-60'),
-          Release.to('v2').withDark('v1').named('v2'),
-        ],
-        provider: Traffic.istio({ routeName: 'shop' }),
-        engine: Engine.argoRollouts(),
-      });
-      synthesize(app, path.join(out, name));
-      const dir = path.join(out, name, name);
-      const run = new ReleaseRun(cluster, dir, name);
-      const declaration: DeclaredRelease = JSON.parse(fs.readFileSync(path.join(dir, 'release.json'), 'utf8'));
-      const rolloutSteps: K8s[] = (run.objectsOf('release').find((o) => o.kind === 'Rollout') as K8s).spec.strategy.canary.steps;
-      const shares = declaration.steps!.map((s) => {
-        const backends = s.addresses.find((a) => a.name === 'shop')!.routes[0].backends;
-        const total = backends.reduce((n, b) => n + b.weight, 0);
-        return { stable: (100 * (backends.find((b) => b.version === 'v1')?.weight ?? 0)) / total, canary: (100 * (backends.find((b) => b.version === 'v2')?.weight ?? 0)) / total };
-      });
-      const routing = async () => {
-        const vs = (await cluster.api.get(`/apis/networking.istio.io/v1/namespaces/${name}/virtualservices/shop`)).body;
-        const dr = (await cluster.api.get(`/apis/networking.istio.io/v1/namespaces/${name}/destinationrules/${name}`)).body;
-        const primary = vs.spec.http.find((h: K8s) => h.name === 'primary');
-        const weight = (subset: string) => primary.route.find((d: K8s) => d.destination.subset === subset)?.weight ?? 0;
-        const hash = (subset: string) => dr.spec.subsets.find((s: K8s) => s.name === subset)?.labels?.['rollouts-pod-template-hash'];
-        return { stable: weight('stable'), canary: weight('canary'), stableHash: hash('stable'), canaryHash: hash('canary') };
-      };
-      return { name, run, declaration, rolloutSteps, shares, routing };
-    }
-
     test('at each pause the VirtualService sends each subset the share release.json declares, the DestinationRule subsets select each ReplicaSet', async () => {
       const { name, run, declaration, rolloutSteps, shares, routing } = await istioRelease('argo-istio');
       expect(shares).toEqual([{ stable: 100, canary: 0 }, { stable: 75, canary: 25 }, { stable: 40, canary: 60 }]);
