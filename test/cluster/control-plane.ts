@@ -231,7 +231,7 @@ function exited(processes: ChildProcess[]): string | undefined {
   return gone ? `${gone.spawnargs[1]} (exit ${gone.exitCode ?? gone.signalCode})` : undefined;
 }
 
-async function terminate(p: ChildProcess): Promise<void> {
+export async function terminate(p: ChildProcess): Promise<void> {
   if (p.exitCode !== null || p.signalCode !== null) return;
   const done = new Promise<void>((resolve) => p.once('exit', () => resolve()));
   p.kill('SIGTERM');
@@ -240,7 +240,7 @@ async function terminate(p: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from({ length: count }, () => new Promise<net.Server>((resolve, reject) => {
       const server = net.createServer();

@@ -74,7 +74,8 @@ export function walksOf(release: string): string[][] {
 
 /**
  * What a walk of an engine's release cannot observe here: no Argo Rollouts or Flagger controller runs on this
- * control plane, so its Rollouts run no pods. The walk still applies and prunes every phase in every order and
+ * control plane, so its Rollouts run no pods (argo-controller.test.ts runs the Argo Rollouts controller on a control
+ * plane of its own, with releases built for it). The walk still applies and prunes every phase in every order and
  * compares the live objects with the manifests; pods, endpoints and observed shares are left out, and the title
  * of its test says so.
  */

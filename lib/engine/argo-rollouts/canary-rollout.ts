@@ -63,7 +63,8 @@ const NO_STEP: { readonly [kind: string]: string } = {
  * (the Rollout running the stable image), `release` (the same with the canary image:
  * applying it starts the controller) and `rollback` (the stable image again: applied
  * during a rollout, Argo Rollouts goes back to the stable ReplicaSet at once, skipping
- * the steps).
+ * the steps, since its template is the stable ReplicaSet's; after a completed release
+ * the stable ReplicaSet is the new version's, so it is a new rollout walking the steps).
  */
 export function renderCanaryOnArgo(r: CanaryRolloutInput, addPhase: (name: string) => Chart): EngineDeclaration {
   const { check, plan } = r;
@@ -136,7 +137,7 @@ export function renderCanaryOnArgo(r: CanaryRolloutInput, addPhase: (name: strin
     phases: [
       { ...all(r.stable.version, `${r.replicas} pods of ${r.stable.version} (the Rollout's stable ReplicaSet)`), name: 'stable' },
       { ...all(r.canary.version, `the Rollout runs ${r.canary.version}: Argo Rollouts walks ${steps.length} steps, then promotes it to ${r.replicas} pods`), name: 'release' },
-      { ...all(r.stable.version, `the Rollout runs ${r.stable.version} again: Argo Rollouts returns to the stable ReplicaSet at once`), name: 'rollback' },
+      { ...all(r.stable.version, `the Rollout runs ${r.stable.version} again: during a rollout Argo Rollouts returns to the stable ReplicaSet at once, skipping the remaining steps; after a completed release it walks the steps with ${r.stable.version} as the canary`), name: 'rollback' },
     ],
     steps,
     transitions: [
