@@ -381,7 +381,7 @@ if (skipReason) {
       expect(settled.stableHash).toBe(first.stableHash);
     }, 600_000);
 
-    test('behind Istio, the query fails: the controller aborts, the route goes back to 100/0 at once, the canary pods later', async () => {
+    test('behind Istio, the query fails: the controller aborts, the route goes back to 100/0 while the canary keeps its pods, which go later', async () => {
       const gate = Gate.prometheus({ address, query: 'sum(rate(errors_total{release="{{release}}"}[1m]))', successCondition: 'result < 0.01', count: 2, intervalSeconds: 1, failureLimit: 0 });
       const { name, run, rolloutSteps, routing } = await istioRelease('argo-istio-gate-fail', { 'canary-25': [gate] });
       expect(rolloutSteps.filter((s) => s.analysis).length).toBe(1);
@@ -394,15 +394,20 @@ if (skipReason) {
       const watching = until(name, name, 'aborted', (o) => o.aborted && o.phase === 'Degraded', seen);
       await promote(name, name);
       const aborted = await watching;
-      const atAbort = await routing();
+      // The controller writes the route in a reconcile of its own, after the abort status: wait for it (bounded),
+      // and see that it came back while v2 still had every pod.
+      let atAbort = await routing();
+      await waitFor(`${name}: the route back to 100/0 after the abort`, 30_000, async () => (atAbort = await routing()).stable === 100, 200);
+      const routedBack = await observe(name, name);
       const settled = await until(name, name, 'the canary scaled to zero', (o) => (pods(o, 'v2')[0]?.[0] ?? 0) === 0, seen);
-      // The analysis ran at its step with both versions' pods; at the abort the route already sends 100 to the stable
+      // The analysis ran at its step with both versions' pods; right after the abort the route sends 100 to the stable
       // subset while v2 keeps its pods, scaled to 0 only abortScaleDownDelaySeconds (30 s by default) later.
       const states = distinctStates(seen);
       const analysis = rolloutSteps.findIndex((s) => s.analysis);
       expect(states).toContainEqual(['Progressing', analysis, [[2, 2]], [[2, 2]]]);
       expect(atAbort).toEqual({ stable: 100, canary: 0, stableHash: first.stableHash, canaryHash: aborted.currentHash });
       expect(pods(aborted, 'v2')).toEqual([[2, 2]]);
+      expect(pods(routedBack, 'v2')).toEqual([[2, 2]]);
       expect(states.at(-1)).toEqual(['Degraded', 0, [[2, 2]], [[0, 0]]]);
       expect(settled.stableHash).toBe(first.stableHash);
       expect(await routing()).toEqual(atAbort);
