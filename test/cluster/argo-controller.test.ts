@@ -150,28 +150,36 @@ if (skipReason) {
     return states.filter((s, i) => i === 0 || JSON.stringify(s) !== JSON.stringify(states[i - 1]));
   };
 
-  /** The Gateway on Argo Rollouts, its declared shares per step and a reader of the live routing. */
-  async function istioRelease(name: string, gates: GatewayProps['gates'] = {}) {
+  /** A Gateway on Argo Rollouts behind Istio, versions v1 and v2 of 2 replicas, synthesized into its own folder. */
+  function gatewayRelease(name: string, phases: GatewayProps['phases'], gates: GatewayProps['gates'], engine = Engine.argoRollouts()) {
     const app = Testing.app();
     new Gateway(app, name, {
       namespace: name,
       versions: { v1: { image: 'acme/shop:1.0.0', replicas: 2 }, v2: { image: 'acme/shop:2.0.0', replicas: 2 } },
-      phases: [
-        Release.to('v1').named('v1'),
-        Release.to('v1').withDark('v2').named('v2-dark'),
-        Release.split({ v1: 75, v2: 25 }).named('canary-25'),
-        Release.split({ v1: 40, v2: 60 }).named('canary-60'),
-        Release.to('v2').withDark('v1').named('v2'),
-      ],
+      phases,
       provider: Traffic.istio({ routeName: 'shop' }),
-      engine: Engine.argoRollouts(),
+      engine,
       gates,
     });
     synthesize(app, path.join(out, name));
     const dir = path.join(out, name, name);
     const run = new ReleaseRun(cluster, dir, name);
     const declaration: DeclaredRelease = JSON.parse(fs.readFileSync(path.join(dir, 'release.json'), 'utf8'));
-    const rolloutSteps: K8s[] = (run.objectsOf('release').find((o) => o.kind === 'Rollout') as K8s).spec.strategy.canary.steps;
+    const rollout = run.objectsOf('release').find((o) => o.kind === 'Rollout') as K8s;
+    return { run, declaration, rollout };
+  }
+
+  /** The Gateway on Argo Rollouts, its declared shares per step and a reader of the live routing. */
+  async function istioRelease(name: string, gates: GatewayProps['gates'] = {}) {
+    const phases = [
+      Release.to('v1').named('v1'),
+      Release.to('v1').withDark('v2').named('v2-dark'),
+      Release.split({ v1: 75, v2: 25 }).named('canary-25'),
+      Release.split({ v1: 40, v2: 60 }).named('canary-60'),
+      Release.to('v2').withDark('v1').named('v2'),
+    ];
+    const { run, declaration, rollout } = gatewayRelease(name, phases, gates);
+    const rolloutSteps: K8s[] = rollout.spec.strategy.canary.steps;
     const shares = declaration.steps!.map((s) => {
       const backends = s.addresses.find((a) => a.name === 'shop')!.routes[0].backends;
       const total = backends.reduce((n, b) => n + b.weight, 0);
@@ -211,25 +219,14 @@ if (skipReason) {
    * request to v2, v1 still up), v2 alone. Short scale-down delays keep the walk fast.
    */
   async function blueGreenRelease(name: string, gates: GatewayProps['gates'] = {}) {
-    const app = Testing.app();
-    new Gateway(app, name, {
-      namespace: name,
-      versions: { v1: { image: 'acme/shop:1.0.0', replicas: 2 }, v2: { image: 'acme/shop:2.0.0', replicas: 2 } },
-      phases: [
-        Release.to('v1').named('blue'),
-        Release.to('v1').withDark('v2').withReplicas({ v2: 1 }).named('preview'),
-        Release.to('v2').withDark('v1').named('green'),
-        Release.to('v2').named('done'),
-      ],
-      provider: Traffic.istio({ routeName: 'shop' }),
-      engine: Engine.argoRollouts({ scaleDownDelaySeconds: 3, abortScaleDownDelaySeconds: 8 }),
-      gates,
-    });
-    synthesize(app, path.join(out, name));
-    const dir = path.join(out, name, name);
-    const run = new ReleaseRun(cluster, dir, name);
-    const declaration: DeclaredRelease = JSON.parse(fs.readFileSync(path.join(dir, 'release.json'), 'utf8'));
-    const strategy: K8s = (run.objectsOf('release').find((o) => o.kind === 'Rollout') as K8s).spec.strategy.blueGreen;
+    const phases = [
+      Release.to('v1').named('blue'),
+      Release.to('v1').withDark('v2').withReplicas({ v2: 1 }).named('preview'),
+      Release.to('v2').withDark('v1').named('green'),
+      Release.to('v2').named('done'),
+    ];
+    const { run, declaration, rollout } = gatewayRelease(name, phases, gates, Engine.argoRollouts({ scaleDownDelaySeconds: 3, abortScaleDownDelaySeconds: 8 }));
+    const strategy: K8s = rollout.spec.strategy.blueGreen;
     const selected = async (service: string) => (await cluster.api.get(`/api/v1/namespaces/${name}/services/${service}`)).body.spec?.selector?.['rollouts-pod-template-hash'];
     const look = async (): Promise<BlueGreenObservation> => {
       const o = await observe(name, name);
