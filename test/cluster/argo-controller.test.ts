@@ -253,7 +253,15 @@ if (skipReason) {
     };
     const analysisRuns = async () =>
       (JSON.parse(await cluster.kubectl.ok(['get', 'analysisruns', '-n', name, '-o', 'json'])).items as K8s[]).map((a) => [a.metadata.name.replace(/-[0-9a-z]+-[0-9]+(-[a-z-]+)?$/, ''), a.status?.phase]);
-    return { name, run, declaration, strategy, until, analysisRuns };
+    /** `stable`, then `release` up to the pause with the preview ready: the pod-template-hashes of v1 and v2. */
+    const pausedInPreview = async () => {
+      await run.apply('stable', 'client-side');
+      const v1 = (await until('Healthy on v1', (o) => healthyOn('v1', 2)(o) && o.active === o.stableHash)).stableHash!;
+      await run.apply('release', 'client-side');
+      const v2 = (await until('paused with the preview ready', (o) => o.phase === 'Paused' && pods(o, 'v2')[0]?.[1] === 1)).currentHash!;
+      return { v1, v2 };
+    };
+    return { name, run, declaration, strategy, until, analysisRuns, pausedInPreview };
   }
 
   /** The successive states of a blue-green Rollout, without repeats: phase, aborted, active and preview hashes, pods. */
@@ -483,12 +491,7 @@ if (skipReason) {
     test('blue-green, the promotion\'s gate fails (postPromotionAnalysis): the controller aborts, the active Service goes back to the old ReplicaSet', async () => {
       const r = await blueGreenRelease('argo-bg-post-fail', { green: [blueGreenGate()] });
       expect(r.strategy).toMatchObject({ autoPromotionEnabled: false, postPromotionAnalysis: { templates: [{ templateName: expect.any(String) }] } });
-      await r.run.apply('stable', 'client-side');
-      const first = await r.until('Healthy on v1', (o) => healthyOn('v1', 2)(o) && o.active === o.stableHash);
-      const v1 = first.stableHash!;
-      await r.run.apply('release', 'client-side');
-      const paused = await r.until('paused with the preview ready', (o) => o.phase === 'Paused' && pods(o, 'v2')[0]?.[1] === 1);
-      const v2 = paused.currentHash!;
+      const { v1, v2 } = await r.pausedInPreview();
       const seen: BlueGreenObservation[] = [];
       const watching = r.until('aborted, v2 scaled down', (o) => o.aborted && o.phase === 'Degraded' && (pods(o, 'v2')[0]?.[0] ?? 0) === 0, seen);
       await promote(r.name, r.name);
@@ -654,12 +657,7 @@ if (skipReason) {
 
     test('rollback during the preview: the active Service never leaves the old ReplicaSet, the preview ReplicaSet is scaled down', async () => {
       const r = await blueGreenRelease('argo-bg-rollback');
-      await r.run.apply('stable', 'client-side');
-      const first = await r.until('Healthy on v1', (o) => healthyOn('v1', 2)(o) && o.active === o.stableHash);
-      const v1 = first.stableHash!;
-      await r.run.apply('release', 'client-side');
-      const paused = await r.until('paused with the preview ready', (o) => o.phase === 'Paused' && pods(o, 'v2')[0]?.[1] === 1);
-      const v2 = paused.currentHash!;
+      const { v1, v2 } = await r.pausedInPreview();
       const seen: BlueGreenObservation[] = [];
       const watching = r.until('Healthy on v1, the preview scaled down', (o) => healthyOn('v1', 2)(o) && o.currentHash === v1, seen);
       const applied = Date.now();
