@@ -528,7 +528,11 @@ if (skipReason) {
       const watching = until(name, name, 'aborted', (o) => o.aborted && o.phase === 'Degraded', seen);
       await promote(name, name);
       const aborted = await watching;
-      const atAbort = await routing();
+      // The controller records the abort, then rewrites the VirtualService: the route is 100/0 within moments, while
+      // the canary ReplicaSet still has every pod.
+      let atAbort = await routing();
+      await waitFor('the route back to 100/0 after the abort', 10_000, async () => (atAbort = await routing()).stable === 100, 200);
+      expect(pods(await observe(name, name), 'v2')).toEqual([[2, 2]]);
       const settled = await until(name, name, 'the canary scaled to zero', (o) => (pods(o, 'v2')[0] ?? [0, 0]).every((n) => n === 0), seen);
       // The analysis ran at its step with both versions' pods; at the abort the route already sends 100 to the stable
       // subset while v2 keeps its pods, scaled to 0 only abortScaleDownDelaySeconds (30 s by default) later.
