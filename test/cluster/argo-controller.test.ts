@@ -534,7 +534,7 @@ if (skipReason) {
       await waitFor('the route back to 100/0 after the abort', 10_000, async () => (atAbort = await routing()).stable === 100, 200);
       expect(pods(await observe(name, name), 'v2')).toEqual([[2, 2]]);
       const settled = await until(name, name, 'the canary scaled to zero', (o) => (pods(o, 'v2')[0] ?? [0, 0]).every((n) => n === 0), seen);
-      // The analysis ran at its step with both versions' pods; at the abort the route already sends 100 to the stable
+      // The analysis ran at its step with both versions' pods; right after the abort the route sends 100 to the stable
       // subset while v2 keeps its pods, scaled to 0 only abortScaleDownDelaySeconds (30 s by default) later.
       const states = distinctStates(seen);
       const analysis = rolloutSteps.findIndex((s) => s.analysis);
