@@ -14,7 +14,8 @@ import { ReleaseRun } from './release-run';
 // The Argo Rollouts controller (v1.9.1, built by test/cluster/build-argo-rollouts.sh) running against a control plane
 // of the suite's own: what it does with the Rollouts a CanaryApp on Engine.argoRollouts() writes, step by step, on a
 // rollback in the middle of a rollout or after it, when a Prometheus gate passes or fails, and with the VirtualService
-// and DestinationRule of a Gateway with Istio. docs/engines.md says the same; docs/cluster.md says how it runs.
+// and DestinationRule of a Gateway with Istio, and with the active and preview Services of a blue-green Gateway.
+// docs/engines.md says the same; docs/cluster.md says how it runs.
 
 const SHARED_CRDS = path.join(__dirname, '..', '..', '..', 'shared', 'crds');
 const LOGS = path.join(OUTPUT, 'argo-controller');
@@ -149,28 +150,36 @@ if (skipReason) {
     return states.filter((s, i) => i === 0 || JSON.stringify(s) !== JSON.stringify(states[i - 1]));
   };
 
-  /** The Gateway on Argo Rollouts, its declared shares per step and a reader of the live routing. */
-  async function istioRelease(name: string, gates: GatewayProps['gates'] = {}) {
+  /** A Gateway on Argo Rollouts behind Istio, versions v1 and v2 of 2 replicas, synthesized into its own folder. */
+  function gatewayRelease(name: string, phases: GatewayProps['phases'], gates: GatewayProps['gates'], engine = Engine.argoRollouts()) {
     const app = Testing.app();
     new Gateway(app, name, {
       namespace: name,
       versions: { v1: { image: 'acme/shop:1.0.0', replicas: 2 }, v2: { image: 'acme/shop:2.0.0', replicas: 2 } },
-      phases: [
-        Release.to('v1').named('v1'),
-        Release.to('v1').withDark('v2').named('v2-dark'),
-        Release.split({ v1: 75, v2: 25 }).named('canary-25'),
-        Release.split({ v1: 40, v2: 60 }).named('canary-60'),
-        Release.to('v2').withDark('v1').named('v2'),
-      ],
+      phases,
       provider: Traffic.istio({ routeName: 'shop' }),
-      engine: Engine.argoRollouts(),
+      engine,
       gates,
     });
     synthesize(app, path.join(out, name));
     const dir = path.join(out, name, name);
     const run = new ReleaseRun(cluster, dir, name);
     const declaration: DeclaredRelease = JSON.parse(fs.readFileSync(path.join(dir, 'release.json'), 'utf8'));
-    const rolloutSteps: K8s[] = (run.objectsOf('release').find((o) => o.kind === 'Rollout') as K8s).spec.strategy.canary.steps;
+    const rollout = run.objectsOf('release').find((o) => o.kind === 'Rollout') as K8s;
+    return { run, declaration, rollout };
+  }
+
+  /** The Gateway on Argo Rollouts, its declared shares per step and a reader of the live routing. */
+  async function istioRelease(name: string, gates: GatewayProps['gates'] = {}) {
+    const phases = [
+      Release.to('v1').named('v1'),
+      Release.to('v1').withDark('v2').named('v2-dark'),
+      Release.split({ v1: 75, v2: 25 }).named('canary-25'),
+      Release.split({ v1: 40, v2: 60 }).named('canary-60'),
+      Release.to('v2').withDark('v1').named('v2'),
+    ];
+    const { run, declaration, rollout } = gatewayRelease(name, phases, gates);
+    const rolloutSteps: K8s[] = rollout.spec.strategy.canary.steps;
     const shares = declaration.steps!.map((s) => {
       const backends = s.addresses.find((a) => a.name === 'shop')!.routes[0].backends;
       const total = backends.reduce((n, b) => n + b.weight, 0);
@@ -191,9 +200,75 @@ if (skipReason) {
   async function promote(ns: string, name: string): Promise<void> {
     const ro = JSON.parse(await cluster.kubectl.ok(['get', 'rollout', name, '-n', ns, '-o', 'json']));
     if (ro.spec.paused) await cluster.kubectl.ok(['patch', 'rollout', name, '-n', ns, '--type=merge', '-p', '{"spec":{"paused":false}}']);
-    const status = (ro.status?.pauseConditions ?? []).length > 0 ? { pauseConditions: null } : { pauseConditions: null, currentStepIndex: Math.min((ro.status?.currentStepIndex ?? 0) + 1, ro.spec.strategy.canary.steps.length) };
+    const paused = (ro.status?.pauseConditions ?? []).length > 0;
+    if (!paused && !ro.spec.strategy.canary) return;
+    const status = paused ? { pauseConditions: null } : { pauseConditions: null, currentStepIndex: Math.min((ro.status?.currentStepIndex ?? 0) + 1, ro.spec.strategy.canary.steps.length) };
     await cluster.kubectl.ok(['patch', 'rollout', name, '-n', ns, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })]);
   }
+
+  /** A Rollout's observation, the pod-template-hash its active and preview Services select, and when it was seen. */
+  interface BlueGreenObservation extends Observation {
+    readonly at: number;
+    readonly active?: string;
+    readonly preview?: string;
+    readonly pauseReasons: readonly string[];
+  }
+
+  /**
+   * A blue-green Gateway on Argo Rollouts behind Istio: v1 alone, the preview (v2 dark on one pod), the promotion (every
+   * request to v2, v1 still up), v2 alone. Short scale-down delays keep the walk fast.
+   */
+  async function blueGreenRelease(name: string, gates: GatewayProps['gates'] = {}) {
+    const phases = [
+      Release.to('v1').named('blue'),
+      Release.to('v1').withDark('v2').withReplicas({ v2: 1 }).named('preview'),
+      Release.to('v2').withDark('v1').named('green'),
+      Release.to('v2').named('done'),
+    ];
+    const { run, declaration, rollout } = gatewayRelease(name, phases, gates, Engine.argoRollouts({ scaleDownDelaySeconds: 3, abortScaleDownDelaySeconds: 8 }));
+    const strategy: K8s = rollout.spec.strategy.blueGreen;
+    const selected = async (service: string) => (await cluster.api.get(`/api/v1/namespaces/${name}/services/${service}`)).body.spec?.selector?.['rollouts-pod-template-hash'];
+    const look = async (): Promise<BlueGreenObservation> => {
+      const o = await observe(name, name);
+      const ro = (await cluster.api.get(`/apis/argoproj.io/v1alpha1/namespaces/${name}/rollouts/${name}`)).body;
+      return {
+        ...o,
+        at: Date.now(),
+        active: await selected(strategy.activeService),
+        preview: await selected(strategy.previewService),
+        pauseReasons: (ro.status?.pauseConditions ?? []).map((c: K8s) => c.reason),
+      };
+    };
+    /** Polls until `done` holds; every observation is kept in `seen`. */
+    const until = async (what: string, done: (o: BlueGreenObservation) => boolean, seen: BlueGreenObservation[] = []) => {
+      let last: BlueGreenObservation | undefined;
+      await waitFor(`${name}: ${what}`, STEP_TIMEOUT_MS, async () => {
+        last = await look();
+        seen.push(last);
+        return done(last);
+      }, 200).catch((e) => {
+        throw new Error(`${(e as Error).message}\nlast seen: ${JSON.stringify(last)}\ncontroller log: ${controller?.log}`);
+      });
+      return last!;
+    };
+    const analysisRuns = async () =>
+      (JSON.parse(await cluster.kubectl.ok(['get', 'analysisruns', '-n', name, '-o', 'json'])).items as K8s[]).map((a) => [a.metadata.name.replace(/-[0-9a-z]+-[0-9]+(-[a-z-]+)?$/, ''), a.status?.phase]);
+    /** `stable`, then `release` up to the pause with the preview ready: the pod-template-hashes of v1 and v2. */
+    const pausedInPreview = async () => {
+      await run.apply('stable', 'client-side');
+      const v1 = (await until('Healthy on v1', (o) => healthyOn('v1', 2)(o) && o.active === o.stableHash)).stableHash!;
+      await run.apply('release', 'client-side');
+      const v2 = (await until('paused with the preview ready', (o) => o.phase === 'Paused' && pods(o, 'v2')[0]?.[1] === 1)).currentHash!;
+      return { v1, v2 };
+    };
+    return { name, run, declaration, strategy, until, analysisRuns, pausedInPreview };
+  }
+
+  /** The successive states of a blue-green Rollout, without repeats: phase, aborted, active and preview hashes, pods. */
+  const blueGreenStates = (seen: BlueGreenObservation[], hashes: { [hash: string]: string }) => {
+    const states = seen.map((o) => [o.phase, o.aborted ? 'aborted' : '', `active=${hashes[o.active ?? ''] ?? o.active}`, `preview=${hashes[o.preview ?? ''] ?? o.preview}`, `v1=${JSON.stringify(pods(o, 'v1'))}`, `v2=${JSON.stringify(pods(o, 'v2'))}`].join(' '));
+    return states.filter((s, i) => i === 0 || s !== states[i - 1]);
+  };
 
   /** Index in the Rollout's steps of the pause or analysis that ends each declared step. */
   const waitIndexes = (steps: K8s[]) => steps.flatMap((s, i) => (s.pause !== undefined || s.analysis !== undefined ? [i] : []));
@@ -290,7 +365,7 @@ if (skipReason) {
 
   describe('a Prometheus gate, queried by the controller on a fake Prometheus on 127.0.0.1', () => {
     /** The error ratio the fake Prometheus answers, by the release named in the query. */
-    const errorRatio: { [release: string]: string } = { 'argo-gate-pass': '0.001', 'argo-gate-fail': '0.2', 'argo-istio-gate-fail': '0.2' };
+    const errorRatio: { [release: string]: string } = { 'argo-gate-pass': '0.001', 'argo-gate-fail': '0.2', 'argo-istio-gate-fail': '0.2', 'argo-bg-pre-fail': '0.2', 'argo-bg-post-fail': '0.2' };
     const queries: string[] = [];
     let prometheus: http.Server;
     let address: string;
@@ -356,7 +431,7 @@ if (skipReason) {
       await r.run.apply('stable', 'client-side');
       const first = await until(ns, r.name, 'Healthy on 1.0.0', healthyOn('1.0.0', 4));
       const seen: Observation[] = [];
-      const watching = until(ns, r.name, 'aborted with the canary scaled to zero', (o) => o.aborted && o.phase === 'Degraded' && (pods(o, '1.1.0')[0]?.[0] ?? 0) === 0 && pods(o, '1.0.0')[0]?.[1] === 4, seen);
+      const watching = until(ns, r.name, 'aborted with the canary scaled to zero', (o) => o.aborted && o.phase === 'Degraded' && (pods(o, '1.1.0')[0] ?? [0, 0]).every((n) => n === 0) && pods(o, '1.0.0')[0]?.[1] === 4, seen);
       await r.run.apply('release', 'client-side');
       const aborted = await watching;
       // The analysis ran at its step (index 1, 3 stable and 1 canary pods); once it failed the Rollout is Degraded,
@@ -381,7 +456,66 @@ if (skipReason) {
       expect(settled.stableHash).toBe(first.stableHash);
     }, 600_000);
 
-    test('behind Istio, the query fails: the controller aborts, the route goes back to 100/0 while the canary keeps its pods, which go later', async () => {
+    /** The Prometheus gate of a blue-green Gateway's preview or promotion. */
+    const blueGreenGate = () => Gate.prometheus({ address, query: 'sum(rate(errors_total{release="{{release}}"}[1m]))', successCondition: 'result < 0.01', count: 2, intervalSeconds: 1, failureLimit: 0 });
+
+    test('blue-green, the preview\'s gate fails (prePromotionAnalysis): the controller aborts, the active Service never leaves the old ReplicaSet', async () => {
+      const r = await blueGreenRelease('argo-bg-pre-fail', { preview: [blueGreenGate()] });
+      expect(r.strategy).toMatchObject({ autoPromotionEnabled: true, prePromotionAnalysis: { templates: [{ templateName: expect.any(String) }] } });
+      expect(r.strategy.postPromotionAnalysis).toBeUndefined();
+      await r.run.apply('stable', 'client-side');
+      const first = await r.until('Healthy on v1', (o) => healthyOn('v1', 2)(o) && o.active === o.stableHash);
+      const v1 = first.stableHash!;
+      const seen: BlueGreenObservation[] = [];
+      const watching = r.until('aborted, the preview scaled down', (o) => o.aborted && o.phase === 'Degraded' && o.replicaSets.length === 2 && (pods(o, 'v2')[0]?.[0] ?? 0) === 0, seen);
+      await r.run.apply('release', 'client-side');
+      const aborted = await watching;
+      const v2 = aborted.currentHash!;
+      // The preview's pods are scaled down abortScaleDownDelaySeconds (8 s here) after the abort; the preview Service keeps
+      // selecting the aborted ReplicaSet (no endpoints left).
+      const abortedAt = seen.find((o) => o.aborted)!;
+      process.stdout.write(`prePromotionAnalysis: v2 scaled down ${aborted.at - abortedAt.at} ms after the abort\n`);
+      expect(pods(abortedAt, 'v2')).toEqual([[1, 1]]);
+      expect(aborted.at - abortedAt.at).toBeGreaterThanOrEqual(5000);
+      expect(aborted.preview).toBe(v2);
+      process.stdout.write(`blue-green, failing prePromotionAnalysis:\n  ${blueGreenStates(seen, { [v1]: 'v1', [v2]: 'v2' }).join('\n  ')}\n`);
+      expect(seen.filter((o) => o.active !== v1 || pods(o, 'v1')[0]?.[1] !== 2)).toEqual([]);
+      expect(seen.some((o) => pods(o, 'v2')[0]?.[1] === 1)).toBe(true);
+      expect([aborted.stableHash, aborted.active]).toEqual([v1, v1]);
+      expect(await r.analysisRuns()).toEqual([[expect.stringContaining('argo-bg-pre-fail'), 'Failed']]);
+      await r.run.apply('rollback', 'client-side');
+      const settled = await r.until('Healthy on v1 after rollback', (o) => healthyOn('v1', 2)(o) && !o.aborted);
+      expect([settled.stableHash, settled.active]).toEqual([v1, v1]);
+    }, 600_000);
+
+    test('blue-green, the promotion\'s gate fails (postPromotionAnalysis): the controller aborts, the active Service goes back to the old ReplicaSet', async () => {
+      const r = await blueGreenRelease('argo-bg-post-fail', { green: [blueGreenGate()] });
+      expect(r.strategy).toMatchObject({ autoPromotionEnabled: false, postPromotionAnalysis: { templates: [{ templateName: expect.any(String) }] } });
+      const { v1, v2 } = await r.pausedInPreview();
+      const seen: BlueGreenObservation[] = [];
+      const watching = r.until('aborted, v2 scaled down', (o) => o.aborted && o.phase === 'Degraded' && (pods(o, 'v2')[0]?.[0] ?? 0) === 0, seen);
+      await promote(r.name, r.name);
+      const aborted = await watching;
+      // The active Service switched to v2 (2 ready pods) for the analysis, v1 keeping its pods; at the abort it selects v1
+      // again and v2 keeps its pods abortScaleDownDelaySeconds (8 s here) longer.
+      const abortedAt = seen.find((o) => o.aborted)!;
+      process.stdout.write(`postPromotionAnalysis: v2 scaled down ${aborted.at - abortedAt.at} ms after the abort\n`);
+      expect(seen.filter((o) => o.active === v2).map((o) => [o.phase, pods(o, 'v2')])).toEqual(seen.filter((o) => o.active === v2).map(() => ['Progressing', [[2, 2]]]));
+      expect(pods(abortedAt, 'v2')).toEqual([[2, 2]]);
+      expect(seen.filter((o) => o.active === v1 && o.aborted).length).toBeGreaterThan(0);
+      expect(seen.filter((o) => o.active === v1 && o.aborted)[0].replicaSets).toEqual([
+        { hash: v1, version: 'v1', desired: 2, ready: 2 },
+        { hash: v2, version: 'v2', desired: 2, ready: 2 },
+      ]);
+      expect(aborted.at - abortedAt.at).toBeGreaterThanOrEqual(5000);
+      process.stdout.write(`blue-green, failing postPromotionAnalysis:\n  ${blueGreenStates(seen, { [v1]: 'v1', [v2]: 'v2' }).join('\n  ')}\n`);
+      expect(seen.some((o) => o.active === v2)).toBe(true);
+      expect(seen.filter((o) => pods(o, 'v1')[0]?.[1] !== 2)).toEqual([]);
+      expect([aborted.stableHash, aborted.active]).toEqual([v1, v1]);
+      expect(await r.analysisRuns()).toEqual([[expect.stringContaining('argo-bg-post-fail'), 'Failed']]);
+    }, 600_000);
+
+    test('behind Istio, the query fails: the controller aborts, the route goes back to 100/0 at once, the canary pods later', async () => {
       const gate = Gate.prometheus({ address, query: 'sum(rate(errors_total{release="{{release}}"}[1m]))', successCondition: 'result < 0.01', count: 2, intervalSeconds: 1, failureLimit: 0 });
       const { name, run, rolloutSteps, routing } = await istioRelease('argo-istio-gate-fail', { 'canary-25': [gate] });
       expect(rolloutSteps.filter((s) => s.analysis).length).toBe(1);
@@ -394,12 +528,12 @@ if (skipReason) {
       const watching = until(name, name, 'aborted', (o) => o.aborted && o.phase === 'Degraded', seen);
       await promote(name, name);
       const aborted = await watching;
-      // The controller writes the route in a reconcile of its own, after the abort status: wait for it (bounded),
-      // and see that it came back while v2 still had every pod.
+      // The controller records the abort, then rewrites the VirtualService: the route is 100/0 within moments, while
+      // the canary ReplicaSet still has every pod.
       let atAbort = await routing();
-      await waitFor(`${name}: the route back to 100/0 after the abort`, 30_000, async () => (atAbort = await routing()).stable === 100, 200);
-      const routedBack = await observe(name, name);
-      const settled = await until(name, name, 'the canary scaled to zero', (o) => (pods(o, 'v2')[0]?.[0] ?? 0) === 0, seen);
+      await waitFor('the route back to 100/0 after the abort', 10_000, async () => (atAbort = await routing()).stable === 100, 200);
+      expect(pods(await observe(name, name), 'v2')).toEqual([[2, 2]]);
+      const settled = await until(name, name, 'the canary scaled to zero', (o) => (pods(o, 'v2')[0] ?? [0, 0]).every((n) => n === 0), seen);
       // The analysis ran at its step with both versions' pods; right after the abort the route sends 100 to the stable
       // subset while v2 keeps its pods, scaled to 0 only abortScaleDownDelaySeconds (30 s by default) later.
       const states = distinctStates(seen);
@@ -407,7 +541,6 @@ if (skipReason) {
       expect(states).toContainEqual(['Progressing', analysis, [[2, 2]], [[2, 2]]]);
       expect(atAbort).toEqual({ stable: 100, canary: 0, stableHash: first.stableHash, canaryHash: aborted.currentHash });
       expect(pods(aborted, 'v2')).toEqual([[2, 2]]);
-      expect(pods(routedBack, 'v2')).toEqual([[2, 2]]);
       expect(states.at(-1)).toEqual(['Degraded', 0, [[2, 2]], [[0, 0]]]);
       expect(settled.stableHash).toBe(first.stableHash);
       expect(await routing()).toEqual(atAbort);
@@ -460,6 +593,98 @@ if (skipReason) {
       expect(states[0]).toEqual(['Paused', indexes[1], [[2, 2]], [[2, 2]]]);
       expect(states.slice(1).map((s) => [s[0], s[1], s[2]])).toEqual(states.slice(1).map(() => ['Healthy', rolloutSteps.length, [[2, 2]]]));
       expect(states.at(-1)).toEqual(['Healthy', rolloutSteps.length, [[2, 2]], [[0, 0]]]);
+    }, 600_000);
+  });
+
+  describe('a blue-green Gateway (every phase sends every request to one version)', () => {
+    test('the preview comes up behind the preview Service with previewReplicaCount pods and the Rollout pauses; promoted, the active Service switches to it and the old ReplicaSet is scaled down scaleDownDelaySeconds later; `rollback` after it is promoted at once', async () => {
+      const r = await blueGreenRelease('argo-bg');
+      expect(r.strategy).toEqual({ activeService: 'argo-bg', previewService: 'argo-bg-canary', autoPromotionEnabled: false, previewReplicaCount: 1, scaleDownDelaySeconds: 3, abortScaleDownDelaySeconds: 8 });
+      expect(r.declaration.steps!.map((s) => [s.name, s.pause, s.addresses[0].routes[0].backends])).toEqual([
+        ['preview', {}, [{ version: 'v1', weight: 100 }]],
+        ['green', undefined, [{ version: 'v2', weight: 100 }]],
+      ]);
+      await r.run.apply('stable', 'client-side');
+      const first = await r.until('Healthy on v1, both Services on it', (o) => healthyOn('v1', 2)(o) && o.active === o.stableHash && o.preview === o.stableHash);
+      const v1 = first.stableHash!;
+
+      const previewing: BlueGreenObservation[] = [];
+      const watching = r.until('paused with the preview ready', (o) => o.phase === 'Paused' && o.paused && pods(o, 'v2')[0]?.[1] === 1, previewing);
+      await r.run.apply('release', 'client-side');
+      const paused = await watching;
+      const v2 = paused.currentHash!;
+      const hashes = { [v1]: 'v1', [v2]: 'v2' };
+      process.stdout.write(`blue-green preview:\n  ${blueGreenStates(previewing, hashes).join('\n  ')}\n`);
+      expect(v2).not.toBe(v1);
+      expect({ reasons: paused.pauseReasons, active: paused.active, preview: paused.preview, stable: paused.stableHash, v1: pods(paused, 'v1'), v2: pods(paused, 'v2') }).toEqual({
+        reasons: ['BlueGreenPause'],
+        active: v1,
+        preview: v2,
+        stable: v1,
+        v1: [[2, 2]],
+        v2: [[1, 1]],
+      });
+      // The active Service never left v1, which kept its pods; the preview never had more than previewReplicaCount.
+      expect(previewing.filter((o) => o.active !== v1 || pods(o, 'v1')[0]?.[1] !== 2 || (pods(o, 'v2')[0]?.[0] ?? 0) > 1)).toEqual([]);
+      // Paused, it stays paused: nothing promotes it but a person.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect((await r.until('still paused', () => true)).pauseReasons).toEqual(['BlueGreenPause']);
+
+      const promoting: BlueGreenObservation[] = [];
+      const promoted = r.until('Healthy on v2, v1 scaled down', (o) => healthyOn('v2', 2)(o) && o.active === v2, promoting);
+      await promote(r.name, r.name);
+      const done = await promoted;
+      process.stdout.write(`blue-green promotion:\n  ${blueGreenStates(promoting, hashes).join('\n  ')}\n`);
+      expect([done.stableHash, done.active, done.preview]).toEqual([v2, v2, v2]);
+      // v2 is scaled to 2 pods before the active Service switches to it; v1 keeps its 2 pods until scaleDownDelaySeconds after the switch.
+      const switched = promoting.find((o) => o.active === v2)!;
+      expect([pods(switched, 'v1'), pods(switched, 'v2')]).toEqual([[[2, 2]], [[2, 2]]]);
+      expect(promoting.filter((o) => o.active !== v2 && pods(o, 'v2')[0]?.[1] === 1).every((o) => o.active === v1)).toBe(true);
+      const scaledDown = promoting.find((o) => pods(o, 'v1')[0]?.[0] === 0)!;
+      process.stdout.write(`promotion: v1 scaled down ${scaledDown.at - switched.at} ms after the switch\n`);
+      expect(scaledDown.at - switched.at).toBeGreaterThanOrEqual(2000);
+      expect(promoting.filter((o) => o.active === v2 && (pods(o, 'v2')[0]?.[1] ?? 0) < 2)).toEqual([]);
+
+      // After the promotion, `rollback` is a new blue-green update to v1: promoted without a pause, no analysis.
+      const rollingBack: BlueGreenObservation[] = [];
+      const back = r.until('Healthy on v1 again, v2 scaled down', (o) => healthyOn('v1', 2)(o) && o.active === v1, rollingBack);
+      await r.run.apply('rollback', 'client-side');
+      const settled = await back;
+      process.stdout.write(`blue-green rollback after the promotion:\n  ${blueGreenStates(rollingBack, hashes).join('\n  ')}\n`);
+      expect([settled.stableHash, settled.currentHash, settled.active, settled.preview]).toEqual([v1, v1, v1, v1]);
+      expect(rollingBack.filter((o) => o.paused || o.aborted)).toEqual([]);
+      // The active Service switches back to v1 once its pods are ready, v2 keeping its pods until then.
+      const switchedBack = rollingBack.find((o) => o.active === v1)!;
+      expect([pods(switchedBack, 'v1'), pods(switchedBack, 'v2')]).toEqual([[[2, 2]], [[2, 2]]]);
+      expect(await r.analysisRuns()).toEqual([]);
+    }, 600_000);
+
+    test('rollback during the preview: the active Service never leaves the old ReplicaSet, the preview ReplicaSet is scaled down', async () => {
+      const r = await blueGreenRelease('argo-bg-rollback');
+      const { v1, v2 } = await r.pausedInPreview();
+      const seen: BlueGreenObservation[] = [];
+      const watching = r.until('Healthy on v1, the preview scaled down', (o) => healthyOn('v1', 2)(o) && o.currentHash === v1, seen);
+      const applied = Date.now();
+      await r.run.apply('rollback', 'client-side');
+      const back = await watching;
+      process.stdout.write(`blue-green rollback during the preview:\n  ${blueGreenStates(seen, { [v1]: 'v1', [v2]: 'v2' }).join('\n  ')}\n`);
+      expect(seen.filter((o) => o.active !== v1 || pods(o, 'v1')[0]?.[1] !== 2)).toEqual([]);
+      expect([back.stableHash, back.active, back.preview, back.aborted, back.paused]).toEqual([v1, v1, v1, false, false]);
+      expect(back.replicaSets).toEqual([
+        { hash: v1, version: 'v1', desired: 2, ready: 2 },
+        { hash: v2, version: 'v2', desired: 0, ready: 0 },
+      ]);
+      // Back on v1 without a pause or an analysis; but the preview ReplicaSet, no longer the new one, is first scaled UP to
+      // the Rollout's replicas (previewReplicaCount no longer applies; an old ReplicaSet keeps the full count until its
+      // scale-down deadline), then to 0 scaleDownDelaySeconds (3 s here, not abortScaleDownDelaySeconds' 8) later.
+      const onV1 = seen.find((o) => o.currentHash === v1)!;
+      const fullSize = seen.find((o) => pods(o, 'v2')[0]?.[0] === 2)!;
+      const scaledDown = seen.find((o) => (pods(o, 'v2')[0]?.[0] ?? 0) === 0)!;
+      process.stdout.write(`rollback during the preview: current back on v1 after ${onV1.at - applied} ms, v2 at 2 pods after ${fullSize.at - applied} ms, scaled down after ${scaledDown.at - applied} ms\n`);
+      expect(seen.slice(seen.indexOf(onV1)).filter((o) => o.paused || o.aborted)).toEqual([]);
+      expect(fullSize).toBeDefined();
+      expect(onV1.at).toBeLessThanOrEqual(fullSize.at);
+      expect(scaledDown.at - fullSize.at).toBeGreaterThanOrEqual(1500);
     }, 600_000);
   });
 }
