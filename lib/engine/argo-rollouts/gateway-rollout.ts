@@ -88,7 +88,7 @@ export function renderGatewayOnArgo(g: GatewayRolloutInput, addPhase: (name: str
         'rollback',
         stable,
         strategy.blueGreen
-          ? `the Rollout runs ${stable} again: during a rollout Argo Rollouts keeps or puts the active Service back on the stable ReplicaSet at once; after a completed release ${stable} comes back as a new preview, promoted without a pause or analysis`
+          ? `the Rollout runs ${stable} again: during a rollout Argo Rollouts keeps or puts the active Service back on the stable ReplicaSet at once (a preview ReplicaSet is scaled up to every replica, then removed scaleDownDelaySeconds later); after a completed release ${stable} comes back as a new preview, promoted without a pause or analysis`
           : `the Rollout runs ${stable} again: during a rollout Argo Rollouts sends every request back to the stable ReplicaSet at once, skipping the remaining steps; after a completed release it walks the steps with ${stable} as the canary`,
       ),
     ],
