@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { CanaryApp, CanaryAppProps, CanaryStep, CapacityMode, Engine, Gate, Gateway, GatewayPhase, GatewayProps, Match, Release, Traffic } from '../../../lib';
+import { Checks } from '../../../lib/model/checks';
+import { defaultVersion, parseImage } from '../../../lib/model/image';
 import { Case, ConstructSpec, invalid } from '../support/spec';
 import { any, dns1035Label, pinnedImage, some } from './primitives';
 
@@ -111,8 +113,11 @@ export const argoGatewaySpec: ConstructSpec<GatewayProps> = {
  * CapacityMode.CONSTANT (the controller's rounding gives each step's counts), or one surge
  * pod on top.
  */
+/** The version label a CanaryApp derives from an image: two images with one tag would be one version. */
+const versionOf = (image: string) => defaultVersion(parseImage(new Checks('image'), 'image', image));
+
 const validArgoCanary: fc.Arbitrary<Case<CanaryAppProps>> = fc
-  .record({ id: dns1035Label(30), images: fc.uniqueArray(pinnedImage(), { minLength: 2, maxLength: 2 }), replicas: fc.integer({ min: 2, max: 12 }), surge: fc.boolean() })
+  .record({ id: dns1035Label(30), images: fc.uniqueArray(pinnedImage(), { minLength: 2, maxLength: 2, selector: versionOf }), replicas: fc.integer({ min: 2, max: 12 }), surge: fc.boolean() })
   .chain(({ id, images, replicas, surge }) =>
     (surge ? fc.constant([1]) : fc.uniqueArray(fc.integer({ min: 1, max: replicas - 1 }), { minLength: 1, maxLength: 3 }).map((s) => s.sort((a, b) => a - b))).map((canaries) => ({
       id,
